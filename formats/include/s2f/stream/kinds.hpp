@@ -1,0 +1,62 @@
+// The record kinds the stages exchange (formats/SPEC.md, "Record kinds").
+// Each builder returns the canonical schema; producers may append extra
+// fields, consumers look fields up by name and ignore ones they do not know.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "s2f/stream/stream.hpp"
+#include "s2f/tool.hpp"
+
+namespace s2f::stream {
+
+namespace kind {
+inline constexpr const char* positions = "positions";
+inline constexpr const char* intervals = "intervals";
+inline constexpr const char* variants = "variants";
+inline constexpr const char* sequences = "sequences";
+inline constexpr const char* tensors = "tensors";
+inline constexpr const char* scores = "scores";
+inline constexpr const char* values = "values";
+inline constexpr const char* reservoirs = "reservoirs";
+inline constexpr const char* contributions = "contributions";
+inline constexpr const char* hits = "hits";
+}  // namespace kind
+
+// Allele codes in the `allele` field of sequence-derived records.
+inline constexpr uint8_t kAlleleNone = '.';
+inline constexpr uint8_t kAlleleRef = 'R';
+inline constexpr uint8_t kAlleleAlt = 'A';
+
+// Locus block shared by most kinds: id, chrom, pos (0-based), strand ('+','-','.').
+std::vector<Field> locus_fields();
+// Window block carried from sequences through tensors, scores and
+// contributions: start (0-based window start, -1 if not genomic), allele,
+// ref, alt, ref_match, contains_unk.
+std::vector<Field> window_fields();
+
+Schema positions_schema();
+Schema intervals_schema();
+Schema variants_schema();
+Schema sequences_schema(int64_t length);
+// heads: one f32 or f16 field per output head, shape [tracks, bins].
+struct HeadShape {
+  std::string name;
+  int64_t tracks = 0, bins = 0;
+  DType dtype = DType::f32;
+};
+Schema tensors_schema(const std::vector<HeadShape>& heads);
+Schema scores_schema(const std::vector<std::string>& statistics, int64_t n_tracks);
+Schema values_schema(int64_t n_tracks, int64_t per_track);
+Schema reservoirs_schema();
+Schema contributions_schema(int64_t length);
+Schema hits_schema();
+
+// Header for a stage's output: kind + schema, metadata carried over from the
+// input (if any), and this run's provenance entry appended.
+Header make_header(const std::string& kind, Schema schema, const Run& run,
+                   const Header* input = nullptr);
+// Opens -o (or stdout) for a stream with the run's compression choice.
+std::unique_ptr<Writer> open_writer(const Run& run, Header header);
+
+}  // namespace s2f::stream

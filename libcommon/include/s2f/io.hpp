@@ -1,0 +1,87 @@
+// Byte-level input and output on files and pipes. "-" means stdin/stdout.
+// Sources count the bytes they have delivered so readers can name the exact
+// offset of a problem; sinks to files are atomic (temporary name in the same
+// directory, renamed on commit) so a crashed run never leaves a
+// complete-looking output behind.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace s2f {
+
+class ByteSource {
+ public:
+  // Opens path ("-" = stdin). Throws s2f::Error(io) with advice if it cannot.
+  static std::unique_ptr<ByteSource> open(const std::string& path);
+  // Wraps an in-memory buffer (tests, fuzzing).
+  static std::unique_ptr<ByteSource> from_memory(std::vector<uint8_t> bytes, std::string name);
+  virtual ~ByteSource() = default;
+
+  // Reads up to n bytes; returns fewer only at end of input.
+  size_t read(void* dst, size_t n);
+  uint64_t offset() const { return offset_; }
+  const std::string& name() const { return name_; }
+  // A seekable regular file can report its size and read a block at an
+  // absolute position without disturbing the stream (used to peek the trailer).
+  virtual bool seekable() const { return false; }
+  virtual uint64_t size() const { return 0; }
+  virtual void pread_exact(void* dst, size_t n, uint64_t at);
+
+ protected:
+  explicit ByteSource(std::string name) : name_(std::move(name)) {}
+  virtual size_t read_some(void* dst, size_t n) = 0;
+
+ private:
+  std::string name_;
+  uint64_t offset_ = 0;
+};
+
+class ByteSink {
+ public:
+  // Opens path for writing ("-" = stdout). Files are written under a
+  // temporary name and appear under `path` only after commit().
+  static std::unique_ptr<ByteSink> open(const std::string& path);
+  // Collects into memory (tests).
+  static std::unique_ptr<ByteSink> to_memory(std::vector<uint8_t>* out);
+  virtual ~ByteSink() = default;
+
+  void write(const void* src, size_t n);
+  void flush();
+  // Makes the output visible (rename). Without it, the destructor removes
+  // the temporary file.
+  virtual void commit();
+  uint64_t written() const { return written_; }
+  const std::string& name() const { return name_; }
+  // True when writing to a pipe or terminal rather than a named file.
+  virtual bool is_stdout() const { return false; }
+
+ protected:
+  explicit ByteSink(std::string name) : name_(std::move(name)) { buf_.reserve(1 << 20); }
+  virtual void write_out(const void* src, size_t n) = 0;
+
+ private:
+  std::string name_;
+  std::vector<uint8_t> buf_;
+  uint64_t written_ = 0;
+};
+
+// A text file written atomically, line by line (TSV, BED, side files).
+class TextOutput {
+ public:
+  explicit TextOutput(const std::string& path);
+  void write(std::string_view s) { sink_->write(s.data(), s.size()); }
+  void commit() { sink_->commit(); }
+  ByteSink& sink() { return *sink_; }
+
+ private:
+  std::unique_ptr<ByteSink> sink_;
+};
+
+// Removes every registered temporary file if the process is killed by
+// SIGINT/SIGTERM/SIGHUP, then re-raises the signal.
+void install_temp_cleanup_handlers();
+
+}  // namespace s2f

@@ -1,0 +1,38 @@
+#include "s2f/error.hpp"
+
+#include <cstdio>
+
+namespace s2f {
+
+namespace {
+std::string& program_storage() {
+  static std::string name = "s2f";
+  return name;
+}
+std::string compose(const std::string& what, const std::string& where, const std::string& fix) {
+  std::string s = what;
+  if (!where.empty()) s += " (" + where + ")";
+  if (!fix.empty()) s += " \u2014 " + fix;
+  return s;
+}
+}  // namespace
+
+Error::Error(Exit code, std::string what, std::string where, std::string fix)
+    : std::runtime_error(compose(what, where, fix)),
+      code_(code),
+      what_(std::move(what)),
+      where_(std::move(where)),
+      fix_(std::move(fix)) {}
+
+std::string format_error(const std::string& program, const Error& e) {
+  return program + ": error: " + e.what();
+}
+
+void warn(const std::string& message) {
+  std::fprintf(stderr, "%s: warning: %s\n", program_storage().c_str(), message.c_str());
+}
+
+void set_program_name(std::string name) { program_storage() = std::move(name); }
+const std::string& program_name() { return program_storage(); }
+
+}  // namespace s2f

@@ -1,0 +1,279 @@
+#include "s2f/io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <set>
+
+#include "s2f/error.hpp"
+
+namespace s2f {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// ---- temporary-file registry, consulted from the signal handler ----------
+// A fixed array of C strings so the handler only does async-signal-safe work.
+constexpr int kMaxTemps = 256;
+char g_temps[kMaxTemps][4096];
+std::atomic<bool> g_temp_used[kMaxTemps];
+std::mutex g_temp_mutex;
+
+int register_temp(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_temp_mutex);
+  for (int i = 0; i < kMaxTemps; ++i) {
+    if (!g_temp_used[i].load()) {
+      std::strncpy(g_temps[i], path.c_str(), sizeof g_temps[i] - 1);
+      g_temps[i][sizeof g_temps[i] - 1] = '\0';
+      g_temp_used[i].store(true);
+      return i;
+    }
+  }
+  return -1;
+}
+void unregister_temp(int slot) {
+  if (slot >= 0) g_temp_used[slot].store(false);
+}
+
+extern "C" void cleanup_and_reraise(int sig) {
+  for (int i = 0; i < kMaxTemps; ++i)
+    if (g_temp_used[i].load()) ::unlink(g_temps[i]);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+// ---- sources -------------------------------------------------------------
+class FdSource final : public ByteSource {
+ public:
+  FdSource(int fd, std::string name, bool owned) : ByteSource(std::move(name)), fd_(fd), owned_(owned) {
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+      seekable_ = true;
+      size_ = static_cast<uint64_t>(st.st_size);
+    }
+    // Large sequential reads: tell the kernel.
+    if (seekable_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+  bool seekable() const override { return seekable_; }
+  uint64_t size() const override { return size_; }
+  void pread_exact(void* dst, size_t n, uint64_t at) override {
+    auto* p = static_cast<uint8_t*>(dst);
+    while (n > 0) {
+      ssize_t r = ::pread(fd_, p, n, static_cast<off_t>(at));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) fail_io("cannot read " + name() + ": " + (r < 0 ? errno_text() : "unexpected end"), name());
+      p += r;
+      n -= static_cast<size_t>(r);
+      at += static_cast<uint64_t>(r);
+    }
+  }
+
+ protected:
+  size_t read_some(void* dst, size_t n) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, dst, n);
+      if (r >= 0) return static_cast<size_t>(r);
+      if (errno == EINTR) continue;
+      fail_io("read failed: " + errno_text(), name());
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+  bool seekable_ = false;
+  uint64_t size_ = 0;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(std::vector<uint8_t> bytes, std::string name)
+      : ByteSource(std::move(name)), bytes_(std::move(bytes)) {}
+  bool seekable() const override { return true; }
+  uint64_t size() const override { return bytes_.size(); }
+  void pread_exact(void* dst, size_t n, uint64_t at) override {
+    if (at > bytes_.size() || n > bytes_.size() - at) fail_io("read past end", name());
+    std::memcpy(dst, bytes_.data() + at, n);
+  }
+
+ protected:
+  size_t read_some(void* dst, size_t n) override {
+    size_t k = std::min(n, bytes_.size() - pos_);
+    std::memcpy(dst, bytes_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  size_t pos_ = 0;
+};
+
+// ---- sinks ---------------------------------------------------------------
+void write_all(int fd, const void* src, size_t n, const std::string& name) {
+  auto* p = static_cast<const uint8_t*>(src);
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      if (errno == ENOSPC) fail_io("disk full while writing", name, "free space or write elsewhere with -o");
+      fail_io("write failed: " + errno_text(), name);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+class StdoutSink final : public ByteSink {
+ public:
+  StdoutSink() : ByteSink("<stdout>") {}
+  bool is_stdout() const override { return true; }
+  void commit() override { flush(); }
+
+ protected:
+  void write_out(const void* src, size_t n) override { write_all(STDOUT_FILENO, src, n, name()); }
+};
+
+class AtomicFileSink final : public ByteSink {
+ public:
+  explicit AtomicFileSink(const std::string& path) : ByteSink(path), final_(path) {
+    auto slash = path.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (base.empty()) fail_usage("output path '" + path + "' names a directory", "give a file name");
+    std::string templ = dir + "/." + base + ".tmp.XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    fd_ = ::mkstemp(buf.data());
+    if (fd_ < 0)
+      fail_io("cannot create output: " + errno_text(), path,
+              "check that directory '" + dir + "' exists and is writable");
+    temp_.assign(buf.data());
+    ::fchmod(fd_, 0644);
+    slot_ = register_temp(temp_);
+  }
+  ~AtomicFileSink() override {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temp_.c_str());
+    unregister_temp(slot_);
+  }
+  void commit() override {
+    if (committed_) return;
+    flush();
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      fail_io("closing output failed: " + errno_text(), final_);
+    }
+    fd_ = -1;
+    if (::rename(temp_.c_str(), final_.c_str()) != 0)
+      fail_io("cannot rename " + temp_ + " to output: " + errno_text(), final_);
+    committed_ = true;
+  }
+
+ protected:
+  void write_out(const void* src, size_t n) override { write_all(fd_, src, n, final_); }
+
+ private:
+  std::string final_, temp_;
+  int fd_ = -1;
+  int slot_ = -1;
+  bool committed_ = false;
+};
+
+class MemorySink final : public ByteSink {
+ public:
+  explicit MemorySink(std::vector<uint8_t>* out) : ByteSink("<memory>"), out_(out) {}
+
+ protected:
+  void write_out(const void* src, size_t n) override {
+    auto* p = static_cast<const uint8_t*>(src);
+    out_->insert(out_->end(), p, p + n);
+  }
+
+ private:
+  std::vector<uint8_t>* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> ByteSource::open(const std::string& path) {
+  if (path == "-" || path == "/dev/stdin") return std::make_unique<FdSource>(STDIN_FILENO, "<stdin>", false);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    fail_io("cannot open input: " + errno_text(), path, "check the path (use - for stdin)");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    fail_io("input is a directory", path, "give a file");
+  }
+  return std::make_unique<FdSource>(fd, path, true);
+}
+
+std::unique_ptr<ByteSource> ByteSource::from_memory(std::vector<uint8_t> bytes, std::string name) {
+  return std::make_unique<MemorySource>(std::move(bytes), std::move(name));
+}
+
+size_t ByteSource::read(void* dst, size_t n) {
+  auto* p = static_cast<uint8_t*>(dst);
+  size_t got = 0;
+  while (got < n) {
+    size_t r = read_some(p + got, n - got);
+    if (r == 0) break;
+    got += r;
+  }
+  offset_ += got;
+  return got;
+}
+
+void ByteSource::pread_exact(void*, size_t, uint64_t) {
+  fail(Exit::internal, "positioned read on a non-seekable input", name());
+}
+
+std::unique_ptr<ByteSink> ByteSink::open(const std::string& path) {
+  if (path.empty() || path == "-" || path == "/dev/stdout") return std::make_unique<StdoutSink>();
+  return std::make_unique<AtomicFileSink>(path);
+}
+
+std::unique_ptr<ByteSink> ByteSink::to_memory(std::vector<uint8_t>* out) {
+  return std::make_unique<MemorySink>(out);
+}
+
+void ByteSink::write(const void* src, size_t n) {
+  written_ += n;
+  if (buf_.size() + n > buf_.capacity()) {
+    flush();
+    if (n >= buf_.capacity()) {
+      write_out(src, n);
+      return;
+    }
+  }
+  auto* p = static_cast<const uint8_t*>(src);
+  buf_.insert(buf_.end(), p, p + n);
+}
+
+void ByteSink::flush() {
+  if (!buf_.empty()) {
+    write_out(buf_.data(), buf_.size());
+    buf_.clear();
+  }
+}
+
+void ByteSink::commit() { flush(); }
+
+TextOutput::TextOutput(const std::string& path) : sink_(ByteSink::open(path)) {}
+
+void install_temp_cleanup_handlers() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, cleanup_and_reraise);
+}
+
+}  // namespace s2f
