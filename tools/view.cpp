@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "s2f/error.hpp"
+#include "s2f/stream/hdf5_export.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/text.hpp"
 #include "s2f/tool.hpp"
@@ -19,6 +20,7 @@ struct ViewOptions {
   std::vector<std::string> inputs{"-"};
   bool header = false, validate = false, bed = false, vcf = false, s2f_out = false, no_header_line = false;
   int64_t head = -1;
+  std::string hdf5;
 };
 
 int64_t window_length(const Header& h) {
@@ -55,12 +57,14 @@ int main(int argc, char** argv) {
   auto* o_bed = app.add_flag("--bed", v.bed, "Write BED6 (kinds with coordinates)");
   auto* o_vcf = app.add_flag("--vcf", v.vcf, "Write VCF (variants, and ref records of variant windows)");
   auto* o_s2f = app.add_flag("--s2f", v.s2f_out, "Write an s2f stream (for --head, --shard, joining)");
+  auto* o_hdf5 = app.add_option("--hdf5", v.hdf5, "Write the records to this HDF5 file instead of TSV (layout: formats/HDF5.md)");
   app.add_flag("--no-header-line", v.no_header_line, "TSV without the column-name line");
   app.add_option("--head", v.head, "Only the first N records");
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_bed->excludes(o_vcf)->excludes(o_s2f);
   o_vcf->excludes(o_s2f);
+  o_hdf5->excludes(o_header);
 
   return tool.run(argc, argv, [&](Run& run) {
     if (v.head < -1) fail_usage("--head must be >= 0");
@@ -93,6 +97,9 @@ int main(int argc, char** argv) {
     }
     if (v.head >= 0) hi = std::min<uint64_t>(hi, lo + static_cast<uint64_t>(v.head));
 
+    std::unique_ptr<Hdf5Export> hdf5;
+    if (!v.hdf5.empty()) hdf5 = std::make_unique<Hdf5Export>(v.hdf5, first);
+    Batch selected;
     std::unique_ptr<Writer> writer;
     std::unique_ptr<TextOutput> text;
     std::unique_ptr<CoordinateText> coords;
@@ -105,7 +112,7 @@ int main(int argc, char** argv) {
         h.meta["joined_from"] = parts;
       }
       writer = open_writer(run, std::move(h));
-    } else if (!v.validate) {
+    } else if (!v.validate && (v.hdf5.empty() || v.bed || v.vcf)) {
       text = std::make_unique<TextOutput>(run.opt.output);
       if (v.bed || v.vcf) coords = std::make_unique<CoordinateText>(first.kind, first.schema, window_length(first));
       if (v.vcf) text->write(CoordinateText::vcf_header(std::string("s2f-view ") + version()));
@@ -130,6 +137,15 @@ int main(int argc, char** argv) {
         size_t r0 = static_cast<size_t>(lo > b0 ? lo - b0 : 0);
         size_t r1 = static_cast<size_t>(std::min<uint64_t>(hi, b1) - b0);
         line.clear();
+        if (hdf5) {
+          if (r0 == 0 && r1 == batch.size()) {
+            hdf5->append(batch);
+          } else {
+            selected.reset(batch.schema());
+            for (size_t r = r0; r < r1; ++r) selected.append_from(batch, r);
+            hdf5->append(selected);
+          }
+        }
         for (size_t r = r0; r < r1; ++r) {
           if (writer) {
             writer->batch().append_from(batch, r);
@@ -148,13 +164,13 @@ int main(int argc, char** argv) {
       }
       if (stop_early) break;
     }
+    if (hdf5) hdf5->finish();
     if (writer) writer->finish();
     if (text) text->commit();
     if (v.validate) {
       uint64_t frames = 0;
       for (auto& r : readers) frames += r->frames_read();
       run.summary_extra = "valid: " + std::to_string(run.records_in) + " records in " + std::to_string(frames) + " frames";
-      if (run.opt.quiet) std::fprintf(stderr, "%s\n", run.summary_extra.c_str());
     }
     return 0;
   });

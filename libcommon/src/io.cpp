@@ -272,6 +272,9 @@ void ByteSink::commit() { flush(); }
 
 TextOutput::TextOutput(const std::string& path) : sink_(ByteSink::open(path)) {}
 
+int register_temp_file(const std::string& path) { return register_temp(path); }
+void unregister_temp_file(int slot) { unregister_temp(slot); }
+
 void install_temp_cleanup_handlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, cleanup_and_reraise);
 }

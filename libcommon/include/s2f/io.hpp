@@ -80,6 +80,12 @@ class TextOutput {
   std::unique_ptr<ByteSink> sink_;
 };
 
+// Registers a temporary output file written by a library that does its own
+// I/O (HDF5), so an interrupted run removes it too. Returns a slot for
+// unregister_temp_file().
+int register_temp_file(const std::string& path);
+void unregister_temp_file(int slot);
+
 // Removes every registered temporary file if the process is killed by
 // SIGINT/SIGTERM/SIGHUP, then re-raises the signal.
 void install_temp_cleanup_handlers();

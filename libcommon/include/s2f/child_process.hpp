@@ -1,0 +1,49 @@
+// A child process with piped stdin/stdout/stderr, for `--exec` model
+// plug-ins. stderr is drained by a thread into a bounded tail so a failing
+// child's last words can be shown; reads from stdout can time out so a hung
+// child is detected and killed rather than hanging the pipeline.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "s2f/io.hpp"
+
+namespace s2f {
+
+class ChildProcess {
+ public:
+  // Runs `command` with /bin/sh -c. `timeout_seconds` <= 0 disables the
+  // inactivity timeout on reads from the child's stdout.
+  ChildProcess(const std::string& command, double timeout_seconds);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Sink writing to the child's stdin; commit() closes it (EOF for the child).
+  std::unique_ptr<ByteSink> take_stdin();
+  // Source reading the child's stdout; a read waiting longer than the
+  // timeout kills the child and throws.
+  std::unique_ptr<ByteSource> take_stdout();
+
+  // Waits for exit. Throws s2f::Error naming the command, its exit status
+  // and the tail of its stderr when it did not exit 0.
+  void wait_success();
+  void kill();
+  std::string stderr_tail() const;
+  const std::string& command() const { return command_; }
+
+ private:
+  std::string command_;
+  double timeout_;
+  int pid_ = -1;
+  int in_fd_ = -1, out_fd_ = -1, err_fd_ = -1;
+  std::thread err_thread_;
+  mutable std::mutex err_mutex_;
+  std::string err_tail_;
+  bool waited_ = false;
+  int status_ = 0;
+};
+
+}  // namespace s2f
