@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/error.hpp"
 #include "s2f/stream/hdf5_export.hpp"
 #include "s2f/stream/kinds.hpp"
@@ -21,7 +22,24 @@ struct ViewOptions {
   bool header = false, validate = false, bed = false, vcf = false, s2f_out = false, no_header_line = false;
   int64_t head = -1;
   std::string hdf5;
+  bool tracks = false;
+  catalog::TrackFilterOptions select;
 };
+
+// The catalog (after selection) as TSV: its own columns, one row per track.
+void write_tracks(const catalog::TrackCatalog& cat, TextOutput& out) {
+  std::string s;
+  for (size_t c = 0; c < cat.columns().size(); ++c) s += (c ? "\t" : "") + cat.columns()[c];
+  s += "\n";
+  for (size_t r = 0; r < cat.size(); ++r) {
+    for (size_t c = 0; c < cat.columns().size(); ++c) {
+      if (c) s += '\t';
+      if (const auto& v = cat.cell(r, c)) s += *v;
+    }
+    s += '\n';
+  }
+  out.write(s);
+}
 
 int64_t window_length(const Header& h) {
   const auto& m = h.meta;
@@ -60,11 +78,18 @@ int main(int argc, char** argv) {
   auto* o_hdf5 = app.add_option("--hdf5", v.hdf5, "Write the records to this HDF5 file instead of TSV (layout: formats/HDF5.md)");
   app.add_flag("--no-header-line", v.no_header_line, "TSV without the column-name line");
   app.add_option("--head", v.head, "Only the first N records");
+  auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
+  app.add_option("--select", v.select.selects, "Keep tracks with field=value (a,b any of; field= missing); repeatable, ANDed")
+      ->allow_extra_args(false);
+  app.add_option("--select-file", v.select.select_file, "File of --select expressions, one per line");
+  app.add_flag("--allow-empty", v.select.allow_empty, "A selection matching nothing is not an error");
+  app.add_flag("--include-padding", v.select.include_padding, "Keep padding tracks");
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_bed->excludes(o_vcf)->excludes(o_s2f);
   o_vcf->excludes(o_s2f);
   o_hdf5->excludes(o_header);
+  o_tracks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5);
 
   return tool.run(argc, argv, [&](Run& run) {
     if (v.head < -1) fail_usage("--head must be >= 0");
@@ -73,9 +98,24 @@ int main(int argc, char** argv) {
     const Header& first = readers[0]->header();
     for (size_t i = 1; i < readers.size(); ++i) check_compatible(first, readers[i]->header(), readers[i]->name());
 
+    // Track selection slices per-track fields and the catalog together.
+    std::unique_ptr<catalog::StreamTrackFilter> filter;
+    bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding;
+    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(first, v.select);
+    if (v.tracks) {
+      TextOutput out(run.opt.output);
+      write_tracks(filter->catalog(), out);
+      out.commit();
+      run.records_out = filter->catalog().size();
+      return 0;
+    }
+    if (!selecting) filter.reset();
+    const Header& shown = filter ? filter->header() : first;
+    Batch sliced;
+
     if (v.header) {
       TextOutput out(run.opt.output);
-      nlohmann::json j = first.to_json();
+      nlohmann::json j = shown.to_json();
       j["version"] = std::to_string(first.version_major) + "." + std::to_string(first.version_minor);
       out.write(j.dump(2) + "\n");
       out.commit();
@@ -98,14 +138,14 @@ int main(int argc, char** argv) {
     if (v.head >= 0) hi = std::min<uint64_t>(hi, lo + static_cast<uint64_t>(v.head));
 
     std::unique_ptr<Hdf5Export> hdf5;
-    if (!v.hdf5.empty()) hdf5 = std::make_unique<Hdf5Export>(v.hdf5, first);
+    if (!v.hdf5.empty()) hdf5 = std::make_unique<Hdf5Export>(v.hdf5, shown);
     Batch selected;
     std::unique_ptr<Writer> writer;
     std::unique_ptr<TextOutput> text;
     std::unique_ptr<CoordinateText> coords;
     std::string line;
     if (v.s2f_out) {
-      Header h = make_header(first.kind, first.schema, run, &first);
+      Header h = make_header(shown.kind, shown.schema, run, &shown);
       if (readers.size() > 1) {
         auto parts = nlohmann::json::array();
         for (auto& r : readers) parts.push_back(r->name());
@@ -114,9 +154,9 @@ int main(int argc, char** argv) {
       writer = open_writer(run, std::move(h));
     } else if (!v.validate && (v.hdf5.empty() || v.bed || v.vcf)) {
       text = std::make_unique<TextOutput>(run.opt.output);
-      if (v.bed || v.vcf) coords = std::make_unique<CoordinateText>(first.kind, first.schema, window_length(first));
+      if (v.bed || v.vcf) coords = std::make_unique<CoordinateText>(shown.kind, shown.schema, window_length(shown));
       if (v.vcf) text->write(CoordinateText::vcf_header(std::string("s2f-view ") + version()));
-      else if (!v.bed && !v.no_header_line) text->write(tsv_header_line(first.schema));
+      else if (!v.bed && !v.no_header_line) text->write(tsv_header_line(shown.schema));
     }
 
     Batch batch;
@@ -130,6 +170,11 @@ int main(int argc, char** argv) {
         uint64_t b0 = index, b1 = index + batch.size();
         index = b1;
         if (b1 <= lo) continue;
+        if (filter) {  // slice the frame's per-track fields, then proceed as usual
+          sliced.reset(shown.schema);
+          for (size_t r = 0; r < batch.size(); ++r) filter->copy(batch, r, sliced);
+          std::swap(batch, sliced);
+        }
         if (b0 >= hi) {
           stop_early = true;
           break;

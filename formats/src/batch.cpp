@@ -79,3 +79,28 @@ void Batch::set_var_bytes(size_t field, size_t rec, const void* p, size_t count)
 }
 
 }  // namespace s2f::stream
+
+namespace s2f::stream {
+
+FieldCopier::FieldCopier(const Schema& from, const Schema& to) {
+  for (size_t j = 0; j < to.size(); ++j) {
+    int i = from.find(to[j].name);
+    if (i >= 0 && from[static_cast<size_t>(i)] == to[j]) pairs_.emplace_back(static_cast<size_t>(i), j);
+  }
+}
+
+void FieldCopier::copy(const Batch& src, size_t src_rec, Batch& dst, size_t dst_rec) const {
+  for (auto [i, j] : pairs_) {
+    const auto& s = src.column(i);
+    if (s.variable) {
+      size_t b = s.offsets[src_rec], e = s.offsets[src_rec + 1];
+      dst.set_var_raw(j, dst_rec, s.data.data() + b * s.esize, e - b);
+    } else {
+      auto& d = dst.column_mut(j);
+      std::memcpy(d.data.data() + dst_rec * d.elems * d.esize, s.data.data() + src_rec * s.elems * s.esize,
+                  s.elems * s.esize);
+    }
+  }
+}
+
+}  // namespace s2f::stream

@@ -121,15 +121,14 @@ Reader::Reader(std::unique_ptr<ByteSource> source) : source_(std::move(source)) 
     corrupt("stream header claims " + std::to_string(json_len) + " bytes of JSON (limit " +
                 std::to_string(kMaxJson) + ")",
             12, "the stream is corrupt; rerun the stage that wrote it");
-  std::vector<uint8_t> buf(16 + static_cast<size_t>(json_len) + 4);
-  std::memcpy(buf.data(), head, 16);
-  read_exact(buf.data() + 16, json_len + 4, "the stream header");
-  uint32_t want = get32(buf.data() + 16 + json_len);
-  uint32_t have = checksum(buf.data() + 8, 8 + json_len);
+  std::vector<uint8_t> buf;
+  read_growing(buf, static_cast<size_t>(json_len) + 4, "the stream header");
+  uint32_t want = get32(buf.data() + json_len);
+  uint32_t have = checksum(buf.data(), json_len, checksum(head + 8, 8));
   if (want != have) corrupt("stream header checksum mismatch", 16 + json_len, "the stream is corrupt; rerun the stage that wrote it");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(buf.begin() + 16, buf.begin() + 16 + json_len);
+    j = nlohmann::json::parse(buf.begin(), buf.begin() + json_len);
   } catch (const std::exception& e) {
     corrupt(std::string("stream header JSON does not parse: ") + e.what(), 16);
   }
@@ -154,9 +153,19 @@ void Reader::corrupt(const std::string& what, uint64_t at, const std::string& fi
              fix.empty() ? "the stream is damaged; rerun the stage that wrote it" : fix);
 }
 
-void Reader::read_exact(void* dst, size_t n, const char* what) {
+void Reader::read_growing(std::vector<uint8_t>& buf, size_t n, const char* what) {
+  // The buffer grows as bytes arrive, so a damaged size claim in a short
+  // input ends as truncation without first allocating the claimed size.
   uint64_t start = source_->offset();
-  size_t got = source_->read(dst, n);
+  size_t got = 0;
+  buf.clear();
+  while (got < n) {
+    size_t step = std::min(n - got, std::max(got, size_t{1} << 20));
+    buf.resize(got + step);
+    size_t r = source_->read(buf.data() + got, step);
+    got += r;
+    if (r < step) break;
+  }
   if (got != n)
     corrupt("stream truncated: input ended inside " + std::string(what) + " (needed " + std::to_string(n) +
                 " bytes from byte " + std::to_string(start) + ", got " + std::to_string(got) + ")",
@@ -216,7 +225,7 @@ bool Reader::next(Batch& batch) {
       uint8_t extra;
       if (source_->read(&extra, 1) != 0)
         corrupt("data after the end-of-stream frame", at + kFrameHeader,
-                "streams cannot be joined with cat; use s2f-view --cat a.s2f b.s2f");
+                "streams cannot be joined with cat; join them with s2f-view --s2f -o joined.s2f a.s2f b.s2f");
       done_ = true;
       return false;
     }
@@ -226,13 +235,21 @@ bool Reader::next(Batch& batch) {
     if (stored > kMaxPayload || raw > kMaxPayload)
       corrupt("frame claims a payload of " + std::to_string(std::max(stored, raw)) + " bytes (limit 1 GiB)", at + 12);
     if (codec == kCodecNone && stored != raw) corrupt("uncompressed frame with stored size != raw size", at + 12);
-    stored_.resize(stored);
-    read_exact(stored_.data(), stored, "a frame payload");
+    read_growing(stored_, stored, "a frame payload");
     if (checksum(stored_.data(), stored) != crc)
       corrupt("frame " + std::to_string(frames_ + 1) + " payload checksum mismatch", at + kFrameHeader);
     ++frames_;
     const std::vector<uint8_t>* payload = &stored_;
     if (codec == kCodecZstd) {
+      // Our writer records the content size; checking it first keeps a
+      // damaged raw size from allocating up to 1 GiB for a small frame.
+      unsigned long long declared = ZSTD_getFrameContentSize(stored_.data(), stored);
+      if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != raw)
+        corrupt("zstd frame does not decompress: it declares " +
+                    (declared == ZSTD_CONTENTSIZE_ERROR ? std::string("no valid size")
+                                                        : std::to_string(declared) + " bytes") +
+                    ", the frame header " + std::to_string(raw),
+                at + kFrameHeader);
       raw_.resize(raw);
       size_t r = ZSTD_decompress(raw_.data(), raw, stored_.data(), stored);
       if (ZSTD_isError(r) || r != raw)
@@ -250,6 +267,10 @@ void Reader::decode_payload(const std::vector<uint8_t>& raw, uint32_t n, Batch& 
   const Schema& schema = header_.schema;
   if (batch.schema().size() != schema.size() || !(batch.schema() == schema)) batch.reset(schema);
   else batch.clear();
+  // Records that occupy no bytes (a schema without data) would let a 32-byte
+  // frame stand for billions of records and keep a consumer busy for hours.
+  if (n > 0 && raw.empty())
+    corrupt("frame claims " + std::to_string(n) + " records but has an empty payload", at);
   size_t pos = 0;
   auto need = [&](size_t bytes, const std::string& what) {
     if (bytes > raw.size() - pos)
@@ -369,7 +390,8 @@ void Writer::write_frame(const Batch& batch) {
       std::memset(raw_.data() + pos + ob, 0, pad8(ob) - ob);
       pos += pad8(ob);
     }
-    std::memcpy(raw_.data() + pos, c.data.data(), c.data.size());
+    // memcpy from an empty vector's null data() is undefined behaviour (UBSan)
+    if (!c.data.empty()) std::memcpy(raw_.data() + pos, c.data.data(), c.data.size());
     std::memset(raw_.data() + pos + c.data.size(), 0, pad8(c.data.size()) - c.data.size());
     pos += pad8(c.data.size());
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "s2f/error.hpp"
@@ -166,17 +167,40 @@ std::string ChildProcess::stderr_tail() const {
   return t.empty() ? "(empty)" : "\n---\n" + t + "\n---";
 }
 
+namespace {
+std::string describe_status(int status) {
+  return WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                           : "was killed by signal " + std::to_string(WTERMSIG(status));
+}
+}  // namespace
+
+std::optional<std::string> ChildProcess::failure_within(double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!waited_) {
+    int r = ::waitpid(pid_, &status_, WNOHANG);
+    if (r == pid_) {
+      waited_ = true;
+      ::kill(-pid_, SIGKILL);  // stragglers of the group would hold stderr open
+      if (err_thread_.joinable()) err_thread_.join();
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (WIFEXITED(status_) && WEXITSTATUS(status_) == 0) return std::nullopt;
+  return describe_status(status_);
+}
+
 void ChildProcess::wait_success() {
   if (!waited_) {
     while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
     }
     waited_ = true;
+    ::kill(-pid_, SIGKILL);  // stragglers of the group would hold stderr open
     if (err_thread_.joinable()) err_thread_.join();
   }
   if (WIFEXITED(status_) && WEXITSTATUS(status_) == 0) return;
-  std::string how = WIFEXITED(status_) ? "exited with status " + std::to_string(WEXITSTATUS(status_))
-                                       : "was killed by signal " + std::to_string(WTERMSIG(status_));
-  fail_input("the --exec command " + how, command_, "its stderr: " + stderr_tail());
+  fail_input("the --exec command " + describe_status(status_), command_, "its stderr: " + stderr_tail());
 }
 
 }  // namespace s2f

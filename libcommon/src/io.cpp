@@ -109,6 +109,7 @@ class MemorySource final : public ByteSource {
  protected:
   size_t read_some(void* dst, size_t n) override {
     size_t k = std::min(n, bytes_.size() - pos_);
+    if (k == 0) return 0;  // an empty buffer's data() may be null, which memcpy must not get
     std::memcpy(dst, bytes_.data() + pos_, k);
     pos_ += k;
     return k;

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cctype>
 #include <ctime>
+#include <vector>
 #include <oneapi/tbb/global_control.h>
 
 #include "s2f/error.hpp"
@@ -45,6 +47,24 @@ std::string shell_quote(const std::string& s) {
 }
 
 }  // namespace
+
+std::string provenance_command_line(int argc, char** argv) {
+  // Options that cannot change the output are left out, so the same inputs
+  // and seeds give byte-identical streams whatever -t is.
+  std::vector<char*> kept;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-t" || a == "--threads") {
+      ++i;  // and its value
+      continue;
+    }
+    if (a.rfind("--threads=", 0) == 0 || (a.size() > 2 && a.rfind("-t", 0) == 0 && std::isdigit(static_cast<unsigned char>(a[2]))))
+      continue;
+    if (a == "-q" || a == "--quiet" || a == "--progress") continue;
+    kept.push_back(argv[i]);
+  }
+  return quote_command_line(static_cast<int>(kept.size()), kept.data());
+}
 
 std::string quote_command_line(int argc, char** argv) {
   std::string out;
@@ -159,7 +179,7 @@ int Tool::run(int argc, char** argv, const std::function<int(Run&)>& body) {
     return static_cast<int>(Exit::usage);
   }
 
-  Run run{opt_, {}, {}, 0, 0, {}, quote_command_line(argc, argv)};
+  Run run{opt_, {}, {}, 0, 0, {}, provenance_command_line(argc, argv)};
   int code = 0;
   try {
     // One place for the shared option combinations.

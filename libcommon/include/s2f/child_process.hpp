@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -31,6 +32,10 @@ class ChildProcess {
   // and the tail of its stderr when it did not exit 0.
   void wait_success();
   void kill();
+  // Waits up to `seconds` for the child to exit by itself; returns how it
+  // failed ("exited with status 1", "was killed by signal 11") or nullopt
+  // when it succeeded or is still running.
+  std::optional<std::string> failure_within(double seconds);
   std::string stderr_tail() const;
   const std::string& command() const { return command_; }
 

@@ -117,7 +117,10 @@ class Tool {
   std::function<void(const CommonOptions&)> checks_;
 };
 
-// The argument vector as one shell-quoted string (for provenance).
+// The argument vector as one shell-quoted string.
 std::string quote_command_line(int argc, char** argv);
+// The same without the options that cannot change a stage's output (-t,
+// -q, --progress): what provenance records.
+std::string provenance_command_line(int argc, char** argv);
 
 }  // namespace s2f

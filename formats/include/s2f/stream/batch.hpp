@@ -49,6 +49,9 @@ class Batch {
     set_var_bytes(field, rec, v.data(), v.size());
   }
 
+  // Sets a variable field of the last record from `count` raw elements.
+  void set_var_raw(size_t field, size_t rec, const void* p, size_t count) { set_var_bytes(field, rec, p, count); }
+
   // Raw column access for the codec.
   struct Column {
     std::vector<uint8_t> data;       // elements, packed
@@ -66,6 +69,22 @@ class Batch {
   Schema schema_;
   std::vector<Column> cols_;
   size_t n_ = 0;
+};
+
+}  // namespace s2f::stream
+
+namespace s2f::stream {
+
+// Copies the fields two schemas share (same name, dtype and shape) from a
+// record of one batch to the last record of another: how stages carry a
+// record's identity (id, locus, allele, flags) from input to output.
+class FieldCopier {
+ public:
+  FieldCopier(const Schema& from, const Schema& to);
+  void copy(const Batch& src, size_t src_rec, Batch& dst, size_t dst_rec) const;
+
+ private:
+  std::vector<std::pair<size_t, size_t>> pairs_;
 };
 
 }  // namespace s2f::stream

@@ -58,7 +58,7 @@ class Reader {
 
  private:
   [[noreturn]] void corrupt(const std::string& what, uint64_t at, const std::string& fix = {}) const;
-  void read_exact(void* dst, size_t n, const char* what);
+  void read_growing(std::vector<uint8_t>& buf, size_t n, const char* what);
   void decode_payload(const std::vector<uint8_t>& raw, uint32_t n, Batch& batch, uint64_t at);
 
   std::unique_ptr<ByteSource> source_;

@@ -1,0 +1,97 @@
+// The track catalog: one row of metadata per output channel of a model
+// (AlphaGenome's "named outputs"), so tracks are chosen by biology (assay,
+// tissue, TF) instead of channel numbers. Rows are grouped into heads by
+// `output_type`; a head may be predicted at several resolutions, which all
+// share its one track list.
+//
+// Catalogs are read from TSV (one header line; an empty cell is null) and
+// travel in stream headers as compact JSON under meta["tracks"]:
+//   {"columns": ["track_index", "track_name", ...],
+//    "rows": [["0", "CL:0000084 ATAC-seq", ...], ...],  // text as in the TSV, null if empty
+//    "resolutions": {"atac": [1, 128], ...},            // optional
+//    "padding": "stripped" | "kept"}
+// Column names are written once, so a 6,000-track catalog stays ~1 MB.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace s2f::catalog {
+
+// Columns the catalog relies on; every other column is kept as is.
+inline constexpr const char* kTrackIndex = "track_index";  // channel in the raw head tensor
+inline constexpr const char* kTrackName = "track_name";
+inline constexpr const char* kOutputType = "output_type";  // the head
+inline constexpr const char* kStrand = "strand";
+inline constexpr const char* kTrackId = "track_id";        // optional explicit identifier
+// Padding channels exist so both organisms share tensor shapes.
+inline constexpr const char* kPaddingName = "Padding";
+
+using Cell = std::optional<std::string>;
+
+struct LoadOptions {
+  // Padding rows are dropped unless kept; kept rows answer is_padding().
+  bool keep_padding = false;
+};
+
+// A group of rows sharing one output_type, in catalog order.
+struct Head {
+  std::string name;
+  std::vector<int> resolutions;  // bp per bin; empty when unknown
+  std::vector<size_t> rows;      // catalog rows of this head
+};
+
+class TrackCatalog {
+ public:
+  TrackCatalog() = default;
+  // Throws bad_input (with file:line) on ragged rows or missing columns.
+  static TrackCatalog load_tsv(const std::string& path, LoadOptions options = {});
+  static TrackCatalog parse_tsv(const std::string& text, const std::string& where, LoadOptions options = {});
+  static TrackCatalog from_json(const nlohmann::json& j);
+  nlohmann::json to_json() const;
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  const std::vector<std::string>& columns() const { return columns_; }
+  // Index of a column, or -1.
+  int find_column(const std::string& name) const;
+  const Cell& cell(size_t row, size_t column) const { return rows_[row][column]; }
+  // Cell by column name; nullopt when the column is absent or the cell null.
+  Cell get(size_t row, const std::string& column) const;
+
+  bool padding_kept() const { return padding_kept_; }
+  bool is_padding(size_t row) const;
+  std::vector<bool> padding_mask() const;  // true = real track
+  // A copy without padding rows.
+  TrackCatalog strip_padding() const;
+  // A copy holding `rows` in the given order (heads follow the rows).
+  TrackCatalog subset(const std::vector<size_t>& rows) const;
+
+  // Unique, stable identifier: the track_id column when present, else
+  // "<output_type>/<track_name>" plus "/<strand>" for stranded tracks, and
+  // "/<track_index>" for padding rows (which all share one name).
+  std::string track_id(size_t row) const;
+  std::vector<std::string> track_ids() const;
+  // Channel of the row in its head's raw tensor (track_index column; the
+  // position within the head when the column is absent).
+  int64_t channel(size_t row) const;
+
+  // Heads in order of first appearance.
+  const std::vector<Head>& heads() const { return heads_; }
+  // Throws bad_input listing the heads when `name` is not one.
+  const Head& head(const std::string& name) const;
+  void set_resolutions(const std::string& head, std::vector<int> resolutions);
+
+ private:
+  void index_heads();
+  std::vector<std::string> columns_;
+  std::vector<std::vector<Cell>> rows_;
+  std::vector<Head> heads_;
+  std::map<std::string, std::vector<int>> resolutions_;
+  bool padding_kept_ = false;
+};
+
+}  // namespace s2f::catalog

@@ -1,0 +1,72 @@
+// CompiledModel: a ModelGraph prepared for inference. BatchNorm is folded
+// into the preceding Conv1D/Dense, a ReLU that follows a conv is fused into
+// its kernel, and weights are packed for the kernels. Nodes keep their
+// indices, so callers (s2f-predict, fast ISM) can run any single node on any
+// sub-range of positions with compute_node() and ask which input positions
+// that needs with input_range(). The Conv1D kernels are chosen when the model
+// is compiled: the best of AVX-512, AVX2 and generic this CPU runs, or a lower
+// one named by the environment variable S2F_ENGINE_ISA (avx2, generic).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "s2f/engine/graph.hpp"
+#include "s2f/engine/tensor_view.hpp"
+
+namespace s2f::engine {
+
+// How a node's output is stored.
+enum class Storage {
+  own,       // a buffer of its own (from the activation plan)
+  alias,     // the input's buffer, unchanged (folded BN, fused ReLU, Flatten "lc")
+  shifted,   // the input's buffer with positions shifted (Cropping1D)
+  in_place,  // overwrites its first input's buffer (Add, activations) when the plan allows
+};
+
+struct CompiledNode {
+  Node node;  // parameters and shape (weights moved to the packed fields below)
+  Storage storage = Storage::own;
+  Activation activation = Activation::linear;  // applied after the op (conv/dense/activation)
+  bool fused_relu = false;                     // conv: ReLU inside the kernel
+  std::vector<float> kernel;                   // conv: (K, Cin, Cout); dense: (Cin, Cout)
+  std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
+  std::vector<float> bias;                     // Cout, or empty
+  std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
+  int64_t flops_per_position = 0;              // multiply-adds x 2, for benchmarks
+};
+
+class CompiledModel {
+ public:
+  explicit CompiledModel(const ModelGraph& graph);
+
+  const ModelGraph& graph() const { return graph_; }  // shapes, heads (weights kept)
+  const std::vector<CompiledNode>& nodes() const { return nodes_; }
+  const CompiledNode& node(int i) const { return nodes_[static_cast<size_t>(i)]; }
+  int64_t length(int i) const { return nodes_[static_cast<size_t>(i)].node.shape.length; }
+  int64_t channels(int i) const { return nodes_[static_cast<size_t>(i)].node.shape.channels; }
+
+  // Input positions of `input_slot` that node i reads to produce `out`
+  // (clipped to the input's length: positions outside are zero padding).
+  PositionRange input_range(int i, size_t input_slot, PositionRange out) const;
+  // The reverse: output positions of node i that read any of the positions
+  // `in` of input `input_slot` (what a change there can alter; fast ISM).
+  PositionRange changed_range(int i, size_t input_slot, PositionRange in) const;
+
+  // Computes positions `out_range` of node i into `out` from its inputs'
+  // views, which must hold input_range() of each input. Storage::alias and
+  // Storage::shifted nodes need no computation (see view_of_alias).
+  void compute_node(int i, const TensorView* inputs, const TensorView& out, PositionRange out_range,
+                    bool parallel_rows = false) const;
+  // The view of an alias/shifted node given its input's view.
+  TensorView view_of_alias(int i, const TensorView& input) const;
+
+  const char* isa() const;  // instruction set of the conv kernels in use
+
+ private:
+  ModelGraph graph_;
+  std::vector<CompiledNode> nodes_;
+  int isa_ = 0;
+};
+
+}  // namespace s2f::engine

@@ -1,0 +1,57 @@
+// Variants from VCF (plain, gzip or BGZF; text read line by line so errors
+// name file:line) or BCF (through htslib). A record with several ALT alleles
+// becomes one variant per ALT. Symbolic and structural ALTs (<DEL>,
+// breakends, '*') cannot be written as a sequence and are skipped into the
+// side file with the reason.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "s2f/genome/text_lines.hpp"
+
+namespace s2f::genome {
+
+struct Variant {
+  std::string id;     // ID column; chrom:pos:ref:alt when '.'; ":<ALT>" added for multi-allelic records
+  std::string chrom;
+  int64_t pos = 0;    // 0-based position of the first REF base
+  std::string ref, alt;  // upper-case
+  uint8_t strand = '.';
+  std::string where;  // file:line (VCF) or file:record N (BCF)
+};
+
+class VcfReader {
+ public:
+  // strand_column: 1-based column holding +/-/. (0 = none; text VCF only).
+  VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips);
+  ~VcfReader();
+  bool next(Variant& v);
+  uint64_t symbolic_skipped() const { return symbolic_; }
+
+ private:
+  bool refill();
+  bool parse_text(std::string_view line, const std::string& where);
+  bool read_bcf();
+  void add(std::string_view chrom, int64_t pos0, std::string_view id, std::string_view ref,
+           const std::vector<std::string_view>& alts, uint8_t strand, const std::string& where,
+           std::string_view line);
+
+  std::string path_;
+  int strand_column_;
+  BadLines& bad_;
+  SkipLog& skips_;
+  std::unique_ptr<TextLines> lines_;
+  struct Bcf;
+  std::unique_ptr<Bcf> bcf_;
+  std::vector<Variant> pending_;
+  size_t next_ = 0;
+  uint64_t symbolic_ = 0;
+  std::vector<std::string_view> cols_, alts_;
+};
+
+// Why an ALT allele cannot be encoded, or empty if it can.
+std::string unencodable_alt_reason(std::string_view alt);
+
+}  // namespace s2f::genome

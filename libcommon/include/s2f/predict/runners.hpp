@@ -1,0 +1,41 @@
+// The two ways s2f-predict gets predictions for a sequence stream: the
+// native engine in-process, or an --exec plug-in (any program that reads a
+// sequences stream on stdin and writes one tensors record per input record,
+// in order, on stdout — formats/EXEC.md).
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "s2f/catalog/track_catalog.hpp"
+#include "s2f/engine/predictor.hpp"
+#include "s2f/predict/tensor_output.hpp"
+#include "s2f/stream/stream.hpp"
+
+namespace s2f::predict {
+
+struct RunnerOptions {
+  int64_t batch_size = 64;
+  float n_value = 0.25f;
+  RcMode rc = RcMode::none;
+};
+
+// Checks that the stream holds sequences of the model's length; returns
+// the `seq` field index.
+size_t require_sequences(const stream::Reader& in, int64_t model_length, const std::string& model_name);
+
+void predict_native(stream::Reader& in, const engine::Predictor& predictor, TensorOutput& out,
+                    const RunnerOptions& options, Run& run);
+
+// Builds the output once the plug-in's header (its heads, and catalog if it
+// sends one) is known.
+using OutputFactory = std::function<std::unique_ptr<TensorOutput>(const std::vector<ModelHeadInfo>& heads,
+                                                                  const catalog::TrackCatalog* child_catalog)>;
+
+void predict_exec(stream::Reader& in, const std::string& command, double timeout_seconds,
+                  const OutputFactory& make_output, const RunnerOptions& options, Run& run);
+
+// Heads of a tensors stream: its float fields shaped [tracks, bins].
+std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h);
+
+}  // namespace s2f::predict

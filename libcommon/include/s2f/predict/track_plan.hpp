@@ -1,0 +1,65 @@
+// Which channels of which model heads s2f-predict writes, and what they are:
+// the model's heads joined to its track catalog (rows whose output_type is
+// the head's name, channel = track_index), padding stripped, --select
+// applied, --heads and --crop honoured. The plan also knows each head's
+// strand partners, so reverse-complement combining happens on the full
+// tensor before channels are selected.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "s2f/catalog/track_catalog.hpp"
+#include "s2f/predict/strand_combine.hpp"
+#include "s2f/stream/kinds.hpp"
+
+namespace s2f::predict {
+
+struct ModelHeadInfo {
+  std::string name;  // "<output_type>" or "<output_type>@<resolution>"
+  bool profile = true;
+  int64_t tracks = 0, bins = 0, bin_size = 1;
+};
+
+struct TrackPlanOptions {
+  std::vector<std::string> selects;  // field=value, ANDed
+  std::string select_file;
+  bool allow_empty = false;
+  bool include_padding = false;
+  std::vector<std::string> heads;  // empty = all
+  int64_t crop = 0;                // bins dropped from each end of profile heads
+  stream::DType dtype = stream::DType::f32;
+};
+
+struct PlannedHead {
+  ModelHeadInfo model;
+  std::string output_type;
+  std::vector<int64_t> channels;  // model channels written, in catalog order
+  std::vector<size_t> rows;       // their rows in the plan's catalog
+  StrandLayout strands;           // over all model channels
+  int64_t crop = 0;
+  int64_t out_bins() const { return model.bins - 2 * crop; }
+};
+
+struct TrackPlan {
+  std::vector<PlannedHead> heads;   // heads written, model order
+  catalog::TrackCatalog catalog;    // the selected tracks (travels in meta["tracks"])
+  stream::DType dtype = stream::DType::f32;
+
+  std::vector<stream::HeadShape> head_shapes() const;
+  nlohmann::json geometry() const;  // meta["geometry"]["heads"]
+  // Copies the selected channels and bins of one record's full head tensor
+  // ([model tracks][model bins]) into the output field.
+  void extract(size_t head, const float* full, void* out) const;
+};
+
+// The catalog to use when a model has none: one row per channel,
+// track_name "<head>_<channel>", unstranded.
+catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads);
+
+TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog& catalog,
+                      const TrackPlanOptions& options);
+
+}  // namespace s2f::predict

@@ -1,0 +1,81 @@
+// The strategies of s2f-sample-positions wired to their inputs: reads the
+// annotation, cCRE, interval and blacklist files a request names, resolves
+// chromosomes and holdouts against the genome, and returns sorted samples.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "s2f/genome/annotation.hpp"
+#include "s2f/genome/chrom_names.hpp"
+#include "s2f/genome/reference.hpp"
+#include "s2f/genome/text_lines.hpp"
+#include "s2f/sampling/holdout.hpp"
+#include "s2f/sampling/regions.hpp"
+#include "s2f/sampling/strategies.hpp"
+
+namespace s2f::sampling {
+
+// What the command line asked for (s2f-sample-positions options).
+struct SamplingRequest {
+  std::string genome, strategy, annotation, ccres, intervals, blacklist, chromosomes;
+  std::string validation_holdout, test_holdout, mode = "all", gene_type = "protein_coding";
+  std::optional<uint64_t> count;
+  std::optional<int64_t> margin;
+  int64_t min_gene_length = 10000;
+  int category_column = 0;
+  std::vector<std::string> quotas;
+  bool skip_bad = false;
+  std::string na;
+};
+
+class PositionSampler {
+ public:
+  PositionSampler(const SamplingRequest& request, const genome::ReferenceGenome& genome, genome::BadLines& bad)
+      : o_(request), genome_(genome), names_(genome.contigs()), bad_(bad) {}
+
+  // The strategies; each returns its sample sorted by (contig, position).
+  std::vector<SampledPosition> intergenic(uint64_t count, uint64_t seed, int64_t margin);
+  std::vector<SampledPosition> ccre(uint64_t count, uint64_t seed);
+  std::vector<SampledPosition> tss(uint64_t count, uint64_t seed);
+  std::vector<SampledPosition> gene_body(uint64_t count, uint64_t seed);
+  std::vector<SampledPosition> random(uint64_t count, uint64_t seed, int64_t margin);
+  std::vector<SampledPosition> intervals(uint64_t count, uint64_t seed, int64_t margin);
+  std::vector<SampledSnp> snps(uint64_t count, uint64_t seed, int64_t margin);
+
+  genome::ChromosomeNames& names() { return names_; }
+  // Annotation/BED records on chromosomes the genome lacks or beyond their ends.
+  uint64_t unknown() const { return unknown_; }
+  // cCREs whose category is not one of the eight.
+  uint64_t other_categories() const { return other_categories_; }
+  // Requested count per category, for the shortfall note in the summary.
+  std::map<std::string, uint64_t>& requested() { return requested_; }
+
+ private:
+  HoldoutPlan plan(uint64_t seed);
+  // --chromosomes, else every contig (or 1..22 when autosomes_by_default).
+  std::vector<int> chosen_contigs(bool autosomes_by_default);
+  Regions blacklist();
+  const genome::Annotation& annotation();
+  // Whether --mode keeps a partition.
+  bool keep(Partition p) const { return o_.mode == "all" || o_.mode == partition_name(p); }
+  RegionPicker picker_for(Regions regions);
+  std::vector<SampledPosition> uniform_over(Regions allowed, uint64_t count, uint64_t seed, int64_t unit,
+                                            const std::string& category);
+  // Item strategies: tag partitions, keep the --mode ones, then select.
+  std::vector<SampledPosition> select(std::vector<SampledPosition> candidates, uint64_t count, uint64_t seed,
+                                      uint64_t stream);
+
+  const SamplingRequest& o_;
+  const genome::ReferenceGenome& genome_;
+  genome::ChromosomeNames names_;
+  genome::BadLines& bad_;
+  genome::Annotation annotation_;
+  bool annotation_loaded_ = false;
+  uint64_t unknown_ = 0, other_categories_ = 0;
+  std::map<std::string, uint64_t> requested_;
+};
+
+}  // namespace s2f::sampling

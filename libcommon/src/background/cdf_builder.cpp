@@ -1,0 +1,156 @@
+#include "s2f/background/cdf_builder.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "s2f/background/reservoir_merge.hpp"
+#include "s2f/background/track_rng.hpp"
+#include "s2f/error.hpp"
+#include "s2f/tool.hpp"
+
+namespace s2f::background {
+
+namespace {
+
+// Distinct salts keep the merge streams of one track independent across kinds.
+uint64_t kind_salt(ValueKind k) { return 0xC2B2AE3D27D4EB4FULL * (static_cast<uint64_t>(k) + 1); }
+
+}  // namespace
+
+void CdfBuilder::add_input(const std::string& path) {
+  auto file = std::make_unique<ReservoirFile>(path);
+  const ValueMeta& m = file->meta();
+  if (track_ids_.empty() && first_path_.empty()) {
+    track_ids_ = m.track_ids;
+    signed_flags_ = m.signed_flags;
+    first_path_ = path;
+  } else {
+    if (m.track_ids.size() != track_ids_.size())
+      fail_input("reservoir file has " + std::to_string(m.track_ids.size()) + " tracks but " + first_path_ +
+                     " has " + std::to_string(track_ids_.size()),
+                 path, "merge reservoirs of the same model and track selection");
+    for (size_t t = 0; t < track_ids_.size(); ++t)
+      if (m.track_ids[t] != track_ids_[t])
+        fail_input("track " + std::to_string(t) + " is '" + m.track_ids[t] + "' here but '" + track_ids_[t] +
+                       "' in " + first_path_,
+                   path, "merge reservoirs of the same model and track selection");
+    if (m.signed_flags != signed_flags_)
+      fail_input("signed_flags differ from " + first_path_, path, "merge reservoirs built with the same scoring");
+  }
+  auto& group = inputs_[m.kind];
+  if (!group.empty()) {
+    const auto& first = *group.front();
+    std::string key = first_geometry_difference(first.meta().geometry, m.geometry);
+    if (!key.empty()) {
+      auto show = [&](const nlohmann::json& g) { return g.contains(key) ? g[key].dump() : std::string("absent"); };
+      fail_input("geometry field '" + key + "' differs between " + kind_name(m.kind) + " reservoirs: " +
+                     show(first.meta().geometry) + " in " + first.path() + " but " + show(m.geometry) + " here",
+                 path, "merge only shards scored with the same window, statistic and model");
+    }
+    for (const auto& other : group) {
+      if (other->path() == path)
+        fail_usage("reservoir file " + path + " is given twice", "each shard must be merged once");
+      if (other->config().shard_seed == file->config().shard_seed)
+        warn(path + " and " + other->path() + " were sampled with the same seed (" +
+             std::to_string(file->config().shard_seed) +
+             "); use --shard k/n or distinct --seed values so shard samples are independent");
+    }
+  }
+  group.push_back(std::move(file));
+}
+
+nlohmann::json CdfBuilder::build_config() const {
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const auto& [kind, files] : inputs_) {
+    nlohmann::json shards = nlohmann::json::array();
+    for (const auto& f : files) {
+      nlohmann::json s = f->config().to_json();
+      s["path"] = f->path();
+      const auto& prov = f->header().meta.value("provenance", nlohmann::json::array());
+      if (!prov.empty()) s["provenance"] = prov;
+      shards.push_back(std::move(s));
+    }
+    nlohmann::json k = {{"geometry", files.front()->meta().geometry}, {"shards", std::move(shards)}};
+    if (auto it = summary_.find(kind); it != summary_.end())
+      k["summary"] = {{"values_seen", it->second.values_seen},
+                      {"exact_tracks", it->second.exact_tracks},
+                      {"empty_tracks", it->second.empty_tracks}};
+    kinds[kind_name(kind)] = std::move(k);
+  }
+  return {{"format", "s2f per-track background CDFs"},
+          {"version", version()},
+          {"points", options_.points},
+          {"percentile_rule", "point j = linear-interpolated quantile at j/(points-1); empty track = NaN row"},
+          {"merge_seed", options_.seed},
+          {"n_tracks", track_ids_.size()},
+          {"provenance", options_.provenance},
+          {"kinds", std::move(kinds)}};
+}
+
+std::map<ValueKind, KindSummary> CdfBuilder::build(CdfArchive& archive, const std::function<void(uint64_t)>& on_track) {
+  if (inputs_.empty()) fail_usage("no reservoir files to merge", "pass the outputs of s2f-reservoir");
+  for (auto needed : {ValueKind::effect, ValueKind::summary})
+    if (!inputs_.count(needed))
+      warn(std::string("no ") + kind_name(needed) + " reservoirs: the archive will have no " + kind_name(needed) +
+           "_cdfs, which the chorus normaliser expects");
+  archive.begin(track_ids_, options_.points);
+  std::vector<float> row(options_.points);
+  std::vector<TrackReservoir> current;
+  std::vector<ShardSample> shards;
+  uint64_t done = 0;
+  for (auto& [kind, files] : inputs_) {
+    KindSummary& sum = summary_[kind];
+    sum.files = files.size();
+    KindArrays arrays;
+    arrays.counts.assign(track_ids_.size(), 0);
+    // Tails are exact only if every shard kept at least k of them.
+    arrays.tail_k = SIZE_MAX;
+    for (const auto& f : files) arrays.tail_k = std::min<size_t>(arrays.tail_k, f->config().tail_k);
+    const size_t k = arrays.tail_k;
+    arrays.tail_top.assign(track_ids_.size() * k, std::numeric_limits<float>::quiet_NaN());
+    arrays.tail_bottom = arrays.tail_top;
+    std::vector<float> top, bottom;
+    archive.begin_kind(kind);
+    current.resize(files.size());
+    for (size_t t = 0; t < track_ids_.size(); ++t) {
+      shards.clear();
+      for (size_t i = 0; i < files.size(); ++i) {
+        if (!files[i]->next(current[i]))
+          fail_input("reservoir file ended early at track " + std::to_string(t), files[i]->path());
+        shards.push_back({current[i].sample, current[i].seen, current[i].capacity});
+      }
+      MergedSample merged = merge_reservoirs(shards, track_seed(options_.seed ^ kind_salt(kind), t));
+      compact_cdf(merged.values, row);
+      archive.row(row);
+      arrays.counts[t] = static_cast<int64_t>(merged.seen);
+      if (k) {
+        top.clear();
+        bottom.clear();
+        for (const auto& c : current) {
+          top.insert(top.end(), c.tail_top.begin(), c.tail_top.end());
+          bottom.insert(bottom.end(), c.tail_bottom.begin(), c.tail_bottom.end());
+        }
+        std::sort(top.begin(), top.end(), std::greater<float>());
+        std::sort(bottom.begin(), bottom.end());
+        std::copy_n(top.begin(), std::min(k, top.size()), arrays.tail_top.begin() + static_cast<std::ptrdiff_t>(t * k));
+        std::copy_n(bottom.begin(), std::min(k, bottom.size()),
+                    arrays.tail_bottom.begin() + static_cast<std::ptrdiff_t>(t * k));
+      }
+      sum.values_seen += merged.seen;
+      sum.exact_tracks += merged.exact ? 1 : 0;
+      sum.empty_tracks += merged.seen == 0 ? 1 : 0;
+      if (on_track) on_track(++done);
+    }
+    TrackReservoir extra;
+    for (auto& f : files)
+      if (f->next(extra)) fail_input("reservoir file has more records than tracks", f->path());
+    archive.end_kind(kind, arrays);
+  }
+  archive.finish(signed_flags_, build_config());
+  return summary_;
+}
+
+}  // namespace s2f::background

@@ -1,0 +1,210 @@
+#include "s2f/catalog/track_catalog.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "s2f/error.hpp"
+
+namespace s2f::catalog {
+
+namespace {
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> out;
+  size_t b = 0;
+  for (;;) {
+    size_t e = line.find('\t', b);
+    out.push_back(line.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TrackCatalog TrackCatalog::load_tsv(const std::string& path, LoadOptions options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_io("cannot open track catalog " + path, path, "check the path (a TSV with a header line)");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_tsv(ss.str(), path, options);
+}
+
+TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string& where, LoadOptions options) {
+  TrackCatalog c;
+  c.padding_kept_ = options.keep_padding;
+  std::istringstream in(text);
+  std::string line;
+  size_t line_no = 0;
+  int name_col = -1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    auto cells = split_tabs(line);
+    if (c.columns_.empty()) {
+      c.columns_ = cells;
+      name_col = c.find_column(kTrackName);
+      if (c.find_column(kOutputType) < 0)
+        fail_input("track catalog has no '" + std::string(kOutputType) + "' column", where + ":1",
+                   "the header must name the head of each track (atac, dnase, ...)");
+      continue;
+    }
+    if (cells.size() > c.columns_.size())
+      fail_input("row has " + std::to_string(cells.size()) + " cells but the header has " +
+                     std::to_string(c.columns_.size()) + " columns",
+                 where + ":" + std::to_string(line_no), "remove the extra tabs or add a column name");
+    std::vector<Cell> row(c.columns_.size());
+    for (size_t i = 0; i < cells.size(); ++i)
+      if (!cells[i].empty()) row[i] = std::move(cells[i]);
+    bool padding = name_col >= 0 && row[static_cast<size_t>(name_col)] == kPaddingName;
+    if (padding && !options.keep_padding) continue;
+    c.rows_.push_back(std::move(row));
+  }
+  if (c.columns_.empty()) fail_input("track catalog is empty (no header line)", where);
+  c.index_heads();
+  return c;
+}
+
+TrackCatalog TrackCatalog::from_json(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("columns") || !j.contains("rows") || !j["columns"].is_array() ||
+      !j["rows"].is_array())
+    fail_input("meta.tracks is not a track catalog (needs 'columns' and 'rows' arrays)", "stream header");
+  TrackCatalog c;
+  for (const auto& col : j["columns"]) c.columns_.push_back(col.get<std::string>());
+  for (const auto& r : j["rows"]) {
+    if (!r.is_array() || r.size() != c.columns_.size())
+      fail_input("catalog row does not have one cell per column", "stream header meta.tracks");
+    std::vector<Cell> row;
+    row.reserve(r.size());
+    for (const auto& v : r) {
+      if (v.is_null()) row.emplace_back();
+      else if (v.is_string()) row.emplace_back(v.get<std::string>());
+      else row.emplace_back(v.dump());
+    }
+    c.rows_.push_back(std::move(row));
+  }
+  if (j.contains("resolutions") && j["resolutions"].is_object())
+    for (auto it = j["resolutions"].begin(); it != j["resolutions"].end(); ++it)
+      c.resolutions_[it.key()] = it.value().get<std::vector<int>>();
+  c.padding_kept_ = j.value("padding", std::string("stripped")) == "kept";
+  c.index_heads();
+  return c;
+}
+
+nlohmann::json TrackCatalog::to_json() const {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : rows_) {
+    nlohmann::json row = nlohmann::json::array();
+    for (const auto& cell : r) row.push_back(cell ? nlohmann::json(*cell) : nlohmann::json());
+    rows.push_back(std::move(row));
+  }
+  nlohmann::json j = {{"columns", columns_}, {"rows", std::move(rows)},
+                      {"padding", padding_kept_ ? "kept" : "stripped"}};
+  if (!resolutions_.empty()) j["resolutions"] = resolutions_;
+  return j;
+}
+
+int TrackCatalog::find_column(const std::string& name) const {
+  for (size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+Cell TrackCatalog::get(size_t row, const std::string& column) const {
+  int c = find_column(column);
+  return c < 0 ? Cell{} : rows_[row][static_cast<size_t>(c)];
+}
+
+bool TrackCatalog::is_padding(size_t row) const { return get(row, kTrackName) == kPaddingName; }
+
+std::vector<bool> TrackCatalog::padding_mask() const {
+  std::vector<bool> m(rows_.size());
+  for (size_t i = 0; i < rows_.size(); ++i) m[i] = !is_padding(i);
+  return m;
+}
+
+TrackCatalog TrackCatalog::subset(const std::vector<size_t>& rows) const {
+  TrackCatalog c;
+  c.columns_ = columns_;
+  c.resolutions_ = resolutions_;
+  c.padding_kept_ = padding_kept_;
+  c.rows_.reserve(rows.size());
+  for (size_t r : rows) c.rows_.push_back(rows_.at(r));
+  c.index_heads();
+  return c;
+}
+
+TrackCatalog TrackCatalog::strip_padding() const {
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < rows_.size(); ++i)
+    if (!is_padding(i)) keep.push_back(i);
+  TrackCatalog c = subset(keep);
+  c.padding_kept_ = false;
+  return c;
+}
+
+std::string TrackCatalog::track_id(size_t row) const {
+  if (auto id = get(row, kTrackId)) return *id;
+  std::string id = get(row, kOutputType).value_or("") + "/" + get(row, kTrackName).value_or("");
+  auto strand = get(row, kStrand);
+  if (strand && *strand != ".") id += "/" + *strand;
+  if (is_padding(row)) id += "/" + std::to_string(channel(row));
+  return id;
+}
+
+std::vector<std::string> TrackCatalog::track_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(rows_.size());
+  for (size_t i = 0; i < rows_.size(); ++i) ids.push_back(track_id(i));
+  return ids;
+}
+
+int64_t TrackCatalog::channel(size_t row) const {
+  if (auto v = get(row, kTrackIndex)) {
+    int64_t x = 0;
+    auto r = std::from_chars(v->data(), v->data() + v->size(), x);
+    if (r.ec == std::errc{} && r.ptr == v->data() + v->size()) return x;
+    fail_input("track_index '" + *v + "' is not an integer", "catalog row " + std::to_string(row + 1));
+  }
+  auto head_name = get(row, kOutputType).value_or("");
+  const auto& rows = head(head_name).rows;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i] == row) return static_cast<int64_t>(i);
+  return -1;
+}
+
+const Head& TrackCatalog::head(const std::string& name) const {
+  for (const auto& h : heads_)
+    if (h.name == name) return h;
+  std::string have;
+  for (const auto& h : heads_) have += (have.empty() ? "" : ", ") + h.name;
+  fail_input("no head '" + name + "' in the track catalog", "heads: " + have, "use one of the listed heads");
+}
+
+void TrackCatalog::set_resolutions(const std::string& head_name, std::vector<int> resolutions) {
+  resolutions_[head_name] = std::move(resolutions);
+  index_heads();
+}
+
+void TrackCatalog::index_heads() {
+  heads_.clear();
+  int col = find_column(kOutputType);
+  std::map<std::string, size_t> at;
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    std::string name = col < 0 ? std::string() : rows_[r][static_cast<size_t>(col)].value_or("");
+    auto it = at.find(name);
+    if (it == at.end()) {
+      it = at.emplace(name, heads_.size()).first;
+      Head h;
+      h.name = name;
+      if (auto res = resolutions_.find(name); res != resolutions_.end()) h.resolutions = res->second;
+      heads_.push_back(std::move(h));
+    }
+    heads_[it->second].rows.push_back(r);
+  }
+}
+
+}  // namespace s2f::catalog

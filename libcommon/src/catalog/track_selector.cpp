@@ -1,0 +1,165 @@
+#include "s2f/catalog/track_selector.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "s2f/error.hpp"
+
+namespace s2f::catalog {
+
+namespace {
+
+// How many existing values an error message shows.
+constexpr size_t kShownValues = 8;
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Splits on commas not preceded by a backslash; "\," becomes ",".
+std::vector<std::string> split_alternatives(const std::string& rhs) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < rhs.size(); ++i) {
+    if (rhs[i] == '\\' && i + 1 < rhs.size() && rhs[i + 1] == ',') {
+      out.back() += ',';
+      ++i;
+    } else if (rhs[i] == ',') out.emplace_back();
+    else out.back() += rhs[i];
+  }
+  return out;
+}
+
+std::string describe_values(const TrackCatalog& c, size_t col, const std::vector<size_t>& rows) {
+  std::set<std::string> seen;
+  bool has_null = false;
+  for (size_t r : rows) {
+    const Cell& v = c.cell(r, col);
+    if (v) seen.insert(*v);
+    else has_null = true;
+  }
+  std::string s;
+  size_t shown = 0;
+  for (const auto& v : seen) {
+    if (shown++ == kShownValues) break;
+    s += (s.empty() ? "" : ", ") + v;
+  }
+  if (has_null) s += std::string(s.empty() ? "" : ", ") + "(null)";
+  if (seen.size() > kShownValues) s += ", ... (" + std::to_string(seen.size()) + " distinct)";
+  return s.empty() ? "no tracks left" : s;
+}
+
+}  // namespace
+
+Selection Selection::parse(const std::string& text) {
+  std::string t = trim(text);
+  auto eq = t.find('=');
+  if (eq == std::string::npos || eq == 0)
+    fail_usage("selection '" + text + "' is not field=value",
+               "e.g. transcription_factor=CTCF, strand=+,- or genetically_modified= (null)");
+  Selection s;
+  s.text = t;
+  s.field = trim(t.substr(0, eq));
+  std::string rhs = t.substr(eq + 1);
+  if (rhs.empty()) {
+    s.values.push_back(std::nullopt);
+    return s;
+  }
+  // Kept whole as the first alternative; resolved against the catalog.
+  s.values.emplace_back(rhs);
+  return s;
+}
+
+std::vector<Selection> read_select_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail_io("cannot open select file " + path, path, "one field=value selection per line");
+  std::vector<Selection> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    out.push_back(Selection::parse(t));
+  }
+  return out;
+}
+
+const HeadSelection* SelectionResult::head(const std::string& name) const {
+  for (const auto& h : heads)
+    if (h.head == name) return &h;
+  return nullptr;
+}
+
+TrackSelector& TrackSelector::where(Selection s) {
+  selections_.push_back(std::move(s));
+  return *this;
+}
+
+TrackSelector& TrackSelector::where_file(const std::string& path) {
+  for (auto& s : read_select_file(path)) selections_.push_back(std::move(s));
+  return *this;
+}
+
+std::vector<bool> TrackSelector::mask() const {
+  std::vector<bool> m(catalog_.size(), false);
+  for (size_t r : run().rows) m[r] = true;
+  return m;
+}
+
+SelectionResult TrackSelector::run() const {
+  std::vector<size_t> rows(catalog_.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+
+  for (const auto& s : selections_) {
+    int col = catalog_.find_column(s.field);
+    if (col < 0) {
+      std::string fields;
+      for (const auto& c : catalog_.columns()) fields += (fields.empty() ? "" : ", ") + c;
+      fail_usage("unknown catalog field '" + s.field + "' in selection '" + s.text + "'",
+                 "fields are: " + fields);
+    }
+    size_t c = static_cast<size_t>(col);
+    // The right-hand side is taken whole when it is an existing value;
+    // otherwise it is split into comma-separated alternatives.
+    std::vector<Cell> wanted;
+    if (s.values.size() == 1 && s.values[0]) {
+      const std::string& rhs = *s.values[0];
+      bool whole = false;
+      for (size_t r = 0; r < catalog_.size() && !whole; ++r) whole = catalog_.cell(r, c) == rhs;
+      if (whole) wanted.emplace_back(rhs);
+      else
+        for (auto& v : split_alternatives(rhs)) wanted.emplace_back(std::move(v));
+    } else wanted = s.values;
+
+    std::vector<size_t> kept;
+    for (size_t r : rows)
+      if (std::find(wanted.begin(), wanted.end(), catalog_.cell(r, c)) != wanted.end()) kept.push_back(r);
+    if (kept.empty() && !allow_empty_)
+      fail_input("no track matches " + s.text + (selections_.size() > 1 ? " (with the selections before it)" : ""),
+                 "values of " + s.field + ": " + describe_values(catalog_, c, rows),
+                 "use one of the listed values, or allow an empty selection");
+    rows = std::move(kept);
+  }
+
+  SelectionResult out;
+  out.rows = rows;
+  std::vector<bool> chosen(catalog_.size(), false);
+  for (size_t r : rows) chosen[r] = true;
+  for (const auto& h : catalog_.heads()) {
+    HeadSelection hs;
+    hs.head = h.name;
+    for (size_t p = 0; p < h.rows.size(); ++p) {
+      size_t r = h.rows[p];
+      if (!chosen[r]) continue;
+      hs.rows.push_back(r);
+      hs.positions.push_back(p);
+      hs.channels.push_back(catalog_.channel(r));
+    }
+    if (!hs.rows.empty()) out.heads.push_back(std::move(hs));
+  }
+  return out;
+}
+
+}  // namespace s2f::catalog

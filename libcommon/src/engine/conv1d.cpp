@@ -1,0 +1,104 @@
+// Conv1D: the vectorized kernels run the interior positions (every tap reads
+// real input); the few positions whose taps reach into the zero padding, and
+// output channels beyond the last full vector, use a plain loop that skips
+// padding taps. No im2col buffer: the kernels read shifted rows of the
+// channels-last input directly.
+#include "conv1d.hpp"
+
+#include <algorithm>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "activations.hpp"
+#include "conv_kernels.hpp"
+
+namespace s2f::engine {
+
+namespace {
+
+void conv_reference(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out,
+                    int64_t lo, int64_t hi, int64_t c_begin, int64_t c_end) {
+  const Node& n = c.node;
+  const int64_t cout = n.filters, cin = in.channels;
+  for (int64_t r = lo; r < hi; ++r) {
+    float* o = out.row(r);
+    for (int64_t co = c_begin; co < c_end; ++co) o[co] = c.bias.empty() ? 0.0f : c.bias[static_cast<size_t>(co)];
+    for (int64_t k = 0; k < n.kernel; ++k) {
+      const int64_t q = r * n.stride + k * n.dilation - n.pad_left;
+      if (q < 0 || q >= in_length) continue;
+      const float* x = in.row(q);
+      const float* w = c.kernel.data() + k * cin * cout;
+      for (int64_t ci = 0; ci < cin; ++ci) {
+        const float xv = x[ci];
+        const float* wr = w + ci * cout;
+        for (int64_t co = c_begin; co < c_end; ++co) o[co] += xv * wr[co];
+      }
+    }
+    if (c.fused_relu)
+      for (int64_t co = c_begin; co < c_end; ++co) o[co] = std::max(o[co], 0.0f);
+  }
+}
+
+void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
+               const TensorView& out, int64_t lo, int64_t hi) {
+  const Node& n = c.node;
+  const int64_t span = n.dilation * (n.kernel - 1);
+  // Interior: r*stride - pad_left >= 0 and r*stride - pad_left + span < in_length.
+  const int64_t first = (n.pad_left + n.stride - 1) / n.stride;
+  const int64_t last_num = in_length - 1 + n.pad_left - span;
+  const int64_t end = last_num < 0 ? first : last_num / n.stride + 1;
+  const int64_t ilo = std::clamp(first, lo, hi), ihi = std::clamp(end, ilo, hi);
+  const int64_t cout = n.filters;
+
+  conv_reference(c, in, in_length, out, lo, ilo, 0, cout);
+  conv_reference(c, in, in_length, out, ihi, hi, 0, cout);
+  if (ihi <= ilo) return;
+
+  kernels::ConvArgs a;
+  a.in = in.data;
+  a.in_pos0 = in.pos0;
+  a.in_stride = in.stride;
+  a.bias = c.bias.empty() ? nullptr : c.bias.data();
+  a.kernel = n.kernel;
+  a.dilation = n.dilation;
+  a.stride = n.stride;
+  a.pad_left = n.pad_left;
+  a.cin = in.channels;
+  a.cout = cout;
+  a.out = out.data;
+  a.out_pos0 = out.pos0;
+  a.out_stride = out.stride;
+  a.lo = ilo;
+  a.hi = ihi;
+  a.relu = c.fused_relu;
+  const int64_t width = kernels::vector_width(isa);
+  if (cout >= width) {
+    a.w = c.kernel.data();
+    kernels::conv_direct(isa, a);
+    const int64_t done = cout - cout % width;
+    if (done < cout) conv_reference(c, in, in_length, out, ilo, ihi, done, cout);
+  } else if (!c.kernel_dot.empty() && n.dilation == 1 && in.stride == in.channels) {
+    a.w = c.kernel_dot.data();
+    kernels::conv_dot(isa, a);
+  } else {
+    conv_reference(c, in, in_length, out, ilo, ihi, 0, cout);
+  }
+}
+
+}  // namespace
+
+void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
+                    PositionRange range, bool parallel_rows) {
+  const auto k = static_cast<kernels::Isa>(isa);
+  if (!parallel_rows || range.size() < 192) {
+    conv_rows(c, k, in, in_length, out, range.lo, range.hi);
+  } else {
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(range.lo, range.hi, 96),
+                              [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+                                conv_rows(c, k, in, in_length, out, r.begin(), r.end());
+                              });
+  }
+  if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, range);
+}
+
+}  // namespace s2f::engine

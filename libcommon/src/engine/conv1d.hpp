@@ -1,0 +1,12 @@
+// Conv1D over a range of output positions (private).
+#pragma once
+#include "s2f/engine/compiled_model.hpp"
+
+namespace s2f::engine {
+
+// Positions [range.lo, range.hi) of conv node `c`; input positions outside
+// [0, in_length) are zero padding. `isa` is a kernels::Isa value.
+void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
+                    PositionRange range, bool parallel_rows);
+
+}  // namespace s2f::engine

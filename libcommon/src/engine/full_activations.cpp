@@ -1,0 +1,79 @@
+// FullActivations: the unplanned reference pass and its partial update.
+#include "s2f/engine/full_activations.hpp"
+
+#include <algorithm>
+
+namespace s2f::engine {
+
+FullActivations::FullActivations(const CompiledModel& model, const float* onehot) : model_(&model) {
+  const size_t n = model.nodes().size();
+  buffers_.resize(n);
+  buffers_[0].assign(onehot, onehot + model.length(0) * model.channels(0));
+  for (size_t i = 1; i < n; ++i) {
+    const auto& c = model.node(static_cast<int>(i));
+    if (c.storage == Storage::alias || c.storage == Storage::shifted) continue;
+    buffers_[i].assign(static_cast<size_t>(model.length(static_cast<int>(i)) * model.channels(static_cast<int>(i))), 0.0f);
+  }
+  bind_views();
+  std::vector<TensorView> ins;
+  for (size_t i = 1; i < n; ++i) {
+    const auto& c = model.node(static_cast<int>(i));
+    if (buffers_[i].empty()) continue;
+    ins.clear();
+    for (int k : c.node.inputs) ins.push_back(views_[static_cast<size_t>(k)]);
+    model.compute_node(static_cast<int>(i), ins.data(), views_[i], {0, model.length(static_cast<int>(i))});
+  }
+}
+
+FullActivations::FullActivations(const FullActivations& o) : model_(o.model_), buffers_(o.buffers_) { bind_views(); }
+
+FullActivations& FullActivations::operator=(const FullActivations& o) {
+  model_ = o.model_;
+  buffers_ = o.buffers_;
+  bind_views();
+  return *this;
+}
+
+void FullActivations::bind_views() {
+  const auto& m = *model_;
+  const size_t n = m.nodes().size();
+  views_.assign(n, {});
+  views_[0] = TensorView{buffers_[0].data(), 0, m.length(0), m.channels(0), m.channels(0)};
+  for (size_t i = 1; i < n; ++i) {
+    const auto& c = m.node(static_cast<int>(i));
+    if (buffers_[i].empty()) {
+      views_[i] = m.view_of_alias(static_cast<int>(i), views_[static_cast<size_t>(c.node.inputs[0])]);
+    } else {
+      const int64_t ch = m.channels(static_cast<int>(i));
+      views_[i] = TensorView{buffers_[i].data(), 0, m.length(static_cast<int>(i)), ch, ch};
+    }
+  }
+}
+
+void FullActivations::set_input_base(int64_t pos, int base) {
+  float* row = views_[0].row(pos);
+  std::fill(row, row + views_[0].channels, 0.0f);
+  if (base >= 0) row[base] = 1.0f;
+}
+
+std::vector<PositionRange> FullActivations::update(PositionRange changed) {
+  const auto& m = *model_;
+  const size_t n = m.nodes().size();
+  std::vector<PositionRange> out(n);
+  out[0] = changed.clip(m.length(0));
+  std::vector<TensorView> ins;
+  for (size_t i = 1; i < n; ++i) {
+    const auto& c = m.node(static_cast<int>(i));
+    PositionRange r;
+    for (size_t s = 0; s < c.node.inputs.size(); ++s)
+      r = r.hull(m.changed_range(static_cast<int>(i), s, out[static_cast<size_t>(c.node.inputs[s])]));
+    out[i] = r;
+    if (r.empty() || buffers_[i].empty()) continue;  // views follow their input's buffer
+    ins.clear();
+    for (int k : c.node.inputs) ins.push_back(views_[static_cast<size_t>(k)]);
+    m.compute_node(static_cast<int>(i), ins.data(), views_[i], r);
+  }
+  return out;
+}
+
+}  // namespace s2f::engine

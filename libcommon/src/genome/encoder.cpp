@@ -1,0 +1,236 @@
+#include "s2f/genome/encoder.hpp"
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+
+#include <algorithm>
+
+#include "s2f/error.hpp"
+#include "s2f/genome/bases.hpp"
+#include "s2f/genome/window.hpp"
+#include "s2f/stream/kinds.hpp"
+
+namespace s2f::genome {
+
+namespace {
+std::string span_text(const std::string& chrom, int64_t b, int64_t e) {
+  return "[" + std::to_string(b) + ", " + std::to_string(e) + ") on " + chrom;
+}
+}  // namespace
+
+WindowEncoder::WindowEncoder(const ReferenceGenome* genome, EncodeSettings settings, SkipLog& skips)
+    : genome_(genome), settings_(settings), skips_(skips) {
+  if (genome_) {
+    names_ = std::make_unique<ChromosomeNames>(genome_->contigs());
+    cache_ = std::make_unique<ContigCache>(*genome_, settings_.cache_bytes);
+  }
+}
+
+stream::Schema WindowEncoder::schema(bool with_labels) const {
+  stream::Schema s = stream::sequences_schema(settings_.length);
+  if (with_labels) {
+    s.add({"category", stream::DType::str, {}});
+    s.add({"partition", stream::DType::str, {}});
+  }
+  return s;
+}
+
+int64_t WindowEncoder::variant_index(int64_t ref_length) const {
+  return settings_.variant_index ? *settings_.variant_index : default_variant_index(settings_.length, ref_length);
+}
+
+bool WindowEncoder::prepare(WindowJob& job) {
+  if (job.strand == '.' && settings_.require_strand && job.kind != WindowJob::Kind::sequence) {
+    skips_.skip(job.id, job.where, "no strand ('.') while --require-strand is set");
+    return false;
+  }
+  if (job.kind == WindowJob::Kind::sequence) return true;
+  job.contig = names_->resolve(job.chrom);
+  if (job.contig < 0) {
+    skips_.skip(job.id, job.where, "chromosome '" + job.chrom + "' is not in the genome " + genome_->path());
+    return false;
+  }
+  const Contig& c = genome_->contigs()[static_cast<size_t>(job.contig)];
+  const int64_t L = settings_.length;
+  int64_t need_begin = 0, need_end = 0;
+  if (job.kind == WindowJob::Kind::position) {
+    job.start = position_window_start(job.pos, L);
+    need_begin = job.start;
+    need_end = job.start + L;
+  } else {
+    int64_t index = variant_index(static_cast<int64_t>(job.ref.size()));
+    VariantLayout lay = variant_layout(job.pos, static_cast<int64_t>(job.ref.size()),
+                                       static_cast<int64_t>(job.alt.size()), L, index);
+    if (!lay.fits) {
+      skips_.skip(job.id, job.where,
+                  "REF allele of " + std::to_string(job.ref.size()) + " bases does not fit a window of " +
+                      std::to_string(L) + " with its first base at index " + std::to_string(index));
+      return false;
+    }
+    if (job.pos + static_cast<int64_t>(job.ref.size()) > c.length) {
+      skips_.skip(job.id, job.where,
+                  "variant at " + c.name + ":" + std::to_string(job.pos + 1) + " lies beyond the end of " + c.name +
+                      " (length " + std::to_string(c.length) + ") — wrong genome or excerpt?");
+      return false;
+    }
+    job.start = lay.ref_start;
+    need_begin = lay.read_begin;
+    need_end = lay.read_end;
+  }
+  if (need_begin < 0 || need_end > c.length) {
+    skips_.skip(job.id, job.where,
+                "window " + span_text(c.name, need_begin, need_end) + " runs off the chromosome (length " +
+                    std::to_string(c.length) + ")");
+    return false;
+  }
+  job.chrom = c.name;
+  job.contig_bases = cache_->get(static_cast<size_t>(job.contig));
+  return true;
+}
+
+void WindowEncoder::bind(const stream::Schema& s) {
+  f_id_ = static_cast<int>(s.index("id"));
+  f_chrom_ = static_cast<int>(s.index("chrom"));
+  f_pos_ = static_cast<int>(s.index("pos"));
+  f_strand_ = static_cast<int>(s.index("strand"));
+  f_start_ = static_cast<int>(s.index("start"));
+  f_allele_ = static_cast<int>(s.index("allele"));
+  f_ref_ = static_cast<int>(s.index("ref"));
+  f_alt_ = static_cast<int>(s.index("alt"));
+  f_match_ = static_cast<int>(s.index("ref_match"));
+  f_unk_ = static_cast<int>(s.index("contains_unk"));
+  f_cat_ = s.find("category");
+  f_part_ = s.find("partition");
+  f_seq_ = static_cast<int>(s.index("seq"));
+}
+
+void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCounts& counts) const {
+  auto F = [](int f) { return static_cast<size_t>(f); };
+  const uint8_t strand = job.strand == '-' ? '-' : '+';
+  auto add = [&](uint8_t allele, bool match) {
+    size_t r = out.add_record();
+    out.set_str(F(f_id_), r, job.id);
+    out.set_str(F(f_chrom_), r, job.chrom);
+    out.set_scalar<int64_t>(F(f_pos_), r, job.kind == WindowJob::Kind::sequence ? -1 : job.pos);
+    out.set_scalar<uint8_t>(F(f_strand_), r, job.kind == WindowJob::Kind::sequence ? uint8_t{'.'} : strand);
+    out.set_scalar<int64_t>(F(f_start_), r, job.start);
+    out.set_scalar<uint8_t>(F(f_allele_), r, allele);
+    out.set_str(F(f_ref_), r, job.ref);
+    out.set_str(F(f_alt_), r, job.alt);
+    out.set_scalar<uint8_t>(F(f_match_), r, match ? 1 : 0);
+    if (f_cat_ >= 0) out.set_str(F(f_cat_), r, job.category);
+    if (f_part_ >= 0) out.set_str(F(f_part_), r, job.partition);
+    return r;
+  };
+  auto finish = [&](size_t r) {
+    auto seq = out.fixed_mut<uint8_t>(F(f_seq_), r);
+    if (strand == '-' && job.kind != WindowJob::Kind::sequence) reverse_complement(seq);
+    bool unk = contains_unknown(seq);
+    out.set_scalar<uint8_t>(F(f_unk_), r, unk ? 1 : 0);
+    counts.with_unknown += unk;
+    ++counts.windows;
+  };
+  const int64_t L = settings_.length;
+  switch (job.kind) {
+    case WindowJob::Kind::sequence: {
+      size_t r = add(stream::kAlleleNone, true);
+      fit_sequence(job.bases, out.fixed_mut<uint8_t>(F(f_seq_), r));
+      finish(r);
+      break;
+    }
+    case WindowJob::Kind::position: {
+      size_t r = add(stream::kAlleleNone, true);
+      auto seq = out.fixed_mut<uint8_t>(F(f_seq_), r);
+      std::copy_n(job.contig_bases->data() + job.start, L, seq.data());
+      finish(r);
+      break;
+    }
+    case WindowJob::Kind::variant: {
+      size_t rr = add(stream::kAlleleRef, true);
+      size_t ra = add(stream::kAlleleAlt, true);
+      bool match = build_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
+                                         variant_index(static_cast<int64_t>(job.ref.size())),
+                                         out.fixed_mut<uint8_t>(F(f_seq_), rr), out.fixed_mut<uint8_t>(F(f_seq_), ra));
+      out.set_scalar<uint8_t>(F(f_match_), rr, match);
+      out.set_scalar<uint8_t>(F(f_match_), ra, match);
+      finish(rr);
+      finish(ra);
+      ++counts.variants;
+      counts.ref_mismatches += !match;
+      break;
+    }
+  }
+}
+
+EncodeCounts run_encoder(JobSource& source, WindowEncoder& encoder, stream::Writer& writer, Run& run) {
+  struct Chunk {
+    std::vector<WindowJob> jobs;
+    stream::Batch batch;
+    EncodeCounts counts;
+    uint64_t read = 0;
+  };
+  // A fixed chunk size (never derived from the thread count) keeps frame
+  // boundaries, and so the output bytes, identical for every -t.
+  const size_t per_chunk = std::max<size_t>(16, (size_t{1} << 20) / static_cast<size_t>(encoder.settings().length));
+  const stream::Schema schema = writer.header().schema;
+  encoder.bind(schema);
+  EncodeCounts total;
+  bool done = false;
+  // Finished chunks come back for reuse: their batches keep their capacity,
+  // which spares an allocation and a page-fault storm per chunk.
+  oneapi::tbb::concurrent_queue<std::shared_ptr<Chunk>> spare;
+  const size_t tokens = static_cast<size_t>(std::max(1, run.opt.threads)) * 2;
+  oneapi::tbb::parallel_pipeline(
+      tokens,
+      oneapi::tbb::make_filter<void, std::shared_ptr<Chunk>>(
+          oneapi::tbb::filter_mode::serial_in_order,
+          [&](oneapi::tbb::flow_control& fc) -> std::shared_ptr<Chunk> {
+            if (done) {
+              fc.stop();
+              return nullptr;
+            }
+            std::shared_ptr<Chunk> chunk;
+            if (!spare.try_pop(chunk)) {
+              chunk = std::make_shared<Chunk>();
+              chunk->batch.reset(schema);
+              chunk->jobs.reserve(per_chunk);
+            }
+            WindowJob job;
+            while (chunk->jobs.size() < per_chunk) {
+              if (!source.next(job)) {
+                done = true;
+                break;
+              }
+              ++chunk->read;
+              if (encoder.prepare(job)) chunk->jobs.push_back(std::move(job));
+              job = WindowJob{};
+            }
+            return chunk;
+          }) &
+          oneapi::tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+              oneapi::tbb::filter_mode::parallel,
+              [&](std::shared_ptr<Chunk> chunk) {
+                for (const auto& j : chunk->jobs) encoder.encode(j, chunk->batch, chunk->counts);
+                chunk->jobs.clear();  // releases contig references early
+                return chunk;
+              }) &
+          oneapi::tbb::make_filter<std::shared_ptr<Chunk>, void>(
+              oneapi::tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+                if (!chunk->batch.empty()) writer.write(chunk->batch);
+                run.records_in += chunk->read;
+                run.records_out += chunk->batch.size();
+                total.windows += chunk->counts.windows;
+                total.variants += chunk->counts.variants;
+                total.ref_mismatches += chunk->counts.ref_mismatches;
+                total.with_unknown += chunk->counts.with_unknown;
+                run.progress.tick(run.records_in);
+                chunk->batch.clear();
+                chunk->counts = {};
+                chunk->read = 0;
+                spare.push(std::move(chunk));
+              }));
+  run.records_in += source.consumed_unseen();
+  return total;
+}
+
+}  // namespace s2f::genome

@@ -1,0 +1,247 @@
+#include "s2f/genome/reference.hpp"
+
+#include <fcntl.h>
+#include <htslib/bgzf.h>
+#include <htslib/faidx.h>
+#include <htslib/hfile.h>
+#include <htslib/hts.h>
+#include <htslib/hts_log.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "s2f/error.hpp"
+#include "s2f/genome/bases.hpp"
+
+namespace s2f::genome {
+
+namespace {
+
+bool file_exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+uint64_t file_size(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// htslib prints its own diagnostics; ours say more, so silence it meanwhile.
+struct QuietHtslib {
+  htsLogLevel saved = hts_get_log_level();
+  QuietHtslib() { hts_set_log_level(HTS_LOG_OFF); }
+  ~QuietHtslib() { hts_set_log_level(saved); }
+};
+
+void refuse_plain_gzip(const std::string& path) {
+  hFILE* fp = hopen(path.c_str(), "r");
+  if (!fp) fail_io("cannot open the genome FASTA", path, "check the path and its permissions");
+  htsFormat fmt{};
+  int rc = hts_detect_format2(fp, path.c_str(), &fmt);
+  hclose_abruptly(fp);
+  if (rc == 0 && fmt.compression == gzip)
+    fail_input("the genome FASTA is gzip-compressed but not BGZF, so it cannot be read at random positions", path,
+               "recompress it with bgzip: zcat " + path + " | bgzip -@2 > genome.fa.gz && samtools faidx genome.fa.gz");
+}
+
+}  // namespace
+
+// Reads the bytes of a contig as laid out in the file (plain: pread; BGZF:
+// seek through the .gzi), so that line breaks can be removed by memmove.
+struct ReferenceGenome::BlockReader {
+  struct Layout {
+    int64_t offset = 0, line_bases = 0, line_bytes = 0;
+  };
+  std::vector<Layout> layout;
+  int fd = -1;
+  BGZF* bgzf = nullptr;
+
+  ~BlockReader() {
+    if (fd >= 0) ::close(fd);
+    if (bgzf) bgzf_close(bgzf);
+  }
+
+  static std::unique_ptr<BlockReader> open(const std::string& path, const std::vector<Contig>& contigs) {
+    std::ifstream fai(path + ".fai");
+    if (!fai) return nullptr;
+    auto r = std::make_unique<BlockReader>();
+    std::string line;
+    while (std::getline(fai, line)) {
+      std::istringstream in(line);
+      std::string name;
+      int64_t length = 0;
+      Layout l;
+      if (!(in >> name >> length >> l.offset >> l.line_bases >> l.line_bytes) || l.line_bases <= 0 ||
+          l.line_bytes < l.line_bases)
+        return nullptr;
+      r->layout.push_back(l);
+    }
+    if (r->layout.size() != contigs.size()) return nullptr;
+    QuietHtslib quiet;
+    BGZF* probe = bgzf_open(path.c_str(), "r");
+    if (!probe) return nullptr;
+    const bool compressed = bgzf_compression(probe) == 2;  // 2 = BGZF
+    if (compressed) {
+      if (bgzf_index_load(probe, path.c_str(), ".gzi") != 0) {
+        bgzf_close(probe);
+        return nullptr;
+      }
+      r->bgzf = probe;
+    } else {
+      bgzf_close(probe);
+      r->fd = ::open(path.c_str(), O_RDONLY);
+      if (r->fd < 0) return nullptr;
+    }
+    return r;
+  }
+
+  // False when the file does not have the layout the index promises.
+  bool read(size_t contig, int64_t length, std::string& out) {
+    const Layout& l = layout[contig];
+    const int64_t full = length / l.line_bases, rest = length % l.line_bases;
+    const int64_t raw = full * l.line_bytes + rest;
+    out.resize(static_cast<size_t>(raw));
+    if (bgzf) {
+      if (bgzf_useek(bgzf, l.offset, SEEK_SET) < 0) return false;
+      if (bgzf_read(bgzf, out.data(), out.size()) != static_cast<ssize_t>(out.size())) return false;
+    } else {
+      size_t done = 0;
+      while (done < out.size()) {
+        ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(l.offset) + static_cast<off_t>(done));
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+      }
+    }
+    size_t kept = 0;
+    for (int64_t at = 0; at < raw; at += l.line_bytes) {
+      const size_t n = static_cast<size_t>(std::min(l.line_bases, raw - at));
+      const int64_t end = at + l.line_bases;
+      if (end < raw && out[static_cast<size_t>(end)] != '\n' && out[static_cast<size_t>(end)] != '\r') return false;
+      if (kept != static_cast<size_t>(at)) std::memmove(out.data() + kept, out.data() + at, n);
+      kept += n;
+    }
+    out.resize(kept);
+    return static_cast<int64_t>(kept) == length;
+  }
+};
+
+std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) {
+  if (!file_exists(path)) fail_io("genome FASTA not found", path, "give the path of a FASTA file with -g/--genome");
+  refuse_plain_gzip(path);
+  std::unique_ptr<ReferenceGenome> g(new ReferenceGenome());
+  g->path_ = path;
+  {
+    QuietHtslib quiet;
+    g->fai_ = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
+  }
+  if (!g->fai_) {
+    std::string fai = path + ".fai";
+    if (file_exists(fai))
+      fail_input("cannot read the FASTA index", fai,
+                 "it may be stale or corrupt: delete it and run `samtools faidx " + path + "`");
+    fail_io("the FASTA has no index (.fai/.gzi) and one cannot be written next to it", path,
+            "run `samtools faidx " + path + "` where you can write, or copy the FASTA to a writable directory");
+  }
+  int n = faidx_nseq(g->fai_);
+  g->contigs_.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const char* name = faidx_iseq(g->fai_, i);
+    g->contigs_.push_back({name, static_cast<int64_t>(faidx_seq_len(g->fai_, name))});
+    g->by_name_.emplace(name, i);
+  }
+  if (g->contigs_.empty()) fail_input("the genome FASTA has no sequences", path, "check that it is a FASTA file");
+  g->block_ = BlockReader::open(path, g->contigs_);
+  return g;
+}
+
+std::string ReferenceGenome::fetch_contig(size_t contig) const {
+  if (block_) {
+    std::string out;
+    bool ok = false;
+    {
+      std::lock_guard lock(mutex_);
+      ok = block_->read(contig, contigs_.at(contig).length, out);
+    }
+    if (ok) {
+      normalize_bases(out);
+      return out;
+    }
+  }
+  return fetch(contig, 0, contigs_.at(contig).length);
+}
+
+ReferenceGenome::~ReferenceGenome() {
+  if (fai_) fai_destroy(fai_);
+}
+
+int ReferenceGenome::find(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? -1 : it->second;
+}
+
+std::string ReferenceGenome::fetch(size_t contig, int64_t begin, int64_t end) const {
+  const Contig& c = contigs_.at(contig);
+  if (begin < 0 || end > c.length || begin > end)
+    fail(Exit::internal, "fetch outside contig " + c.name + ": [" + std::to_string(begin) + ", " +
+                             std::to_string(end) + ")");
+  if (begin == end) return {};
+  hts_pos_t got = 0;
+  char* raw = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    raw = faidx_fetch_seq64(fai_, c.name.c_str(), begin, end - 1, &got);
+  }
+  if (!raw || got != end - begin) {
+    std::free(raw);
+    fail_input("cannot read " + c.name + ":" + std::to_string(begin + 1) + "-" + std::to_string(end) +
+                   " from the genome",
+               path_, "the FASTA may be truncated or its index stale: rerun `samtools faidx " + path_ + "`");
+  }
+  std::string out(raw, static_cast<size_t>(got));
+  std::free(raw);
+  normalize_bases(out);
+  return out;
+}
+
+nlohmann::json ReferenceGenome::describe() const {
+  int64_t total = 0;
+  for (const auto& c : contigs_) total += c.length;
+  return {{"path", path_},
+          {"size_bytes", file_size(path_)},
+          {"fai_size_bytes", file_size(path_ + ".fai")},
+          {"contigs", contigs_.size()},
+          {"total_length", total}};
+}
+
+ContigCache::ContigCache(const ReferenceGenome& genome, uint64_t budget_bytes)
+    : genome_(genome), budget_(budget_bytes) {}
+
+std::shared_ptr<const std::string> ContigCache::get(size_t contig) {
+  ++tick_;
+  auto it = entries_.find(contig);
+  if (it != entries_.end()) {
+    it->second.last_use = tick_;
+    return it->second.bases;
+  }
+  auto bases = std::make_shared<const std::string>(genome_.fetch_contig(contig));
+  ++loads_;
+  uint64_t need = bases->size();
+  // Evict the least recently used until the newcomer fits (or nothing is left).
+  while (!entries_.empty() && held_ + need > budget_) {
+    auto victim = entries_.begin();
+    for (auto e = entries_.begin(); e != entries_.end(); ++e)
+      if (e->second.last_use < victim->second.last_use) victim = e;
+    held_ -= victim->second.bases->size();
+    entries_.erase(victim);
+  }
+  entries_[contig] = {bases, tick_};
+  held_ += need;
+  return bases;
+}
+
+}  // namespace s2f::genome

@@ -1,0 +1,180 @@
+// tfmodisco-lite results (HDF5): pos_patterns/pattern_N/{contrib_scores,
+// hypothetical_contribs} as W x 4 matrices.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "s2f/error.hpp"
+#include "s2f/hits/motif_set.hpp"
+#include "s2f/stream/schema.hpp"
+
+namespace s2f::hits {
+
+namespace {
+
+// Closes an HDF5 handle on scope exit.
+struct H5Handle {
+  hid_t id = -1;
+  herr_t (*close)(hid_t) = nullptr;
+  H5Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
+  ~H5Handle() {
+    if (id >= 0 && close) close(id);
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+};
+
+std::vector<std::string> member_names(hid_t group) {
+  H5G_info_t info{};
+  H5Gget_info(group, &info);
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    ssize_t n = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    std::string s(static_cast<size_t>(n), '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, s.data(), static_cast<size_t>(n) + 1, H5P_DEFAULT);
+    names.push_back(s);
+  }
+  return names;
+}
+
+// Fi-NeMo's order: the integer after the last '_' (or '#'), names without
+// one after all numbered ones.
+struct PatternKey {
+  int group;
+  long number;
+  std::string name;
+  bool operator<(const PatternKey& o) const {
+    if (group != o.group) return group < o.group;
+    if (group == 0) return number < o.number;
+    return name < o.name;
+  }
+};
+
+PatternKey pattern_key(const std::string& name) {
+  for (char sep : {'_', '#'}) {
+    auto at = name.rfind(sep);
+    std::string tail = at == std::string::npos ? name : name.substr(at + 1);
+    if (!tail.empty() && std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return {0, std::stol(tail), name};
+  }
+  return {1, 0, name};
+}
+
+// Reads a W x 4 dataset and returns it as [base][w].
+std::vector<double> read_matrix(hid_t pattern, const std::string& dataset, const std::string& where, int& width) {
+  if (H5Lexists(pattern, dataset.c_str(), H5P_DEFAULT) <= 0)
+    fail_input("pattern has no '" + dataset + "' dataset", where, "is this a tfmodisco-lite results file?");
+  H5Handle ds(H5Dopen2(pattern, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle space(H5Dget_space(ds.id), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(space.id) != 2 || (H5Sget_simple_extent_dims(space.id, dims, nullptr), dims[1] != 4))
+    fail_input("'" + dataset + "' is not a W x 4 matrix", where, "expected tfmodisco-lite's (width, 4) layout");
+  std::vector<double> raw(dims[0] * 4);
+  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+    fail_input("cannot read '" + dataset + "'", where);
+  width = static_cast<int>(dims[0]);
+  std::vector<double> out(raw.size());
+  for (int w = 0; w < width; ++w)
+    for (int b = 0; b < 4; ++b) out[static_cast<size_t>(b * width + w)] = raw[static_cast<size_t>(w * 4 + b)];
+  return out;
+}
+
+std::vector<float> to_storage(const std::vector<double>& m, bool half) {
+  std::vector<float> out(m.size());
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto f = static_cast<float>(m[i]);
+    out[i] = half ? stream::half_to_float(stream::float_to_half(f)) : f;
+  }
+  return out;
+}
+
+// Reverse complement of a [base][w] matrix: reverse both axes (A<->T, C<->G).
+std::vector<double> reverse_complement(const std::vector<double>& m, int width) {
+  std::vector<double> out(m.size());
+  for (int b = 0; b < 4; ++b)
+    for (int w = 0; w < width; ++w)
+      out[static_cast<size_t>(b * width + w)] = m[static_cast<size_t>((3 - b) * width + (width - 1 - w))];
+  return out;
+}
+
+}  // namespace
+
+MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& opt) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.id < 0) fail_io("cannot open motif file as HDF5", path, "give a tfmodisco-lite results .h5");
+  MotifSet set;
+  bool any_group = false;
+  for (const char* group_name : {"pos_patterns", "neg_patterns"}) {
+    if (H5Lexists(file.id, group_name, H5P_DEFAULT) <= 0) continue;
+    any_group = true;
+    H5Handle group(H5Gopen2(file.id, group_name, H5P_DEFAULT), H5Gclose);
+    std::vector<PatternKey> keys;
+    for (auto& n : member_names(group.id)) keys.push_back(pattern_key(n));
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) {
+      std::string tag = std::string(group_name) + "." + key.name;
+      if (opt.include && !opt.include->count(tag)) continue;
+      std::string where = path + ":" + group_name + "/" + key.name;
+      H5Handle pattern(H5Gopen2(group.id, key.name.c_str(), H5P_DEFAULT), H5Gclose);
+
+      int width = 0;
+      std::vector<double> cwm = read_matrix(pattern.id, "contrib_scores", where, width);
+      if (set.empty() && set.width() == 0) set = MotifSet(width);
+      if (width != set.width())
+        fail_input("pattern width " + std::to_string(width) + " differs from " + std::to_string(set.width()) +
+                       " of the patterns before it",
+                   where, "all patterns of one file must share a width");
+      Motif fwd;
+      fwd.name_orig = tag;
+      auto renamed = opt.rename.find(tag);
+      fwd.name = renamed == opt.rename.end() ? tag : renamed->second;
+      auto lam = opt.lambdas.find(tag);
+      fwd.lambda = lam == opt.lambdas.end() ? opt.lambda_default : lam->second;
+
+      double norm = 0.0;
+      for (double v : cwm) norm += v * v;
+      norm = std::sqrt(norm);
+      for (double& v : cwm) v /= norm;
+      auto thr = opt.trim_thresholds.find(fwd.name);
+      double threshold = thr == opt.trim_thresholds.end() ? opt.trim_threshold : thr->second;
+      std::tie(fwd.trim_start, fwd.trim_end) = trim_span(cwm, width, threshold);
+
+      std::vector<double> motif = cwm;
+      fwd.scale = norm;
+      if (opt.kind == MotifKind::hypothetical_cwm) {
+        motif = read_matrix(pattern.id, "hypothetical_contribs", where, width);
+        double hnorm = 0.0;
+        for (double v : motif) hnorm += v * v;
+        hnorm = std::sqrt(hnorm);
+        for (double& v : motif) v /= hnorm;
+        fwd.scale = hnorm;
+      }
+      std::vector<double> pfm;
+      if (H5Lexists(pattern.id, "sequence", H5P_DEFAULT) > 0) {
+        int pfm_width = 0;
+        pfm = read_matrix(pattern.id, "sequence", where, pfm_width);
+        if (pfm_width != width) pfm.clear();
+      }
+      auto pfm_of = [&](bool reverse) {
+        if (pfm.empty()) return std::vector<float>{};
+        return to_storage(reverse ? reverse_complement(pfm, width) : pfm, false);
+      };
+      Motif rev = fwd;
+      rev.strand = '-';
+      rev.trim_start = width - fwd.trim_end;
+      rev.trim_end = width - fwd.trim_start;
+      set.add(fwd, to_storage(motif, opt.round_to_half), pfm_of(false));
+      if (opt.reverse_complements)
+        set.add(rev, to_storage(reverse_complement(motif, width), opt.round_to_half), pfm_of(true));
+    }
+  }
+  if (!any_group) fail_input("no pos_patterns or neg_patterns group", path, "give a tfmodisco-lite results .h5");
+  if (set.empty())
+    fail_input("no motifs selected", path,
+               opt.include ? "check the names in the include list (e.g. pos_patterns.pattern_0)" : "the file has no patterns");
+  return set;
+}
+
+}  // namespace s2f::hits

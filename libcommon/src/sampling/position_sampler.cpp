@@ -1,0 +1,202 @@
+#include "s2f/sampling/position_sampler.hpp"
+
+#include <algorithm>
+
+#include "s2f/error.hpp"
+#include "s2f/genome/bed.hpp"
+#include "s2f/sampling/rng.hpp"
+
+namespace s2f::sampling {
+
+using namespace s2f::genome;
+
+HoldoutPlan PositionSampler::plan(uint64_t seed) {
+  HoldoutPlan p;
+  p.validation = parse_holdout(o_.validation_holdout, "--validation-holdout", names_);
+  p.test = parse_holdout(o_.test_holdout, "--test-holdout", names_);
+  p.seed = seed;
+  for (int c : p.validation.contigs)
+    if (p.test.contigs.count(c)) fail_usage("a chromosome is in both --validation-holdout and --test-holdout");
+  return p;
+}
+
+std::vector<int> PositionSampler::chosen_contigs(bool autosomes_by_default) {
+  std::vector<int> out;
+  if (!o_.chromosomes.empty()) {
+    size_t b = 0;
+    while (b <= o_.chromosomes.size()) {
+      size_t e = o_.chromosomes.find(',', b);
+      if (e == std::string::npos) e = o_.chromosomes.size();
+      std::string n = o_.chromosomes.substr(b, e - b);
+      if (!n.empty()) {
+        int c = names_.resolve(n);
+        if (c < 0) fail_usage("--chromosomes: '" + n + "' is not in the genome");
+        out.push_back(c);
+      }
+      b = e + 1;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  for (size_t i = 0; i < genome_.contigs().size(); ++i)
+    if (!autosomes_by_default || is_human_autosome(genome_.contigs()[i].name)) out.push_back(static_cast<int>(i));
+  if (out.empty())
+    fail_usage("the genome has no chromosomes named 1..22 or chr1..chr22", "name them with --chromosomes");
+  return out;
+}
+
+Regions PositionSampler::blacklist() {
+  Regions r;
+  if (o_.blacklist.empty()) return r;
+  BedReader reader(o_.blacklist, BedFlavor::bed, 0, bad_);
+  BedRecord rec;
+  while (reader.next(rec)) {
+    int c = names_.resolve(rec.chrom);
+    if (c >= 0 && rec.start < names_.length(c))
+      r.push_back({c, rec.start, std::min(rec.end, names_.length(c)), Partition::train});
+  }
+  normalize(r);
+  return r;
+}
+
+const Annotation& PositionSampler::annotation() {
+  if (!annotation_loaded_) {
+    if (o_.annotation.empty()) fail_usage("--strategy " + o_.strategy + " needs --annotation GTF/GFF3");
+    annotation_ = read_annotation(o_.annotation, bad_);
+    if (!annotation_.has_types && o_.gene_type != "any")
+      fail_input("the annotation has no gene_type/gene_biotype attributes, so --gene-type " + o_.gene_type +
+                     " matches nothing",
+                 o_.annotation, "pass --gene-type any to use every gene");
+    annotation_loaded_ = true;
+  }
+  return annotation_;
+}
+
+RegionPicker PositionSampler::picker_for(Regions regions) {
+  Regions kept;
+  for (const auto& r : regions)
+    if (keep(r.partition)) kept.push_back(r);
+  return RegionPicker(std::move(kept));
+}
+
+std::vector<SampledPosition> PositionSampler::uniform_over(Regions allowed, uint64_t count, uint64_t seed, int64_t unit, const std::string& category) {
+  allowed = subtract(allowed, blacklist());
+  auto parts = assign_partitions(allowed, plan(seed), unit);
+  auto out = sample_uniform(picker_for(std::move(parts)), count, seed, category);
+  sort_genomic(out);
+  return out;
+}
+
+std::vector<SampledPosition> PositionSampler::intergenic(uint64_t count, uint64_t seed, int64_t margin) {
+  Regions allowed = acgt_regions(genome_, chosen_contigs(false));
+  Regions genes = pad(gene_regions(annotation(), names_), margin, genome_.contigs());
+  allowed = subtract(allowed, genes);
+  return uniform_over(std::move(allowed), count, seed, 1'000'000, "intergenic");
+}
+
+std::vector<SampledPosition> PositionSampler::random(uint64_t count, uint64_t seed, int64_t margin) {
+  Regions allowed = trim_contig_ends(acgt_regions(genome_, chosen_contigs(false)), margin, genome_.contigs());
+  return uniform_over(std::move(allowed), count, seed, 1'000'000, "random");
+}
+
+std::vector<SampledPosition> PositionSampler::intervals(uint64_t count, uint64_t seed, int64_t margin) {
+  if (o_.intervals.empty()) fail_usage("--strategy intervals needs --intervals BED");
+  Regions r;
+  BedReader reader(o_.intervals, BedFlavor::bed, 0, bad_);
+  BedRecord rec;
+  while (reader.next(rec)) {
+    int c = names_.resolve(rec.chrom);
+    if (c < 0 || rec.start >= names_.length(c)) {
+      ++unknown_;
+      continue;
+    }
+    r.push_back({c, rec.start, std::min(rec.end, names_.length(c)), Partition::train});
+  }
+  normalize(r);
+  return uniform_over(trim_contig_ends(r, margin, genome_.contigs()), count, seed, 0, "intervals");
+}
+
+// Item strategies: tag partitions, keep the --mode ones, then select.
+std::vector<SampledPosition> PositionSampler::select(std::vector<SampledPosition> candidates, uint64_t count, uint64_t seed, uint64_t stream) {
+  candidates = outside(candidates, blacklist());
+  HoldoutPlan p = plan(seed);
+  std::vector<SampledPosition> kept;
+  for (auto& c : candidates) {
+    c.partition = item_partition(c.contig, selection_key(seed, 0x9a47, (static_cast<uint64_t>(c.contig) << 40) ^
+                                                                           static_cast<uint64_t>(c.pos)),
+                                 p);
+    if (keep(c.partition)) kept.push_back(std::move(c));
+  }
+  auto out = select_without_replacement(kept, count, seed, stream);
+  sort_genomic(out);
+  return out;
+}
+
+std::vector<SampledPosition> PositionSampler::tss(uint64_t count, uint64_t seed) {
+  requested_["tss"] = count;
+  return select(tss_candidates(annotation(), names_, o_.gene_type, unknown_), count, seed, 3);
+}
+
+std::vector<SampledPosition> PositionSampler::gene_body(uint64_t count, uint64_t seed) {
+  requested_["gene_body"] = count;
+  return select(gene_body_candidates(annotation(), names_, o_.gene_type, o_.min_gene_length, unknown_), count, seed, 4);
+}
+
+std::vector<SampledPosition> PositionSampler::ccre(uint64_t count, uint64_t seed) {
+  if (o_.ccres.empty()) fail_usage("--strategy " + o_.strategy + " needs --ccres BED (SCREEN cCREs)");
+  std::map<std::string, uint64_t> overrides;
+  for (const auto& q : o_.quotas) {
+    auto eq = q.find('=');
+    int64_t n = 0;
+    if (eq == std::string::npos || !parse_int(std::string_view(q).substr(eq + 1), n) || n < 0)
+      fail_usage("--quota '" + q + "' is not CATEGORY=COUNT");
+    overrides[q.substr(0, eq)] = static_cast<uint64_t>(n);
+  }
+  auto quotas = ccre_quotas(count, overrides);
+  std::map<std::string, std::vector<SampledPosition>> by_cat;
+  BedReader reader(o_.ccres, BedFlavor::bed, 0, bad_);
+  BedRecord rec;
+  while (reader.next(rec)) {
+    size_t col = o_.category_column > 0 ? static_cast<size_t>(o_.category_column) : rec.columns.size();
+    if (col > rec.columns.size() || col < 4) {
+      bad_.report(reader.line(), reader.where(), "no category column " + std::to_string(col),
+                  "set --category-column (1-based)");
+      continue;
+    }
+    std::string_view cat = rec.columns[col - 1];
+    cat = cat.substr(0, cat.find(','));  // "dELS,CTCF-bound" counts as dELS
+    if (!quotas.count(std::string(cat))) {
+      ++other_categories_;
+      continue;
+    }
+    int c = names_.resolve(rec.chrom);
+    if (c < 0 || rec.start + (rec.end - rec.start) / 2 >= names_.length(c)) {
+      ++unknown_;
+      continue;
+    }
+    std::string id = rec.name.empty() ? std::string(rec.chrom) + ":" + std::to_string(rec.start) : std::string(rec.name);
+    by_cat[std::string(cat)].push_back(
+        {c, rec.start + (rec.end - rec.start) / 2, '.', std::string(cat), std::move(id), Partition::train});
+  }
+  std::vector<SampledPosition> out;
+  uint64_t stream = 100;
+  for (const auto& cat : ccre_categories()) {
+    auto& cands = by_cat[cat];
+    auto picked = select(cands, quotas[cat], seed, stream++);
+    requested_[cat] = quotas[cat];
+    out.insert(out.end(), picked.begin(), picked.end());
+  }
+  return out;
+}
+
+std::vector<SampledSnp> PositionSampler::snps(uint64_t count, uint64_t seed, int64_t margin) {
+  Regions allowed;
+  for (int c : chosen_contigs(true))
+    allowed.push_back({c, 0, genome_.contigs()[static_cast<size_t>(c)].length, Partition::train});
+  allowed = subtract(trim_contig_ends(allowed, margin, genome_.contigs()), blacklist());
+  auto parts = assign_partitions(allowed, plan(seed), 1'000'000);
+  return sample_snps(genome_, picker_for(std::move(parts)), count, seed);
+}
+
+}  // namespace s2f::sampling

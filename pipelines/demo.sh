@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The README's main job, on bundled data only: a synthetic genome (made by a
+# deterministic script), the bundled demo model (pipelines/demo/model/, trained
+# on a planted motif grammar), and the s2f stages composed with pipes.
+#
+#   pipelines/demo.sh [OUTDIR]        (./dev.sh demo builds first, then runs this)
+#
+# 1. a small genome-wide background: baseline positions and random SNPs ->
+#    encode -> predict -> score --emit -> reservoir -> merge-cdfs (NAME_pertrack.npz)
+# 2. a VCF scored against that background: effects with percentiles, as a
+#    stream and as Selene-compatible TSV files
+set -euo pipefail
+OUT=${1:-demo-out}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PY=${S2F_PYTHON:-python3}
+L=500                # the demo model's input length
+WINDOW=101           # bp around the centre scored by log2fc
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cd "$OUT"
+t0=$SECONDS
+say() { printf '\n== %s\n' "$*" >&2; }
+
+say "genome: 3 chromosomes + chrM with genes, cCREs, peaks and test variants"
+"$PY" "$ROOT/tests/genome/make_synthetic_genome.py" genome >/dev/null
+G=genome/genome.fa
+
+say "background, baselines: 400 random positions -> encode -> predict (--rc mean) -> summary/perbin values"
+s2f-sample-positions -q -g $G --strategy random --count 400 --margin $L --seed 789 \
+  | s2f-encode -q -g $G -L $L --na baselines.na.tsv \
+  | s2f-predict -q --model demo --rc mean -t 2 -o baselines.preds.s2f
+s2f-score -q --stat log2fc --window $WINDOW --emit summary -o summary.values.s2f baselines.preds.s2f
+s2f-score -q --stat log2fc --window $WINDOW --emit perbin  -o perbin.values.s2f  baselines.preds.s2f
+
+say "background, variants: 300 random SNPs -> encode -> predict -> effect values"
+s2f-sample-positions -q -g $G --strategy snps --chromosomes chr1,chr2,chr3 --count 300 --margin $L --seed 42 \
+  | s2f-encode -q -g $G -L $L --na snps.na.tsv \
+  | s2f-predict -q --model demo --rc mean -t 2 \
+  | s2f-score -q --stat log2fc --window $WINDOW --emit effect -o effect.values.s2f
+
+say "reservoirs (Algorithm R) and the merged per-track CDFs"
+for kind in effect summary perbin; do
+  s2f-reservoir -q --capacity 50000 -o $kind.reservoir.s2f $kind.values.s2f
+done
+s2f-merge-cdfs -q --name demo --out-dir . effect.reservoir.s2f summary.reservoir.s2f perbin.reservoir.s2f
+
+say "scoring the VCF with percentiles (Selene-compatible TSVs in vep_*)"
+s2f-encode -q -g $G -L $L --vcf genome/variants.vcf --na vep.na.tsv \
+  | s2f-predict -q --model demo --rc mean -t 2 \
+  | s2f-score -q --stat log2fc,diff --window $WINDOW --cdf demo_pertrack.npz --tsv vep -o vep.scores.s2f
+
+say "summary"
+n_skipped=$( (grep -vc '^#' vep.na.tsv || true) )
+echo "variants scored: $(s2f-view -q --no-header-line vep.scores.s2f | wc -l)   not scorable (see vep.na.tsv): $n_skipped"
+echo "top variants by |log2fc| (profile +/- tracks, counts) with effect percentiles:"
+s2f-view -q vep.scores.s2f \
+  | awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; next}
+      {split($c["log2fc"],e,","); split($c["effect_pct"],p,",");
+       m=0; for(k in e){v=e[k]<0?-e[k]:e[k]; if(v>m)m=v}
+       printf "%s\t%s:%d\t%s>%s\tmax|log2fc| %.3f\tpercentiles %s\n", $c["id"], $c["chrom"], $c["pos"]+1, $c["ref"], $c["alt"], m, $c["effect_pct"]}' \
+  | sort -t$'\t' -k4,4 -g -r 2>/dev/null | sort -t$'\t' -k4 -r | head -5
+echo
+echo "files in $OUT:"
+echo "  demo_pertrack.npz            per-track effect/summary/perbin CDFs (chorus layout)"
+echo "  vep.scores.s2f               scores + percentiles (s2f-view vep.scores.s2f)"
+echo "  vep_diffs.tsv, vep.*_predictions.tsv, vep_row_labels   Selene-compatible outputs"
+echo "  vep.na.tsv                   variants that could not be encoded, with reasons"
+echo "demo finished in $((SECONDS - t0)) s"

@@ -1,0 +1,238 @@
+// Track catalog and selection, on the real AlphaGenome catalogs (skipped
+// when the shared data folder is absent) and on small inline catalogs.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "s2f/catalog/track_catalog.hpp"
+#include "s2f/catalog/track_selector.hpp"
+#include "s2f/error.hpp"
+
+using namespace s2f;
+using namespace s2f::catalog;
+
+namespace {
+
+std::string data_dir() { return std::string(S2F_SOURCE_DIR) + "/../shared/data/catalogs"; }
+std::string human() { return data_dir() + "/alphagenome_human_tracks.tsv"; }
+std::string mouse() { return data_dir() + "/alphagenome_mouse_tracks.tsv"; }
+
+#define REQUIRE_CATALOG(path)                                                     \
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "real catalog absent: " << (path)
+
+// Counts real tracks with awk, independently of the C++ parser. `cond` is an
+// awk condition over c["column"] (column numbers read from the header).
+long awk_count(const std::string& path, const std::string& cond) {
+  std::string cmd = "awk -F'\\t' 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c[\"track_name\"]!=\"Padding\" && (" +
+                    cond + "){n++} END{print n+0}' '" + path + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  long n = -1;
+  if (std::fscanf(p, "%ld", &n) != 1) n = -1;
+  pclose(p);
+  return n;
+}
+
+std::map<std::string, size_t> head_counts(const TrackCatalog& c) {
+  std::map<std::string, size_t> m;
+  for (const auto& h : c.heads()) m[h.name] = h.rows.size();
+  return m;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const char* kSmall =
+    "track_index\ttrack_name\toutput_type\tstrand\tbiosample_name\ttranscription_factor\tgenetically_modified\textra\n"
+    "0\tA\tchip_tf\t.\tHepG2\tCTCF\t\tx\n"
+    "1\tB\tchip_tf\t.\tK562\tCTCF\tfalse\ty\n"
+    "2\tPadding\tchip_tf\t.\t\t\t\t\n"
+    "0\tC\trna_seq\t+\tCD14-positive, CD16-negative classical monocyte\t\t\t\n"
+    "1\tC\trna_seq\t-\tliver\t\t\t\n"
+    "2\tD\trna_seq\t.\tliver\n";
+
+}  // namespace
+
+TEST(TrackCatalog, RealHumanHeadsHaveTheDocumentedRealTrackCounts) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human());
+  auto m = head_counts(c);
+  std::map<std::string, size_t> want = {{"atac", 167},     {"dnase", 305},   {"procap", 12},
+                                        {"cage", 546},     {"rna_seq", 667}, {"chip_tf", 1617},
+                                        {"chip_histone", 1116}, {"contact_maps", 28}};
+  for (const auto& [head, n] : want) EXPECT_EQ(m[head], n) << head;
+  for (size_t r = 0; r < c.size(); ++r) ASSERT_FALSE(c.is_padding(r));
+}
+
+TEST(TrackCatalog, RealMouseHeadsHaveTheDocumentedRealTrackCounts) {
+  REQUIRE_CATALOG(mouse());
+  auto m = head_counts(TrackCatalog::load_tsv(mouse()));
+  std::map<std::string, size_t> want = {{"atac", 18},     {"dnase", 67},         {"cage", 188},
+                                        {"rna_seq", 173}, {"chip_tf", 127},      {"chip_histone", 183},
+                                        {"contact_maps", 8}};
+  for (const auto& [head, n] : want) EXPECT_EQ(m[head], n) << head;
+  EXPECT_EQ(m.count("procap"), 0u) << "mouse procap is all padding";
+}
+
+TEST(TrackCatalog, KeepingPaddingGivesRawTensorWidthsAndAMask) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human(), {.keep_padding = true});
+  EXPECT_EQ(c.size(), 6126u);
+  auto m = head_counts(c);
+  EXPECT_EQ(m["atac"], 256u);
+  EXPECT_EQ(m["chip_tf"], 1664u);
+  const auto& atac = c.head("atac");
+  size_t real = 0;
+  for (size_t p = 0; p < atac.rows.size(); ++p) {
+    EXPECT_EQ(c.channel(atac.rows[p]), static_cast<int64_t>(p)) << "track_index is the raw channel";
+    real += c.is_padding(atac.rows[p]) ? 0 : 1;
+  }
+  EXPECT_EQ(real, 167u);
+  EXPECT_EQ(c.strip_padding().size(), TrackCatalog::load_tsv(human()).size());
+}
+
+TEST(TrackCatalog, JsonRoundTripIsLosslessAndIdsAreUnique) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human());
+  c.set_resolutions("atac", {1, 128});
+  auto j = c.to_json();
+  auto back = TrackCatalog::from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(back.to_json(), j);
+  EXPECT_EQ(back.head("atac").resolutions, (std::vector<int>{1, 128}));
+  auto ids = back.track_ids();
+  std::set<std::string> unique(ids.begin(), ids.end());
+  EXPECT_EQ(unique.size(), ids.size());
+  EXPECT_EQ(ids.front(), "atac/CL:0000084 ATAC-seq");
+}
+
+TEST(TrackSelector, CtcfWithNullGeneticModificationMatchesAwk) {
+  REQUIRE_CATALOG(human());
+  const std::string tf = "$c[\"transcription_factor\"]==\"CTCF\"", gm = "$c[\"genetically_modified\"]";
+  for (const auto& path : {human(), mouse()}) {
+    auto c = TrackCatalog::load_tsv(path);
+    // In this catalog every CTCF track records genetically_modified, so the
+    // null selection is empty: allowed, it must agree with awk (0); by
+    // default it is an error that shows the values that do exist.
+    auto none = TrackSelector(c).where("transcription_factor=CTCF").where("genetically_modified=").allow_empty().run();
+    EXPECT_EQ(static_cast<long>(none.count()), awk_count(path, tf + " && " + gm + "==\"\"")) << path;
+    std::string m = error_of([&] { TrackSelector(c).where("transcription_factor=CTCF").where("genetically_modified=").run(); });
+    EXPECT_NE(m.find("values of genetically_modified: false"), std::string::npos) << m;
+
+    for (const char* value : {"false", "true"}) {
+      auto r = TrackSelector(c)
+                   .where("transcription_factor=CTCF")
+                   .where(std::string("genetically_modified=") + value)
+                   .allow_empty()
+                   .run();
+      long want = awk_count(path, tf + " && " + gm + "==\"" + value + "\"");
+      if (std::string(value) == "false") {
+        ASSERT_GT(want, 0) << path;
+      }
+      EXPECT_EQ(static_cast<long>(r.count()), want) << path << " " << value;
+      if (want == 0) continue;
+      ASSERT_EQ(r.heads.size(), 1u);
+      EXPECT_EQ(r.heads[0].head, "chip_tf");
+      for (size_t i = 0; i < r.heads[0].rows.size(); ++i) {
+        EXPECT_EQ(c.get(r.heads[0].rows[i], "transcription_factor"), "CTCF");
+        EXPECT_EQ(c.channel(r.heads[0].rows[i]), r.heads[0].channels[i]);
+        EXPECT_EQ(c.head("chip_tf").rows[r.heads[0].positions[i]], r.heads[0].rows[i]);
+      }
+    }
+    // The null selection itself is not empty: it matches the heads that
+    // never record the field.
+    auto nulls = TrackSelector(c).where("genetically_modified=").run();
+    EXPECT_EQ(static_cast<long>(nulls.count()), awk_count(path, gm + "==\"\"")) << path;
+    EXPECT_TRUE(nulls.head("cage") != nullptr);
+  }
+}
+
+TEST(TrackSelector, AnyOfAndCrossHeadSelectionsMatchAwk) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human());
+  struct Case {
+    std::vector<std::string> sel;
+    std::string awk;
+  };
+  std::vector<Case> cases = {
+      {{"output_type=rna_seq", "strand=+,-"},
+       "$c[\"output_type\"]==\"rna_seq\" && ($c[\"strand\"]==\"+\" || $c[\"strand\"]==\"-\")"},
+      {{"transcription_factor=CTCF,FOXA1"}, "$c[\"transcription_factor\"]==\"CTCF\" || $c[\"transcription_factor\"]==\"FOXA1\""},
+      {{"biosample_type=tissue"}, "$c[\"biosample_type\"]==\"tissue\""},
+      {{"histone_mark=H3K27ac", "biosample_name=liver"},
+       "$c[\"histone_mark\"]==\"H3K27ac\" && $c[\"biosample_name\"]==\"liver\""},
+      {{"biosample_name=CD14-positive, CD16-negative classical monocyte"},
+       "$c[\"biosample_name\"]==\"CD14-positive, CD16-negative classical monocyte\""},
+  };
+  for (const auto& k : cases) {
+    TrackSelector s(c);
+    for (const auto& x : k.sel) s.where(x);
+    EXPECT_EQ(static_cast<long>(s.run().count()), awk_count(human(), k.awk)) << k.sel[0];
+  }
+  auto tissue = TrackSelector(c).where("biosample_type=tissue").run();
+  EXPECT_GT(tissue.heads.size(), 3u) << "selections span heads";
+}
+
+TEST(TrackSelector, SelectFileLinesAreAnded) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human());
+  std::string path = (std::filesystem::temp_directory_path() / "s2f-select-test.txt").string();
+  {
+    std::ofstream f(path);
+    f << "# CTCF in unmodified samples\ntranscription_factor=CTCF\n\n  genetically_modified=false\n";
+  }
+  auto a = TrackSelector(c).where_file(path).run();
+  auto b = TrackSelector(c).where("transcription_factor=CTCF").where("genetically_modified=false").run();
+  std::filesystem::remove(path);
+  EXPECT_EQ(a.rows, b.rows);
+}
+
+TEST(TrackSelector, NoMatchNamesTheFieldAndExistingValues) {
+  auto c = TrackCatalog::parse_tsv(kSmall, "small.tsv");
+  std::string m = error_of([&] { TrackSelector(c).where("transcription_factor=NOPE").run(); });
+  EXPECT_NE(m.find("no track matches transcription_factor=NOPE"), std::string::npos) << m;
+  EXPECT_NE(m.find("values of transcription_factor: CTCF"), std::string::npos) << m;
+  EXPECT_EQ(TrackSelector(c).where("transcription_factor=NOPE").allow_empty().run().count(), 0u);
+}
+
+TEST(TrackSelector, UnknownFieldListsTheFields) {
+  auto c = TrackCatalog::parse_tsv(kSmall, "small.tsv");
+  std::string m = error_of([&] { TrackSelector(c).where("tissue=liver").run(); });
+  EXPECT_NE(m.find("unknown catalog field 'tissue'"), std::string::npos) << m;
+  EXPECT_NE(m.find("biosample_name"), std::string::npos) << m;
+  EXPECT_NE(error_of([] { Selection::parse("no-equals-sign"); }).find("not field=value"), std::string::npos);
+}
+
+TEST(TrackCatalog, SmallCatalogNullsPaddingExtrasAndEscapedCommas) {
+  auto c = TrackCatalog::parse_tsv(kSmall, "small.tsv");
+  EXPECT_EQ(c.size(), 5u) << "padding stripped by default";
+  EXPECT_EQ(c.get(0, "extra"), "x") << "extra columns kept";
+  EXPECT_FALSE(c.get(0, "genetically_modified").has_value()) << "empty cell is null";
+  EXPECT_FALSE(c.get(4, "genetically_modified").has_value()) << "short row padded with nulls";
+  EXPECT_EQ(c.track_id(2), "rna_seq/C/+");
+  EXPECT_EQ(c.track_id(3), "rna_seq/C/-");
+  auto kept = TrackCatalog::parse_tsv(kSmall, "small.tsv", {.keep_padding = true});
+  EXPECT_TRUE(kept.is_padding(2));
+  EXPECT_EQ(kept.track_id(2), "chip_tf/Padding/2");
+  EXPECT_EQ(kept.padding_mask(), (std::vector<bool>{true, true, false, true, true, true}));
+
+  auto r = TrackSelector(c).where("biosample_name=CD14-positive\\, CD16-negative classical monocyte,liver").run();
+  EXPECT_EQ(r.count(), 3u);
+  auto nulls = TrackSelector(c).where("genetically_modified=").where("output_type=chip_tf").run();
+  ASSERT_EQ(nulls.count(), 1u);
+  EXPECT_EQ(c.get(nulls.rows[0], "track_name"), "A");
+
+  std::string ragged = "a\toutput_type\n1\tx\t2\n";
+  EXPECT_NE(error_of([&] { TrackCatalog::parse_tsv(ragged, "r.tsv"); }).find("r.tsv:2"), std::string::npos);
+  EXPECT_NE(error_of([&] { TrackCatalog::parse_tsv("a\tb\n", "n.tsv"); }).find("output_type"), std::string::npos);
+}

@@ -1,0 +1,383 @@
+// Engine internals without Python: running layers on sub-ranges of
+// positions (what fast ISM relies on), the activation plan (ranges, memory
+// reuse, in-place) against a one-buffer-per-node run, thread-count
+// determinism, receptive fields, and model-file error paths.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <oneapi/tbb/global_control.h>
+#include <random>
+#include <unistd.h>
+
+#include "s2f/engine/activation_planner.hpp"
+#include "s2f/engine/compiled_model.hpp"
+#include "s2f/engine/full_activations.hpp"
+#include "s2f/engine/model_file.hpp"
+#include "s2f/engine/predictor.hpp"
+#include "s2f/engine/receptive_field.hpp"
+#include "s2f/error.hpp"
+
+using namespace s2f::engine;
+
+namespace {
+
+WeightTensor random_tensor(std::vector<int64_t> shape, std::mt19937& rng, float scale = 0.2f) {
+  WeightTensor t;
+  t.shape = std::move(shape);
+  std::normal_distribution<float> d(0.0f, scale);
+  t.data.resize(static_cast<size_t>(t.numel()));
+  for (auto& v : t.data) v = d(rng);
+  return t;
+}
+
+// A small BPNet: conv k21 "same" + ReLU, dilated residual convs, a profile
+// conv cropped to the centre, and a count head on the mean of the window.
+ModelGraph small_bpnet(int64_t length = 300, int64_t filters = 32, int layers = 4, int64_t trim = 60) {
+  std::mt19937 rng(11);
+  ModelGraph g;
+  g.name = "small_bpnet";
+  g.input_length = length;
+  auto add = [&](Node n) {
+    g.nodes.push_back(std::move(n));
+    return static_cast<int>(g.nodes.size()) - 1;
+  };
+  Node in;
+  in.name = "sequence";
+  int x = add(in);
+  Node c;
+  c.name = "iconv";
+  c.op = Op::conv1d;
+  c.inputs = {x};
+  c.filters = filters;
+  c.kernel = 21;
+  c.pad_left = c.pad_right = 10;
+  c.activation = Activation::relu;
+  c.weights["kernel"] = random_tensor({21, 4, filters}, rng);
+  c.weights["bias"] = random_tensor({filters}, rng);
+  x = add(c);
+  for (int i = 1; i <= layers; ++i) {
+    Node r;
+    r.name = "rconv" + std::to_string(i);
+    r.op = Op::conv1d;
+    r.inputs = {x};
+    r.filters = filters;
+    r.kernel = 3;
+    r.dilation = int64_t{1} << i;
+    r.pad_left = r.pad_right = r.dilation;
+    r.weights["kernel"] = random_tensor({3, filters, filters}, rng);
+    r.weights["bias"] = random_tensor({filters}, rng);
+    int conv = add(r);
+    Node act;
+    act.name = "relu" + std::to_string(i);
+    act.op = Op::activation;
+    act.activation = Activation::relu;
+    act.inputs = {conv};
+    int a = add(act);
+    Node sum;
+    sum.name = "add" + std::to_string(i);
+    sum.op = Op::add;
+    sum.inputs = {x, a};
+    x = add(sum);
+  }
+  Node f;
+  f.name = "fconv";
+  f.op = Op::conv1d;
+  f.inputs = {x};
+  f.filters = 2;
+  f.kernel = 25;
+  f.pad_left = f.pad_right = 12;
+  f.weights["kernel"] = random_tensor({25, filters, 2}, rng);
+  f.weights["bias"] = random_tensor({2}, rng);
+  int fc = add(f);
+  Node crop;
+  crop.name = "profile";
+  crop.op = Op::crop;
+  crop.inputs = {fc};
+  crop.crop_left = crop.crop_right = trim;
+  int profile = add(crop);
+  Node crop2 = crop;
+  crop2.name = "count_window";
+  crop2.inputs = {x};
+  crop2.crop_left = crop2.crop_right = trim - 12;
+  int window = add(crop2);
+  Node gap;
+  gap.name = "mean";
+  gap.op = Op::global_avg_pool;
+  gap.inputs = {window};
+  int pooled = add(gap);
+  Node d;
+  d.name = "counts";
+  d.op = Op::dense;
+  d.inputs = {pooled};
+  d.units = 1;
+  d.weights["kernel"] = random_tensor({filters, 1}, rng);
+  d.weights["bias"] = random_tensor({1}, rng);
+  int counts = add(d);
+  g.heads = {Head{"profile", profile, HeadKind::profile, 1}, Head{"counts", counts, HeadKind::scalar, 1}};
+  return g;
+}
+
+std::vector<float> random_onehot(int64_t batch, int64_t length, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<float> x(static_cast<size_t>(batch * length * 4), 0.0f);
+  for (int64_t i = 0; i < batch * length; ++i) x[static_cast<size_t>(i * 4 + rng() % 4)] = 1.0f;
+  return x;
+}
+
+// One full-length buffer per node, no plan: the simplest correct execution.
+std::vector<std::vector<float>> run_unplanned(const CompiledModel& m, const float* x) {
+  const size_t n = m.nodes().size();
+  std::vector<std::vector<float>> buf(n);
+  std::vector<TensorView> views(n);
+  views[0] = TensorView{const_cast<float*>(x), 0, m.length(0), 4, 4};
+  for (size_t i = 1; i < n; ++i) {
+    const auto& c = m.node(static_cast<int>(i));
+    if (c.storage == Storage::alias || c.storage == Storage::shifted) {
+      views[i] = m.view_of_alias(static_cast<int>(i), views[static_cast<size_t>(c.node.inputs[0])]);
+      continue;
+    }
+    const int64_t len = m.length(static_cast<int>(i)), ch = m.channels(static_cast<int>(i));
+    buf[i].assign(static_cast<size_t>(len * ch), 0.0f);
+    views[i] = TensorView{buf[i].data(), 0, len, ch, ch};
+    std::vector<TensorView> ins;
+    for (int k : c.node.inputs) ins.push_back(views[static_cast<size_t>(k)]);
+    m.compute_node(static_cast<int>(i), ins.data(), views[i], {0, len});
+  }
+  std::vector<std::vector<float>> heads;
+  for (const auto& h : m.graph().heads) {
+    const TensorView& v = views[static_cast<size_t>(h.node)];
+    std::vector<float> out;
+    for (int64_t t = 0; t < v.channels; ++t)
+      for (int64_t b = 0; b < m.length(h.node); ++b) out.push_back(v.row(b)[t]);
+    heads.push_back(out);
+  }
+  return heads;
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("s2f-engine-" + std::to_string(::getpid()) + "-" + name)).string();
+}
+
+}  // namespace
+
+TEST(EngineCore, PlannedRunEqualsOneBufferPerNode) {
+  auto m = std::make_shared<CompiledModel>(small_bpnet());
+  Predictor p(m);
+  const auto x = random_onehot(3, 300, 1);
+  auto out = p.predict(x.data(), 3);
+  for (int64_t b = 0; b < 3; ++b) {
+    auto want = run_unplanned(*m, x.data() + b * 300 * 4);
+    for (size_t h = 0; h < want.size(); ++h)
+      for (size_t i = 0; i < want[h].size(); ++i)
+        ASSERT_FLOAT_EQ(out[h].sequence(b)[i], want[h][i]) << out[h].name << " seq " << b << " at " << i;
+  }
+}
+
+TEST(EngineCore, PlanSkipsCroppedFlanksAndReusesMemory) {
+  CompiledModel m(small_bpnet());
+  auto plan = ActivationPlanner::plan(m);
+  const int fconv = m.graph().find("fconv");
+  EXPECT_EQ(plan.need[static_cast<size_t>(fconv)], (PositionRange{60, 240}));
+  // The last dilated conv (d=16) only feeds the profile conv's window and the count window.
+  const int last = m.graph().find("rconv4");
+  EXPECT_EQ(plan.need[static_cast<size_t>(last)], (PositionRange{48, 252}));
+  int in_place = 0;
+  for (bool b : plan.in_place) in_place += b;
+  EXPECT_GE(in_place, 4);  // every residual add overwrites its conv's output
+  EXPECT_LT(plan.arena_floats * 3, plan.unplanned_floats);
+}
+
+TEST(EngineCore, PlanForSomeOutputBinsComputesOnlyTheirReceptiveField) {
+  CompiledModel m(small_bpnet());
+  // Profile bins [90, 100) only (the count head keeps its full window).
+  auto plan = ActivationPlanner::plan(m, {PositionRange{90, 100}, PositionRange{0, 1}});
+  const int fconv = m.graph().find("fconv");
+  EXPECT_EQ(plan.need[static_cast<size_t>(fconv)], (PositionRange{150, 160}));
+  auto full = ActivationPlanner::plan(m);
+  EXPECT_LT(plan.flops, full.flops);
+}
+
+TEST(EngineCore, SubRangeOfALayerEqualsTheFullComputation) {
+  CompiledModel m(small_bpnet());
+  const int iconv = m.graph().find("iconv");
+  const int rconv = m.graph().find("rconv3");  // dilation 8, padding 8
+  const auto x = random_onehot(1, 300, 2);
+  TensorView in{const_cast<float*>(x.data()), 0, 300, 4, 4};
+  std::vector<float> full(300 * 32), part(300 * 32, -1.0f), deep(300 * 32), deep_part(40 * 32);
+  TensorView vf{full.data(), 0, 300, 32, 32};
+  m.compute_node(iconv, &in, vf, {0, 300});
+  // Positions 3..17 (taps reach into the left padding) and 140..160.
+  for (PositionRange r : {PositionRange{3, 17}, PositionRange{140, 160}, PositionRange{290, 300}}) {
+    TensorView vp{part.data(), 0, 300, 32, 32};
+    m.compute_node(iconv, &in, vp, r);
+    for (int64_t p = r.lo; p < r.hi; ++p)
+      for (int j = 0; j < 32; ++j) ASSERT_EQ(part[static_cast<size_t>(p * 32 + j)], full[static_cast<size_t>(p * 32 + j)]);
+  }
+  // A dilated conv on a window, reading only the input window it needs.
+  TensorView vd{deep.data(), 0, 300, 32, 32};
+  m.compute_node(rconv, &vf, vd, {0, 300});
+  const PositionRange want{100, 140};
+  const PositionRange need = m.input_range(rconv, 0, want);
+  EXPECT_EQ(need, (PositionRange{92, 148}));
+  TensorView window{full.data() + need.lo * 32, need.lo, need.size(), 32, 32};
+  TensorView out{deep_part.data(), want.lo, want.size(), 32, 32};
+  m.compute_node(rconv, &window, out, want);
+  for (int64_t p = want.lo; p < want.hi; ++p)
+    for (int j = 0; j < 32; ++j) ASSERT_EQ(out.row(p)[j], vd.row(p)[j]);
+}
+
+TEST(EngineCore, SameResultsForAnyThreadCountAndBatchSize) {
+  auto m = std::make_shared<CompiledModel>(small_bpnet(600, 64, 5, 100));
+  Predictor p(m);
+  const auto x = random_onehot(5, 600, 3);
+  std::vector<HeadOutput> one, two, single;
+  {
+    oneapi::tbb::global_control c(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+    one = p.predict(x.data(), 5);
+  }
+  {
+    oneapi::tbb::global_control c(oneapi::tbb::global_control::max_allowed_parallelism, 2);
+    two = p.predict(x.data(), 5);
+    single = p.predict(x.data() + 600 * 4, 1);  // fewer sequences than threads: split positions
+  }
+  for (size_t h = 0; h < one.size(); ++h) {
+    EXPECT_EQ(one[h].values, two[h].values) << one[h].name;
+    const size_t per = static_cast<size_t>(one[h].tracks * one[h].bins);
+    EXPECT_TRUE(std::equal(single[h].values.begin(), single[h].values.end(), one[h].values.begin() + static_cast<long>(per)));
+  }
+}
+
+TEST(EngineCore, ReceptiveFields) {
+  ModelGraph g = small_bpnet();
+  g.infer_shapes();
+  auto rf = receptive_fields(g);
+  EXPECT_EQ(rf[static_cast<size_t>(g.find("iconv"))].size, 21);
+  EXPECT_EQ(rf[static_cast<size_t>(g.find("add1"))].size, 25);
+  EXPECT_EQ(rf[static_cast<size_t>(g.find("add4"))].size, 21 + 2 * (2 + 4 + 8 + 16));
+  EXPECT_EQ(rf[static_cast<size_t>(g.find("profile"))].size, 21 + 60 + 24);
+  EXPECT_EQ(rf[static_cast<size_t>(g.find("profile"))].offset, -10 - 30 - 12 + 60);
+  EXPECT_TRUE(rf[static_cast<size_t>(g.find("counts"))].global);
+}
+
+TEST(EngineCore, GraphErrorsNameTheNode) {
+  ModelGraph g = small_bpnet();
+  g.nodes[static_cast<size_t>(g.find("add2"))].inputs[1] = g.find("profile") - 1;  // fconv: 2 channels
+  try {
+    CompiledModel m(g);
+    FAIL();
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("add2"), std::string::npos) << e.what();
+  }
+  ModelGraph h = small_bpnet();
+  h.nodes[static_cast<size_t>(h.find("iconv"))].weights["kernel"].shape = {21, 5, 32};
+  EXPECT_THROW(CompiledModel{h}, s2f::Error);
+}
+
+TEST(EngineCore, ModelFileRoundTripAndTamperDetection) {
+  const std::string path = temp_path("model.s2fm");
+  ModelGraph g = small_bpnet();
+  save_model(g, path);
+  ModelGraph back = load_model(path);
+  EXPECT_EQ(back.parameter_count(), g.parameter_count());
+  EXPECT_EQ(back.nodes.size(), g.nodes.size());
+  const auto hash = back.metadata["content_hash"].get<std::string>();
+  EXPECT_EQ(hash.rfind("sha256:", 0), 0u);
+  {  // change one weight in place: the content hash must catch it
+    hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    hid_t d = H5Dopen2(f, "/weights/iconv/bias", H5P_DEFAULT);
+    std::vector<float> v(32);
+    H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    v[3] += 1e-3f;
+    H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Dclose(d);
+    H5Fclose(f);
+  }
+  try {
+    load_model(path);
+    FAIL() << "a modified weight must fail the content hash";
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("content hash mismatch"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(EngineCore, NotAModelFileSaysSo) {
+  const std::string path = temp_path("not-a-model.txt");
+  std::ofstream(path) << "ACGT\n";
+  try {
+    load_model(path);
+    FAIL();
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an HDF5 file"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+  EXPECT_THROW(load_model(temp_path("missing.s2fm")), s2f::Error);
+}
+
+TEST(EngineCore, BatchOf64FullLengthFitsInAFewMegabytesPerThread) {
+  auto m = std::make_shared<CompiledModel>(small_bpnet(2114, 64, 8, 557));
+  Predictor p(m);
+  // Activation memory is per worker thread, not per sequence in the batch.
+  EXPECT_LT(p.arena_bytes(), 4 << 20);
+  EXPECT_LT(p.plan().arena_floats * 4, p.plan().unplanned_floats);
+}
+
+TEST(EngineCore, ModelInfoToolReportsLayersParametersAndHeads) {
+  const std::string tool = std::string(S2F_BIN_DIR) + "/s2f-model-info";
+  if (!std::filesystem::exists(tool)) GTEST_SKIP() << "skipped: " << tool << " is not built";
+  const std::string path = temp_path("info.s2fm");
+  ModelGraph g = small_bpnet();
+  save_model(g, path);
+  FILE* p = ::popen((tool + " -q --json " + path).c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+  EXPECT_EQ(::pclose(p), 0);
+  auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["parameters"].get<int64_t>(), g.parameter_count());
+  EXPECT_EQ(j["input"]["length"].get<int64_t>(), 300);
+  EXPECT_EQ(j["receptive_field"].get<int64_t>(), 300);  // the count head sees everything
+  ASSERT_EQ(j["outputs"].size(), 2u);
+  EXPECT_EQ(j["outputs"][0]["name"], "profile");
+  EXPECT_EQ(j["outputs"][0]["tracks"].get<int64_t>(), 2);
+  EXPECT_EQ(j["outputs"][0]["bins"].get<int64_t>(), 180);
+  EXPECT_EQ(j["outputs"][0]["receptive_field"].get<int64_t>(), 105);
+  EXPECT_EQ(j["layers"].size(), g.nodes.size());
+  EXPECT_EQ(j["content_hash"], load_model(path).metadata["content_hash"]);
+  std::remove(path.c_str());
+}
+
+TEST(EngineCore, PartialUpdateAfterOneBaseChangeEqualsFullRecomputation) {
+  // The fast-ISM pattern: reuse reference activations, recompute each layer
+  // only where the mutated base can reach.
+  CompiledModel m(small_bpnet());
+  auto x = random_onehot(1, 300, 5);
+  FullActivations ref(m, x.data());
+  for (int64_t pos : {0, 7, 150, 299}) {
+    FullActivations alt = ref;
+    const float* row = ref.view(0).row(pos);
+    const int base = row[0] == 1.0f ? 2 : 0;
+    alt.set_input_base(pos, base);
+    auto changed = alt.update({pos, pos + 1});
+    // A dilated conv changes only within its receptive field around pos.
+    const int first = m.graph().find("iconv");
+    EXPECT_EQ(changed[static_cast<size_t>(first)], PositionRange(std::max<int64_t>(pos - 10, 0), std::min<int64_t>(pos + 11, 300)).clip(300));
+    auto y = x;
+    std::fill(y.begin() + pos * 4, y.begin() + pos * 4 + 4, 0.0f);
+    y[static_cast<size_t>(pos * 4 + base)] = 1.0f;
+    FullActivations full(m, y.data());
+    for (const auto& h : m.graph().heads) {
+      const TensorView& a = alt.view(h.node);
+      const TensorView& b = full.view(h.node);
+      for (int64_t p = 0; p < m.length(h.node); ++p)
+        for (int64_t t = 0; t < m.channels(h.node); ++t) ASSERT_EQ(a.row(p)[t], b.row(p)[t]) << h.name << " pos " << pos;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// Window arithmetic checked against windows worked out by hand (WINDOWS.md).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "s2f/genome/bases.hpp"
+#include "s2f/genome/chrom_names.hpp"
+#include "s2f/genome/window.hpp"
+
+using namespace s2f::genome;
+
+namespace {
+
+// Index:        0123456789...
+const std::string kContig = "AAAACCCCGGGGTTTTACGTACGTACGT";
+
+struct Pair {
+  std::string ref, alt;
+  bool match;
+};
+
+Pair windows(int64_t pos, const std::string& ref, const std::string& alt, int64_t L, int64_t index) {
+  std::vector<uint8_t> r(static_cast<size_t>(L)), a(static_cast<size_t>(L));
+  bool m = build_variant_windows(kContig, pos, ref, alt, L, index, r, a);
+  return {std::string(r.begin(), r.end()), std::string(a.begin(), a.end()), m};
+}
+
+}  // namespace
+
+TEST(PositionWindow, OddLengthCentres) {
+  EXPECT_EQ(position_index(11), 5);
+  EXPECT_EQ(position_window_start(100, 11), 95);  // 95..105, 100 in the middle
+}
+
+TEST(PositionWindow, EvenLengthPutsPositionRightOfMiddle) {
+  EXPECT_EQ(position_index(2114), 1057);
+  EXPECT_EQ(position_window_start(5000, 2114), 5000 - 1057);
+}
+
+TEST(PositionWindow, IntervalCentre) {
+  EXPECT_EQ(interval_centre(100, 200), 150);
+  EXPECT_EQ(interval_centre(100, 201), 150);  // floor
+  EXPECT_EQ(interval_centre(100, 200, 7), 107);
+  EXPECT_EQ(interval_centre(100, 200, -1), 150);
+}
+
+TEST(VariantIndex, SeleneConvention) {
+  EXPECT_EQ(default_variant_index(11, 1), 5);      // odd: centre
+  EXPECT_EQ(default_variant_index(12, 1), 5);      // even: L/2 - 1
+  EXPECT_EQ(default_variant_index(1000, 1), 499);
+  EXPECT_EQ(default_variant_index(12, 6), 2);      // 6 - 1 - 3
+  EXPECT_EQ(default_variant_index(11, 4), 3);      // 6 - 1 - 2
+}
+
+TEST(VariantWindows, SnvOddLength) {
+  auto w = windows(8, "G", "T", 5, default_variant_index(5, 1));
+  EXPECT_EQ(w.ref, "CCGGG");
+  EXPECT_EQ(w.alt, "CCTGG");
+  EXPECT_TRUE(w.match);
+}
+
+TEST(VariantWindows, SnvEvenLength) {
+  auto w = windows(8, "G", "T", 4, default_variant_index(4, 1));
+  EXPECT_EQ(w.ref, "CGGG");
+  EXPECT_EQ(w.alt, "CTGG");
+}
+
+TEST(VariantWindows, ExplicitIndex) {
+  auto w = windows(8, "G", "T", 4, 0);
+  EXPECT_EQ(w.ref, "GGGG");
+  EXPECT_EQ(w.alt, "TGGG");
+}
+
+TEST(VariantWindows, InsertionCroppedSymmetrically) {
+  // hap = CC + GAA + GGG (8 bases), d = 2: drop 1 left, 1 right.
+  auto w = windows(8, "G", "GAA", 6, default_variant_index(6, 1));
+  EXPECT_EQ(w.ref, "CCGGGG");
+  EXPECT_EQ(w.alt, "CGAAGG");
+}
+
+TEST(VariantWindows, OddInsertionCropsMoreOnTheRight) {
+  // index 2, hap = CC + GAAA + GGG (9), d = 3: drop 1 left, 2 right.
+  auto w = windows(8, "G", "GAAA", 6, 2);
+  EXPECT_EQ(w.alt, "CGAAAG");
+}
+
+TEST(VariantWindows, DeletionRefilledFromBothFlanks) {
+  // REF CGG at 7, index 1, window [6, 12). k = 2: one more base each side.
+  auto w = windows(7, "CGG", "C", 6, default_variant_index(6, 3));
+  EXPECT_EQ(w.ref, "CCGGGG");
+  EXPECT_EQ(w.alt, "CCCGGT");
+  EXPECT_TRUE(w.match);
+}
+
+TEST(VariantLayoutTest, DeletionReadsBeyondTheRefWindow) {
+  auto lay = variant_layout(7, 3, 1, 6, 1);
+  EXPECT_EQ(lay.ref_start, 6);
+  EXPECT_EQ(lay.read_begin, 5);
+  EXPECT_EQ(lay.read_end, 13);
+  EXPECT_TRUE(lay.fits);
+  EXPECT_FALSE(variant_layout(7, 10, 1, 6, 1).fits);
+}
+
+TEST(VariantWindows, RefMismatchUsesVcfRef) {
+  auto w = windows(8, "A", "T", 5, 2);
+  EXPECT_FALSE(w.match);
+  EXPECT_EQ(w.ref, "CCAGG");
+  EXPECT_EQ(w.alt, "CCTGG");
+}
+
+TEST(FitSequence, PadsFloorLeftCeilRight) {
+  std::vector<uint8_t> out(8);
+  EXPECT_TRUE(fit_sequence("ACGTA", out));
+  EXPECT_EQ(std::string(out.begin(), out.end()), "NACGTANN");
+}
+
+TEST(FitSequence, CropsFromTheCentre) {
+  std::vector<uint8_t> out(3);
+  EXPECT_FALSE(fit_sequence("AAAACCCCG", out));
+  EXPECT_EQ(std::string(out.begin(), out.end()), "ACC");
+}
+
+TEST(Bases, NormaliseAndReverseComplement) {
+  std::string s = "acgRyNT";
+  EXPECT_TRUE(normalize_bases(s));
+  EXPECT_EQ(s, "ACGNNNT");
+  EXPECT_EQ(reverse_complement("ACGTN"), "NACGT");
+  std::vector<uint8_t> v{'A', 'A', 'C'};
+  reverse_complement(std::span<uint8_t>(v));
+  EXPECT_EQ(std::string(v.begin(), v.end()), "GTT");
+}
+
+TEST(ChromosomeNamesTest, HarmonisesChrPrefixAndMito) {
+  std::vector<Contig> contigs{{"chr1", 10}, {"chrM", 5}, {"2", 7}};
+  ChromosomeNames n(contigs);
+  EXPECT_EQ(n.resolve("chr1"), 0);
+  EXPECT_TRUE(n.mapped().empty());
+  EXPECT_EQ(n.resolve("1"), 0);
+  EXPECT_EQ(n.resolve("MT"), 1);
+  EXPECT_EQ(n.resolve("chr2"), 2);
+  EXPECT_EQ(n.resolve("X"), -1);
+  EXPECT_EQ(n.mapped().size(), 3u);
+  EXPECT_NE(n.mapping_summary().find("MT -> chrM"), std::string::npos);
+}
+
+TEST(ChromosomeNamesTest, Autosomes) {
+  EXPECT_TRUE(is_human_autosome("chr1"));
+  EXPECT_TRUE(is_human_autosome("22"));
+  EXPECT_FALSE(is_human_autosome("chr23"));
+  EXPECT_FALSE(is_human_autosome("chrX"));
+  EXPECT_FALSE(is_human_autosome("chr01"));
+}
