@@ -52,13 +52,12 @@ s2f-encode -q -g $G -L $L --vcf genome/variants.vcf --na vep.na.tsv \
 say "summary"
 n_skipped=$( (grep -vc '^#' vep.na.tsv || true) )
 echo "variants scored: $(s2f-view -q --no-header-line vep.scores.s2f | wc -l)   not scorable (see vep.na.tsv): $n_skipped"
-echo "top variants by |log2fc| (profile +/- tracks, counts) with effect percentiles:"
+echo "top variants by |log2fc| over the profile (+, -) and counts tracks, with effect percentiles:"
 s2f-view -q vep.scores.s2f \
   | awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; next}
-      {split($c["log2fc"],e,","); split($c["effect_pct"],p,",");
-       m=0; for(k in e){v=e[k]<0?-e[k]:e[k]; if(v>m)m=v}
-       printf "%s\t%s:%d\t%s>%s\tmax|log2fc| %.3f\tpercentiles %s\n", $c["id"], $c["chrom"], $c["pos"]+1, $c["ref"], $c["alt"], m, $c["effect_pct"]}' \
-  | sort -t$'\t' -k4,4 -g -r 2>/dev/null | sort -t$'\t' -k4 -r | head -5
+      {n=split($c["log2fc"],e,","); m=0; for(k=1;k<=n;k++){v=e[k]<0?-e[k]:e[k]; if(v>m)m=v}
+       printf "%.6f\t%s\t%s:%d\t%s>%s\tmax|log2fc| %.3f\tpercentiles %s\n", m, $c["id"], $c["chrom"], $c["pos"]+1, $c["ref"], $c["alt"], m, $c["effect_pct"]}' \
+  | sort -g -r -k1,1 | cut -f2- | head -5
 echo
 echo "files in $OUT:"
 echo "  demo_pertrack.npz            per-track effect/summary/perbin CDFs (chorus layout)"

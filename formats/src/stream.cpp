@@ -2,6 +2,9 @@
 
 #include <zlib.h>
 #include <zstd.h>
+#ifdef S2F_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -62,6 +65,11 @@ std::string identify_foreign(const uint8_t* p, size_t n) {
 }  // namespace
 
 uint32_t checksum(const void* data, size_t n, uint32_t seed) {
+#ifdef S2F_HAVE_LIBDEFLATE
+  // The same CRC-32 as zlib's, computed with carry-less multiplication:
+  // about 3x faster, and the stream's bottleneck when frames are stored.
+  return libdeflate_crc32(seed, data, n);
+#endif
   auto* p = static_cast<const Bytef*>(data);
   uLong c = seed;
   while (n > 0) {  // zlib takes uInt lengths

@@ -163,9 +163,9 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
 
   geometry_ = nlohmann::json::object();
   if (layers.empty()) {
-    std::vector<std::string> names;
-    for (auto s : options_.statistics) names.push_back(statistic_name(s));
-    geometry_["statistic"] = names;
+    // The effect (and so its background) is the first statistic; others
+    // written alongside do not change what a CDF means.
+    geometry_["statistic"] = statistic_name(options_.statistics[0]);
     geometry_["window"] = options_.window_bp;
     geometry_["pseudocount"] = base.pseudocount;
   } else {
