@@ -63,6 +63,8 @@ def main():
         ref, alt = x[0::2], x[1::2]
         res_l.append(np.log2((alt + 1) / (ref + 1)).astype(np.float32))
         res_d.append((alt - ref).astype(np.float32))
+    # Like s2f-score, the reference writes what it computed.
+    np.savez(os.path.join(tmp, "reference.npz"), log2fc=np.concatenate(res_l), diff=np.concatenate(res_d))
     ref_time = time.perf_counter() - t
     got = s2f_stream.read(out).read_all()
     ok = np.allclose(got["log2fc"], np.concatenate(res_l), atol=1e-5) and np.allclose(got["diff"], np.concatenate(res_d), atol=1e-4)

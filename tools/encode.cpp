@@ -2,6 +2,7 @@
 // windows of base codes out (a `sequences` stream). The window arithmetic is
 // in libcommon/src/genome/WINDOWS.md and in --help below.
 #include <optional>
+#include <filesystem>
 #include <string>
 
 #include "s2f/error.hpp"
@@ -135,6 +136,8 @@ int main(int argc, char** argv) {
         {"strand", "'-' windows are reverse-complemented"}};
     if (genome) header.meta["reference"] = genome->describe();
     header.meta["encode_input"] = {{"format", input_format_name(format)}, {"path", path}};
+    // Downstream stages (s2f-score --tsv) carry the side file along with their results.
+    header.meta["na_file"] = std::filesystem::absolute(run.skips.path()).string();
     auto writer = stream::open_writer(run, std::move(header));
 
     EncodeCounts counts = run_encoder(*source, encoder, *writer, run);

@@ -55,8 +55,8 @@ void usage(FILE* out) {
     std::fprintf(out, "  %-17s %s%s\n", s.name, s.summary, built ? "" : "  [not built]");
   }
   std::fprintf(out,
-               "\nExample:\n  s2f sample-positions --genome ref.fa random -n 1000 --seed 1 \\\n"
-               "    | s2f encode --genome ref.fa -L 2114 | s2f view --head 3\n");
+               "\nExample:\n  s2f sample-positions -g ref.fa --strategy random --count 1000 --seed 1 \\\n"
+               "    | s2f encode -g ref.fa -L 500 | s2f predict --model demo | s2f view --head 3\n");
 }
 
 }  // namespace

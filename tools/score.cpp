@@ -32,20 +32,6 @@ struct ScoreOptions {
   int64_t perbin_k = 32;
 };
 
-std::vector<std::string> split_list(const std::vector<std::string>& items) {
-  std::vector<std::string> out;
-  for (const auto& s : items) {
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t c = s.find(',', start);
-      if (c == std::string::npos) c = s.size();
-      if (c > start) out.push_back(s.substr(start, c - start));
-      start = c + 1;
-    }
-  }
-  return out;
-}
-
 // Deterministic per-record random bins: seeded by (seed, record id), so the
 // same record draws the same bins in any shard and at any thread count.
 class BinSampler {
@@ -109,7 +95,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
 
   return tool.run(argc, argv, [&](Run& run) {
-    for (const auto& s : split_list(o.stats)) o.scoring.statistics.push_back(parse_statistic(s));
+    for (const auto& s : split_option_list(o.stats)) o.scoring.statistics.push_back(parse_statistic(s));
     if (!o.tsv_prefix.empty() && !o.hdf5_prefix.empty()) fail_usage("--tsv and --hdf5 are alternatives; give one");
     if (!o.emit.empty() && (!o.cdf.empty() || !o.tsv_prefix.empty() || !o.hdf5_prefix.empty()))
       fail_usage("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5");
@@ -181,7 +167,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<SeleneFiles> selene;
     std::vector<Statistic> selene_stats;
     if (!o.tsv_prefix.empty() || !o.hdf5_prefix.empty()) {
-      auto saves = split_list(o.save);
+      auto saves = split_option_list(o.save);
       if (saves.empty()) saves = {"diffs", "abs_diffs", "logits", "predictions"};
       std::vector<SeleneFile> files;
       for (const auto& s : saves) {
@@ -197,7 +183,8 @@ int main(int argc, char** argv) {
       std::string prefix = h5 ? o.hdf5_prefix : o.tsv_prefix;
       selene = std::make_unique<SeleneFiles>(prefix, h5, files, plan.track_ids());
       // The windows s2f-encode could not make travel with the results.
-      if (th.meta.contains("na_file") && th.meta["na_file"].is_string()) {
+      if (th.meta.contains("na_file") && th.meta["na_file"].is_string() &&
+          std::filesystem::exists(th.meta["na_file"].get<std::string>())) {  // absent: nothing was skipped
         std::error_code ec;
         std::filesystem::copy_file(th.meta["na_file"].get<std::string>(), prefix + ".NA",
                                    std::filesystem::copy_options::overwrite_existing, ec);

@@ -26,7 +26,7 @@ void close_fd(int& fd) {
 class ChildStdout final : public ByteSource {
  public:
   ChildStdout(int fd, ChildProcess* child, double timeout)
-      : ByteSource("output of --exec '" + child->command() + "'"), fd_(fd), child_(child), timeout_(timeout) {}
+      : ByteSource("output of " + child->role()), fd_(fd), child_(child), timeout_(timeout) {}
   ~ChildStdout() override { ::close(fd_); }
 
  protected:
@@ -38,7 +38,7 @@ class ChildStdout final : public ByteSource {
         if (r < 0 && errno == EINTR) continue;
         if (r == 0) {
           child_->kill();
-          fail_io("the --exec command produced no output for " + std::to_string(static_cast<int>(timeout_)) +
+          fail_io(child_->role() + " produced no output for " + std::to_string(static_cast<int>(timeout_)) +
                       " s and was killed",
                   child_->command(), "raise --exec-timeout or check why the model hangs; its stderr: " +
                                          child_->stderr_tail());
@@ -47,7 +47,7 @@ class ChildStdout final : public ByteSource {
       ssize_t r = ::read(fd_, dst, n);
       if (r >= 0) return static_cast<size_t>(r);
       if (errno == EINTR) continue;
-      fail_io(std::string("reading from the --exec command failed: ") + std::strerror(errno), child_->command());
+      fail_io("reading from " + child_->role() + " failed: " + std::strerror(errno), child_->command());
     }
   }
 
@@ -59,7 +59,7 @@ class ChildStdout final : public ByteSource {
 
 class ChildStdin final : public ByteSink {
  public:
-  ChildStdin(int fd, ChildProcess* child) : ByteSink("input of --exec '" + child->command() + "'"), fd_(fd), child_(child) {}
+  ChildStdin(int fd, ChildProcess* child) : ByteSink("input of " + child->role()), fd_(fd), child_(child) {}
   ~ChildStdin() override {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -78,9 +78,9 @@ class ChildStdin final : public ByteSink {
       if (w < 0 && errno == EINTR) continue;
       if (w < 0) {
         if (errno == EPIPE)
-          fail_io("the --exec command stopped reading its input", child_->command(),
+          fail_io(child_->role() + " stopped reading its input", child_->command(),
                   "it probably crashed; its stderr: " + child_->stderr_tail());
-        fail_io(std::string("writing to the --exec command failed: ") + std::strerror(errno), child_->command());
+        fail_io("writing to " + child_->role() + " failed: " + std::strerror(errno), child_->command());
       }
       p += w;
       n -= static_cast<size_t>(w);
@@ -94,8 +94,8 @@ class ChildStdin final : public ByteSink {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::string& command, double timeout_seconds)
-    : command_(command), timeout_(timeout_seconds) {
+ChildProcess::ChildProcess(const std::string& command, double timeout_seconds, std::string role)
+    : command_(command), timeout_(timeout_seconds), role_(std::move(role)) {
   // A child that dies must surface as EPIPE on write, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
   int in[2], out[2], err[2];
@@ -200,7 +200,7 @@ void ChildProcess::wait_success() {
     if (err_thread_.joinable()) err_thread_.join();
   }
   if (WIFEXITED(status_) && WEXITSTATUS(status_) == 0) return;
-  fail_input("the --exec command " + describe_status(status_), command_, "its stderr: " + stderr_tail());
+  fail_input(role_ + " " + describe_status(status_), command_, "its stderr: " + stderr_tail());
 }
 
 }  // namespace s2f

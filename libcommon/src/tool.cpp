@@ -48,6 +48,20 @@ std::string shell_quote(const std::string& s) {
 
 }  // namespace
 
+std::vector<std::string> split_option_list(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t comma = v.find(',', start);
+      if (comma == std::string::npos) comma = v.size();
+      if (comma > start) out.push_back(v.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
 std::string provenance_command_line(int argc, char** argv) {
   // Options that cannot change the output are left out, so the same inputs
   // and seeds give byte-identical streams whatever -t is.

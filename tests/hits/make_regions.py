@@ -19,6 +19,7 @@ random sequence with Gaussian noise in the hypothetical contributions.
 """
 import argparse
 import os
+import shutil
 import sys
 
 import h5py
@@ -41,6 +42,24 @@ def make_motifs(rng, k, width):
         seq_cons = np.full(width, -1)
         seq_cons[offset:offset + core] = cons
         motifs.append({"hyp": hyp, "cons": seq_cons})
+    return motifs
+
+
+def motifs_from_modisco(path, trim_threshold=0.3):
+    """Real tfmodisco-lite patterns: hypothetical matrix to plant, consensus
+    (PFM argmax) over the CWM-trimmed span to write into the sequence."""
+    motifs = []
+    with h5py.File(path, "r") as f:
+        names = sorted(f["pos_patterns"].keys(), key=lambda n: int(n.split("_")[-1]))
+        for name in names:
+            p = f["pos_patterns"][name]
+            cwm = p["contrib_scores"][:]
+            score = np.abs(cwm).sum(axis=1)
+            keep = np.nonzero(score >= trim_threshold * score.max())[0]
+            cons = np.full(cwm.shape[0], -1)
+            cons[keep.min():keep.max() + 1] = p["sequence"][:].argmax(axis=1)[keep.min():keep.max() + 1]
+            hyp = p["hypothetical_contribs"][:]
+            motifs.append({"hyp": hyp / np.abs(hyp).max(), "cons": cons})
     return motifs
 
 
@@ -73,11 +92,18 @@ def main(argv=None):
     ap.add_argument("--noise", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stream", action="store_true", help="also write regions.s2f (needs formats/python)")
+    ap.add_argument("--modisco", help="plant this tfmodisco-lite file's patterns (copied to motifs.h5) "
+                                      "instead of generated ones")
     a = ap.parse_args(argv)
     rng = np.random.default_rng(a.seed)
     os.makedirs(a.out, exist_ok=True)
-    motifs = make_motifs(rng, a.motifs, a.width)
-    write_modisco(os.path.join(a.out, "motifs.h5"), motifs, rng)
+    if a.modisco:
+        motifs = motifs_from_modisco(a.modisco)
+        a.motifs, a.width = len(motifs), motifs[0]["hyp"].shape[0]
+        shutil.copyfile(a.modisco, os.path.join(a.out, "motifs.h5"))
+    else:
+        motifs = make_motifs(rng, a.motifs, a.width)
+        write_modisco(os.path.join(a.out, "motifs.h5"), motifs, rng)
 
     N, L, W = a.regions, a.length, a.width
     seq_idx = rng.integers(0, 4, size=(N, L))

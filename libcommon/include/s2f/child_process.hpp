@@ -17,7 +17,8 @@ class ChildProcess {
  public:
   // Runs `command` with /bin/sh -c. `timeout_seconds` <= 0 disables the
   // inactivity timeout on reads from the child's stdout.
-  ChildProcess(const std::string& command, double timeout_seconds);
+  // `role` names the child in messages ("the --exec command", "s2f-encode").
+  ChildProcess(const std::string& command, double timeout_seconds, std::string role = "the --exec command");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -38,10 +39,12 @@ class ChildProcess {
   std::optional<std::string> failure_within(double seconds);
   std::string stderr_tail() const;
   const std::string& command() const { return command_; }
+  const std::string& role() const { return role_; }
 
  private:
   std::string command_;
   double timeout_;
+  std::string role_;
   int pid_ = -1;
   int in_fd_ = -1, out_fd_ = -1, err_fd_ = -1;
   std::thread err_thread_;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "s2f/io.hpp"
 #include "s2f/shard.hpp"
@@ -116,6 +117,10 @@ class Tool {
   unsigned used_ = 0;
   std::function<void(const CommonOptions&)> checks_;
 };
+
+// Values of an option that may be repeated and/or comma-separated
+// (--stat a,b --stat c -> a, b, c); empty items are dropped.
+std::vector<std::string> split_option_list(const std::vector<std::string>& values);
 
 // The argument vector as one shell-quoted string.
 std::string quote_command_line(int argc, char** argv);

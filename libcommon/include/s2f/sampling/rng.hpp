@@ -1,25 +1,12 @@
-// The one random generator of s2f's samplers: xoshiro256** (Blackman &
-// Vigna) seeded through SplitMix64, with our own mapping to bounded integers
-// (Lemire's multiply-shift with rejection). Standard-library distributions
-// are avoided on purpose: their output differs between implementations, and
-// a sample must be the same on every machine.
+// Sampling streams on top of s2f::Rng (s2f/rng.hpp).
 #pragma once
 #include <cstdint>
 
+#include "s2f/rng.hpp"
+
 namespace s2f::sampling {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed);
-  uint64_t next();
-  // Uniform in [0, n); n > 0.
-  uint64_t below(uint64_t n);
-  // Uniform in [0, 1) with 53 random bits.
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t s_[4];
-};
+using s2f::Rng;
 
 // The generator for draw `index` of a sampling stream (seed, stream): each
 // draw has its own generator, so results do not depend on how draws are
