@@ -59,7 +59,7 @@ cmd_test() {
   configure_build "$ROOT/build-test" -DCMAKE_BUILD_TYPE=Release -DS2F_BUILD_BENCH=OFF
   (cd "$ROOT/build-test" && ctest --output-on-failure -j "$JOBS")
   log "ASan+UBSan build + tests (tests labelled 'slow' run only in Release)"
-  configure_build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DS2F_SANITIZE=ON -DS2F_BUILD_BENCH=OFF
+  configure_build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Sanitize -DS2F_SANITIZE=ON -DS2F_BUILD_BENCH=OFF
   (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$JOBS" -LE slow)
   log "fuzzing the stream reader briefly (libFuzzer; only the fuzz targets are built)"

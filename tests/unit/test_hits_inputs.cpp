@@ -27,6 +27,12 @@ fs::path temp_dir() {
   return p;
 }
 
+// Each test process removes its own scratch directory when it ends.
+struct RemoveTempDir : ::testing::Environment {
+  void TearDown() override { fs::remove_all(fs::temp_directory_path() / ("s2f_hits_inputs_" + std::to_string(::getpid()))); }
+};
+const auto* const kRemoveTempDir = ::testing::AddGlobalTestEnvironment(new RemoveTempDir);
+
 // A regions .npz as Fi-NeMo writes it; `contrib_shape` may be made wrong.
 std::string write_npz(const std::string& name, size_t n, size_t length, std::vector<uint64_t> contrib_shape = {},
                       float poison = 0.0f, bool coordinates = true) {

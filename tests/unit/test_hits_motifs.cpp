@@ -22,8 +22,20 @@ std::string real_modisco() {
 #define REQUIRE_REAL_DATA()                                                             \
   if (!fs::exists(real_modisco())) GTEST_SKIP() << "real data absent: " << real_modisco()
 
+fs::path temp_dir() {
+  fs::path p = fs::temp_directory_path() / ("s2f_hits_motifs_" + std::to_string(::getpid()));
+  fs::create_directories(p);
+  return p;
+}
+
+// Each test process removes its own scratch directory when it ends.
+struct RemoveTempDir : ::testing::Environment {
+  void TearDown() override { fs::remove_all(fs::temp_directory_path() / ("s2f_hits_motifs_" + std::to_string(::getpid()))); }
+};
+const auto* const kRemoveTempDir = ::testing::AddGlobalTestEnvironment(new RemoveTempDir);
+
 std::string write_temp(const std::string& name, const std::string& text) {
-  fs::path p = fs::temp_directory_path() / ("s2f_hits_" + std::to_string(::getpid()) + "_" + name);
+  fs::path p = temp_dir() / name;
   std::ofstream(p) << text;
   return p.string();
 }
