@@ -69,7 +69,13 @@ int main(int argc, char** argv) {
   Tool tool("score", "Score predictions per track: variant effects, window sums, percentiles",
             "s2f-predict --model demo variants.s2f | s2f-score --stat log2fc,diff --window 101 --tsv vep\n"
             "  s2f-score --emit effect --stat log2fc --window 101 -o effects.s2f preds.s2f   # for s2f-reservoir\n"
-            "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view");
+            "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view\n\n"
+            "Window: for a head of B bins of r bp, the centre bin is c = B/2 (integer division) and a window of\n"
+            "w bp covers bins c - w/(2r) ... c + w/(2r) inclusive (integer division), clipped to the head;\n"
+            "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
+            "logfc the same in natural log (pc 0.001); logit_diff clips to [1e-6, 1-1e-6]; jsd is in bits on\n"
+            "softmax-normalised window profiles. Percentiles: |effect| in [0,1] for unsigned tracks, 2P-1 in\n"
+            "[-1,1] for signed ones; activity = the ref window sum against the summary CDF.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
   ScoreOptions o;
   auto& app = tool.app();
