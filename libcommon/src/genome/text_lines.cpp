@@ -46,19 +46,6 @@ void BadLines::report(std::string_view line, const std::string& where, const std
   if (log_) log_->skip(excerpt(line), where, "malformed: " + what);
 }
 
-void split_tabs(std::string_view line, std::vector<std::string_view>& out) {
-  out.clear();
-  size_t b = 0;
-  while (true) {
-    size_t t = line.find('\t', b);
-    if (t == std::string_view::npos) {
-      out.push_back(line.substr(b));
-      return;
-    }
-    out.push_back(line.substr(b, t - b));
-    b = t + 1;
-  }
-}
 
 bool parse_int(std::string_view s, int64_t& out) {
   if (s.empty()) return false;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "s2f/error.hpp"
+#include "s2f/tsv.hpp"
 #include "s2f/stream/schema.hpp"
 
 namespace s2f::hits {
@@ -60,14 +61,7 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path, size_t c
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    std::vector<std::string> cells;
-    size_t at = 0;
-    while (true) {
-      size_t tab = line.find('\t', at);
-      cells.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
-      if (tab == std::string::npos) break;
-      at = tab + 1;
-    }
+    std::vector<std::string> cells = split_tabs(line);
     if (columns == 1) cells.resize(1);  // extra columns of a name list are ignored, as Fi-NeMo does
     if (cells.size() != columns)
       fail_input(std::string(what) + " line has " + std::to_string(cells.size()) + " columns, expected " +

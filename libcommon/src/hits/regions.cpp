@@ -5,6 +5,7 @@
 #include <map>
 
 #include "s2f/error.hpp"
+#include "s2f/tsv.hpp"
 #include "s2f/stream/schema.hpp"
 
 namespace s2f::hits {
@@ -56,14 +57,7 @@ PeakTable read_narrowpeak(const std::string& path, int64_t half_width, const std
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#' || line.rfind("track", 0) == 0 || line.rfind("browser", 0) == 0) continue;
-    std::vector<std::string> cells;
-    size_t at = 0;
-    while (true) {
-      size_t tab = line.find('\t', at);
-      cells.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
-      if (tab == std::string::npos) break;
-      at = tab + 1;
-    }
+    std::vector<std::string> cells = split_tabs(line);
     const std::string where = path + ":" + std::to_string(lineno);
     if (cells.size() < 10)
       fail_input("narrowPeak line has " + std::to_string(cells.size()) + " columns, expected 10", where,

@@ -2,9 +2,9 @@
 
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "s2f/error.hpp"
+#include "s2f/tsv.hpp"
 
 namespace s2f::score {
 
@@ -44,18 +44,11 @@ std::map<std::string, TrackSpec> read_layer_table(const std::string& path) {
   std::vector<std::string> cols;
   std::map<std::string, TrackSpec> layers;
   int n = 0;
-  auto split = [](const std::string& s) {
-    std::vector<std::string> v;
-    std::stringstream ss(s);
-    std::string c;
-    while (std::getline(ss, c, '\t')) v.push_back(c);
-    return v;
-  };
   while (std::getline(in, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    auto cells = split(line);
+    auto cells = split_tabs(line);
     if (cols.empty()) {
       cols = cells;
       for (const char* need : {"layer", "statistic"})

@@ -4,6 +4,7 @@
 // stop the run (default), or with --skip-bad count the line and write it to
 // the side file.
 #pragma once
+#include "s2f/tsv.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -48,8 +49,7 @@ class BadLines {
   uint64_t count_ = 0;
 };
 
-// Splits on tabs into views of `line`.
-void split_tabs(std::string_view line, std::vector<std::string_view>& out);
+using s2f::split_tabs;  // s2f/tsv.hpp
 // Whole-field integer parse; false on anything else.
 bool parse_int(std::string_view s, int64_t& out);
 // Shortens a line for messages and side files.
