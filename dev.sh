@@ -14,9 +14,10 @@ BUILD_PKGS="g++ cmake make pkg-config zlib1g-dev libdeflate-dev libhts-dev libzs
   libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev"
 DEMO_PKGS="python3"
 TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torch python3-zstandard
-  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev"
-# Benchmarks add a real chromosome (human chr20) and the Python references' readers.
-BENCH_PKGS="vt-examples python3-pyfaidx python3-packaging"
+  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples"
+# vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;
+# benchmarks add the Python references' FASTA reader.
+BENCH_PKGS="python3-pyfaidx python3-packaging"
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
