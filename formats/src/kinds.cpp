@@ -71,6 +71,15 @@ Schema contributions_schema(int64_t length) {
   return Schema(std::move(f));
 }
 
+Schema ism_schema(const std::vector<HeadShape>& fields) {
+  auto f = locus_fields();
+  auto w = window_fields();
+  f.insert(f.end(), w.begin(), w.end());
+  f.push_back(str("mut_pos"));
+  for (const auto& h : fields) f.push_back({h.name, h.dtype, {h.tracks, h.bins}});
+  return Schema(std::move(f));
+}
+
 Schema hits_schema() {
   return Schema({str("chrom"), scalar("start", DType::i64), scalar("end", DType::i64),
                  scalar("start_untrimmed", DType::i64), scalar("end_untrimmed", DType::i64), str("motif_name"),

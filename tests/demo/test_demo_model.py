@@ -132,29 +132,8 @@ class DemoSequences(unittest.TestCase):
 
 def load_torch_model():
     """The shipped model file's weights in the bpnet-lite BPNet."""
-    import h5py
-    import torch
-    import bpnet_lite
-    with open(os.path.join(MODEL_DIR, "training_report.json")) as f:
-        hp = json.load(f)["architecture"]
-    model = bpnet_lite.BPNet(n_filters=hp["n_filters"], n_layers=hp["n_layers"], n_outputs=2,
-                             n_control_tracks=0, trimming=hp["trimming"])
-    state = {}
-    with h5py.File(MODEL, "r") as f:
-        w = f["weights"]
-        # The exporter stores Conv1d (out, in, K) as (K, in, out) and Linear (out, in) as (in, out).
-        state["iconv.weight"] = torch.from_numpy(w["iconv/kernel"][()]).permute(2, 1, 0)
-        state["iconv.bias"] = torch.from_numpy(w["iconv/bias"][()])
-        for i in range(hp["n_layers"]):
-            node = f"rconvs_{i}"
-            state[f"rconvs.{i}.weight"] = torch.from_numpy(w[f"{node}/kernel"][()]).permute(2, 1, 0)
-            state[f"rconvs.{i}.bias"] = torch.from_numpy(w[f"{node}/bias"][()])
-        state["fconv.weight"] = torch.from_numpy(w["fconv/kernel"][()]).permute(2, 1, 0)
-        state["fconv.bias"] = torch.from_numpy(w["fconv/bias"][()])
-        state["linear.weight"] = torch.from_numpy(w["linear/kernel"][()]).t()
-        state["linear.bias"] = torch.from_numpy(w["linear/bias"][()])
-    model.load_state_dict({k: v.contiguous() for k, v in state.items()})
-    return model.eval()
+    import demo_torch
+    return demo_torch.load(MODEL, os.path.join(MODEL_DIR, "training_report.json"))
 
 
 @unittest.skipUnless(os.path.exists(MODEL), "pipelines/demo/model/demo.s2fm not built yet")

@@ -56,7 +56,25 @@ void FullActivations::set_input_base(int64_t pos, int base) {
   if (base >= 0) row[base] = 1.0f;
 }
 
-std::vector<PositionRange> FullActivations::update(PositionRange changed) {
+// mean(after) = mean(before) + sum over the changed window of (after - before) / L,
+// accumulated in double like the full pool, so it agrees with recomputation
+// to float rounding at a cost proportional to the window, not to L.
+static void update_global_mean(const TensorView& after_in, const TensorView& before_in, const TensorView& before_out,
+                               const TensorView& out, PositionRange window, int64_t in_length) {
+  const int64_t ch = out.channels;
+  std::vector<double> delta(static_cast<size_t>(ch), 0.0);
+  for (int64_t p = window.lo; p < window.hi; ++p) {
+    const float* a = after_in.row(p);
+    const float* b = before_in.row(p);
+    for (int64_t j = 0; j < ch; ++j) delta[static_cast<size_t>(j)] += static_cast<double>(a[j]) - b[j];
+  }
+  const float* m0 = before_out.row(0);
+  float* m = out.row(0);
+  for (int64_t j = 0; j < ch; ++j)
+    m[j] = static_cast<float>(static_cast<double>(m0[j]) + delta[static_cast<size_t>(j)] / static_cast<double>(in_length));
+}
+
+std::vector<PositionRange> FullActivations::update(PositionRange changed, const FullActivations* before) {
   const auto& m = *model_;
   const size_t n = m.nodes().size();
   std::vector<PositionRange> out(n);
@@ -69,11 +87,26 @@ std::vector<PositionRange> FullActivations::update(PositionRange changed) {
       r = r.hull(m.changed_range(static_cast<int>(i), s, out[static_cast<size_t>(c.node.inputs[s])]));
     out[i] = r;
     if (r.empty() || buffers_[i].empty()) continue;  // views follow their input's buffer
+    const size_t in0 = static_cast<size_t>(c.node.inputs[0]);
+    if (before && c.node.op == Op::global_avg_pool && c.activation == Activation::linear && !c.fused_relu) {
+      update_global_mean(views_[in0], before->views_[in0], before->views_[i], views_[i], out[in0], m.length(static_cast<int>(in0)));
+      continue;
+    }
     ins.clear();
     for (int k : c.node.inputs) ins.push_back(views_[static_cast<size_t>(k)]);
     m.compute_node(static_cast<int>(i), ins.data(), views_[i], r);
   }
   return out;
+}
+
+void FullActivations::restore(const FullActivations& reference, const std::vector<PositionRange>& changed) {
+  for (size_t i = 0; i < buffers_.size(); ++i) {
+    const PositionRange r = changed[i];
+    if (r.empty() || buffers_[i].empty()) continue;
+    const TensorView& from = reference.views_[i];
+    const TensorView& to = views_[i];
+    std::copy(from.row(r.lo), from.row(r.lo) + r.size() * to.stride, to.row(r.lo));
+  }
 }
 
 }  // namespace s2f::engine

@@ -1,4 +1,5 @@
 #include "s2f/predict/runners.hpp"
+#include "s2f/predict/pending_records.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -109,51 +110,6 @@ std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h) {
   }
   return heads;
 }
-
-namespace {
-
-// Input records travel from the feeder (which sends them to the child) to
-// the reader (which pairs them with the child's predictions).
-class PendingRecords {
- public:
-  void push(const stream::Batch& src, size_t rec) {
-    std::lock_guard<std::mutex> lock(m_);
-    if (!batch_) batch_ = std::make_unique<stream::Batch>(src.schema());
-    if (start_ > 4096 && start_ * 2 > batch_->size()) compact();
-    batch_->append_from(src, rec);
-    cv_.notify_one();
-  }
-  void close() {
-    std::lock_guard<std::mutex> lock(m_);
-    closed_ = true;
-    cv_.notify_one();
-  }
-  // Copies the oldest record into `out` (reset to one record); false when
-  // the feeder has finished and nothing is left.
-  bool pop(stream::Batch& out) {
-    std::unique_lock<std::mutex> lock(m_);
-    cv_.wait(lock, [&] { return closed_ || (batch_ && start_ < batch_->size()); });
-    if (!batch_ || start_ >= batch_->size()) return false;
-    out.reset(batch_->schema());
-    out.append_from(*batch_, start_++);
-    return true;
-  }
-
- private:
-  void compact() {
-    auto fresh = std::make_unique<stream::Batch>(batch_->schema());
-    for (size_t r = start_; r < batch_->size(); ++r) fresh->append_from(*batch_, r);
-    batch_ = std::move(fresh);
-    start_ = 0;
-  }
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::unique_ptr<stream::Batch> batch_;
-  size_t start_ = 0;
-  bool closed_ = false;
-};
-
-}  // namespace
 
 void predict_exec(stream::Reader& in, const std::string& command, double timeout_seconds,
                   const OutputFactory& make_output, const RunnerOptions& options, Run& run) {

@@ -21,6 +21,7 @@ inline constexpr const char* values = "values";
 inline constexpr const char* reservoirs = "reservoirs";
 inline constexpr const char* contributions = "contributions";
 inline constexpr const char* hits = "hits";
+inline constexpr const char* ism = "ism";
 }  // namespace kind
 
 // Allele codes in the `allele` field of sequence-derived records.
@@ -51,6 +52,10 @@ Schema values_schema(int64_t n_tracks, int64_t per_track);
 Schema reservoirs_schema();
 Schema contributions_schema(int64_t length);
 Schema hits_schema();
+// In silico mutagenesis (s2f-ism): the input window's locus and window
+// fields, `mut_pos` (';'-joined 0-based offsets of the edits; "" for the
+// reference record), then one f32 field per statistic and head.
+Schema ism_schema(const std::vector<HeadShape>& fields);
 
 // Header for a stage's output: kind + schema, metadata carried over from the
 // input (if any), and this run's provenance entry appended.

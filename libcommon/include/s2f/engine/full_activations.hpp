@@ -27,8 +27,13 @@ class FullActivations {
   void set_input_base(int64_t pos, int base);
   // Recomputes, in topological order, exactly the positions of each node
   // that depend on input positions `changed`; returns the changed range of
-  // every node (empty when a node is unaffected).
-  std::vector<PositionRange> update(PositionRange changed);
+  // every node (empty when a node is unaffected). Given the activations
+  // `before` the change (the reference pass), a global average pool is
+  // updated from the changed window alone: mean += sum(after - before) / L.
+  std::vector<PositionRange> update(PositionRange changed, const FullActivations* before = nullptr);
+  // Undoes update(): copies the `changed` positions of every node back from
+  // `reference`, which must hold the activations this object had before.
+  void restore(const FullActivations& reference, const std::vector<PositionRange>& changed);
 
  private:
   void bind_views();

@@ -1,0 +1,66 @@
+// What s2f-ism writes for each sequence:
+//  - an `ism` stream (formats/SPEC.md): one record per mutant, preceded by
+//    the reference when predictions are saved, with the identity of the
+//    input window, the edits (`mut_pos`, `ref`, `alt`; Selene's ';'-joined
+//    form) and one field per saved statistic and head, `<stat>.<head>`
+//    [tracks, bins] (tracks and bins chosen by the track plan);
+//  - or, with attributions, a `contributions` stream that s2f-call-hits
+//    reads: per position and base the target's value with that base minus
+//    the mean over the four bases (hypothetical contributions; 0 outside
+//    the mutated range), optionally projected onto the sequence;
+//  - Selene-compatible files per sequence (see SeleneIsmFiles).
+// Statistics as Selene defines them: predictions (the mutant's), diffs
+// (mutant - reference), abs_diffs |mutant - reference|, logits
+// logit(mutant) - logit(reference) with inputs clipped to [1e-6, 1 - 1e-6].
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "s2f/ism/ism_run.hpp"
+#include "s2f/predict/track_plan.hpp"
+
+namespace s2f::ism {
+
+enum class IsmStat { predictions, diffs, abs_diffs, logits };
+IsmStat parse_ism_stat(const std::string& name);  // usage error listing the names
+const char* ism_stat_name(IsmStat s);
+
+// --target HEAD[:TRACK|sum]: the scalar attributions explain. A profile
+// head's value is summed over its bins; TRACK is a model channel number or a
+// track id/name from the catalog; sum (the default) adds every channel.
+struct AttributionTarget {
+  size_t head = 0;
+  std::vector<int64_t> channels;
+  std::string text;
+};
+AttributionTarget parse_target(const std::string& text, const std::vector<predict::ModelHeadInfo>& heads,
+                               const catalog::TrackCatalog& catalog);
+
+struct IsmOutputOptions {
+  std::vector<IsmStat> save = {IsmStat::predictions};
+  std::string tsv_prefix, hdf5_prefix;  // Selene files, when set
+  bool attributions = false;
+  bool project = false;
+  AttributionTarget target;
+  int64_t start = 0, end = -1;  // the mutated range (attributions are 0 outside)
+};
+
+class IsmOutput : public IsmSink {
+ public:
+  IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOutputOptions options, Run& run,
+            const nlohmann::json& model_meta);
+  ~IsmOutput() override;
+  void begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+                      const std::vector<engine::HeadOutput>& reference) override;
+  void add_mutants(const std::vector<Mutation>& mutants, const std::vector<engine::HeadOutput>& predictions) override;
+  void end_sequence() override;
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace s2f::ism

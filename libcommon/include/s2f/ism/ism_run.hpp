@@ -1,0 +1,51 @@
+// Driving in silico mutagenesis over a sequences stream: for each input
+// sequence (of this run's --shard), the reference prediction, then its
+// mutants in Selene's order in chunks, handed to a sink that writes them.
+// Two drivers share the sink: the native engine (fast or naive) and an
+// --exec model, which is sent the reference and every mutant as a
+// sequences stream (formats/EXEC.md) and answers in order.
+#pragma once
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "s2f/catalog/track_catalog.hpp"
+#include "s2f/engine/predictor.hpp"
+#include "s2f/ism/mutant_predictor.hpp"
+#include "s2f/ism/mutations.hpp"
+#include "s2f/predict/track_plan.hpp"
+#include "s2f/stream/stream.hpp"
+#include "s2f/tool.hpp"
+
+namespace s2f::ism {
+
+struct IsmOptions {
+  int64_t start = 0;
+  int64_t end = -1;  // -1: the sequence's length
+  int mutate_n_bases = 1;
+  size_t chunk = 256;  // mutants predicted per call
+  float n_value = 0.25f;
+};
+
+class IsmSink {
+ public:
+  virtual ~IsmSink() = default;
+  // `reference`: batch of one, model layout [tracks][bins].
+  virtual void begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+                              const std::vector<engine::HeadOutput>& reference) = 0;
+  // predictions[h].values: [mutants][tracks][bins], mutants in order.
+  virtual void add_mutants(const std::vector<Mutation>& mutants,
+                           const std::vector<engine::HeadOutput>& predictions) = 0;
+  virtual void end_sequence() = 0;
+};
+
+void ism_native(stream::Reader& in, MutantPredictor& model, const IsmOptions& options, IsmSink& sink, Run& run);
+
+// Builds the sink once the child's heads (and catalog, if it sends one) are known.
+using SinkFactory =
+    std::function<IsmSink&(const std::vector<predict::ModelHeadInfo>& heads, const catalog::TrackCatalog* catalog)>;
+void ism_exec(stream::Reader& in, const std::string& command, double timeout_seconds, const IsmOptions& options,
+              const SinkFactory& make_sink, Run& run);
+
+}  // namespace s2f::ism

@@ -1,0 +1,328 @@
+// s2f-ism's outputs: the ism stream, the contributions stream, Selene files.
+#include "s2f/ism/ism_output.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "s2f/error.hpp"
+#include "s2f/ism/selene_ism_files.hpp"
+#include "s2f/score/statistics.hpp"
+#include "s2f/stream/kinds.hpp"
+
+namespace s2f::ism {
+
+IsmStat parse_ism_stat(const std::string& name) {
+  if (name == "predictions") return IsmStat::predictions;
+  if (name == "diffs") return IsmStat::diffs;
+  if (name == "abs_diffs") return IsmStat::abs_diffs;
+  if (name == "logits") return IsmStat::logits;
+  fail_usage("unknown --save entry '" + name + "'", "choose from predictions, diffs, abs_diffs, logits");
+}
+
+const char* ism_stat_name(IsmStat s) {
+  switch (s) {
+    case IsmStat::predictions: return "predictions";
+    case IsmStat::diffs: return "diffs";
+    case IsmStat::abs_diffs: return "abs_diffs";
+    case IsmStat::logits: return "logits";
+  }
+  return "?";
+}
+
+AttributionTarget parse_target(const std::string& text, const std::vector<predict::ModelHeadInfo>& heads,
+                               const catalog::TrackCatalog& catalog) {
+  AttributionTarget t;
+  t.text = text;
+  const auto colon = text.find(':');
+  const std::string head = text.substr(0, colon);
+  const std::string track = colon == std::string::npos ? "sum" : text.substr(colon + 1);
+  std::string names;
+  t.head = heads.size();
+  for (size_t h = 0; h < heads.size(); ++h) {
+    names += (names.empty() ? "" : ", ") + heads[h].name;
+    if (heads[h].name == head) t.head = h;
+  }
+  if (t.head == heads.size()) fail_usage("--target names head '" + head + "', which the model does not have", "heads: " + names);
+  const int64_t tracks = heads[t.head].tracks;
+  if (track == "sum") {
+    for (int64_t c = 0; c < tracks; ++c) t.channels.push_back(c);
+    return t;
+  }
+  if (!track.empty() && std::all_of(track.begin(), track.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    const int64_t c = std::stoll(track);
+    if (c >= tracks)
+      fail_usage("--target " + text + ": head " + head + " has channels 0.." + std::to_string(tracks - 1));
+    t.channels.push_back(c);
+    return t;
+  }
+  // A track id or name of this head in the catalog.
+  const int type_col = catalog.find_column("output_type");
+  const int name_col = catalog.find_column("track_name");
+  auto ids = catalog.track_ids();
+  for (size_t r = 0; r < catalog.size(); ++r) {
+    if (type_col >= 0 && catalog.get(r, "output_type").value_or("") != heads[t.head].name) continue;
+    if (ids[r] == track || (name_col >= 0 && catalog.get(r, "track_name").value_or("") == track))
+      t.channels.push_back(catalog.channel(r));
+  }
+  if (t.channels.empty())
+    fail_usage("--target " + text + ": no track '" + track + "' in head " + head,
+               "give a channel number, a track id or name from the catalog, or sum");
+  return t;
+}
+
+struct IsmOutput::Impl {
+  predict::TrackPlan plan;
+  IsmOutputOptions o;
+  Run& run;
+  std::unique_ptr<stream::Writer> writer;
+  std::unique_ptr<stream::FieldCopier> copier;
+  std::vector<size_t> model_head;  // plan head -> model head index
+  // ism stream fields: [stat][plan head]
+  std::vector<std::vector<size_t>> stat_fields;
+  int f_pos = -1, f_allele = -1, f_ref = -1, f_alt = -1, f_mut_pos = -1, f_ref_match = -1, f_contrib = -1;
+  std::unique_ptr<SeleneIsmFiles> selene;
+  std::vector<std::vector<float>> selene_rows;  // [stat][features]
+  size_t features = 0;
+
+  // The sequence in progress.
+  const stream::Batch* in = nullptr;
+  size_t in_rec = 0;
+  std::vector<uint8_t> sequence;
+  std::vector<engine::HeadOutput> reference;
+  std::vector<double> target_values;  // attributions: [L][4], NaN = not visited
+  int64_t window_start = -1;
+  uint8_t strand = '.';
+  std::vector<float> scratch;
+
+  Impl(predict::TrackPlan p, IsmOutputOptions opts, Run& r) : plan(std::move(p)), o(std::move(opts)), run(r) {}
+
+  int64_t genomic_pos(int64_t offset) const {
+    const int64_t L = static_cast<int64_t>(sequence.size());
+    if (window_start < 0) return offset;
+    return strand == '-' ? window_start + (L - 1 - offset) : window_start + offset;
+  }
+
+  // Statistic `s` of plan head `h` for one record into `dst` (plan layout).
+  void statistic(IsmStat s, size_t h, const float* alt, float* dst) {
+    const float* ref = reference[model_head[h]].values.data();
+    const auto& ph = plan.heads[h];
+    const size_t n = static_cast<size_t>(ph.model.tracks * ph.model.bins);
+    scratch.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      switch (s) {
+        case IsmStat::predictions: scratch[i] = alt[i]; break;
+        case IsmStat::diffs: scratch[i] = alt[i] - ref[i]; break;
+        case IsmStat::abs_diffs: scratch[i] = std::fabs(alt[i] - ref[i]); break;
+        case IsmStat::logits: {
+          auto logit = [](double p) {
+            p = std::clamp(p, score::kLogitEpsilon, 1.0 - score::kLogitEpsilon);
+            return std::log(p / (1.0 - p));
+          };
+          scratch[i] = static_cast<float>(logit(alt[i]) - logit(ref[i]));
+          break;
+        }
+      }
+    }
+    plan.extract(h, scratch.data(), dst);
+  }
+
+  // One record of the ism stream (`alt` per model head; null = reference).
+  void write_record(const Mutation* m, const std::vector<const float*>& alt) {
+    auto& b = writer->batch();
+    const size_t r = b.add_record();
+    copier->copy(*in, in_rec, b, r);
+    if (m) {
+      const auto label = label_of(*m, sequence);
+      b.set_scalar<int64_t>(static_cast<size_t>(f_pos), r, genomic_pos((*m)[0].pos));
+      b.set_scalar<uint8_t>(static_cast<size_t>(f_allele), r, stream::kAlleleAlt);
+      b.set_str(static_cast<size_t>(f_ref), r, label.ref);
+      b.set_str(static_cast<size_t>(f_alt), r, label.alt);
+      b.set_str(static_cast<size_t>(f_mut_pos), r, label.pos);
+    } else {
+      b.set_scalar<uint8_t>(static_cast<size_t>(f_allele), r, stream::kAlleleRef);
+      b.set_str(static_cast<size_t>(f_ref), r, "");
+      b.set_str(static_cast<size_t>(f_alt), r, "");
+      b.set_str(static_cast<size_t>(f_mut_pos), r, "");
+    }
+    b.set_scalar<uint8_t>(static_cast<size_t>(f_ref_match), r, 1);
+    for (size_t s = 0; s < o.save.size(); ++s)
+      for (size_t h = 0; h < plan.heads.size(); ++h) {
+        auto& col = b.column_mut(stat_fields[s][h]);
+        statistic(o.save[s], h, alt[model_head[h]], reinterpret_cast<float*>(col.data.data()) + r * col.elems);
+      }
+    writer->end_record();
+    ++run.records_out;
+  }
+
+  void selene_row(const MutationLabel& label, const std::vector<const float*>& alt) {
+    std::vector<std::span<const float>> rows;
+    for (size_t s = 0; s < o.save.size(); ++s) {
+      float* dst = selene_rows[s].data();
+      for (size_t h = 0; h < plan.heads.size(); ++h) {
+        statistic(o.save[s], h, alt[model_head[h]], dst);
+        dst += plan.heads[h].channels.size() * static_cast<size_t>(plan.heads[h].out_bins());
+      }
+      rows.emplace_back(selene_rows[s]);
+    }
+    selene->add(label, rows);
+  }
+
+  double target_of(const std::vector<engine::HeadOutput>& heads, size_t index) const {
+    const auto& h = heads[o.target.head];
+    const float* v = h.values.data() + index * static_cast<size_t>(h.tracks * h.bins);
+    double sum = 0;
+    for (int64_t c : o.target.channels)
+      for (int64_t bin = 0; bin < h.bins; ++bin) sum += v[c * h.bins + bin];
+    return sum;
+  }
+};
+
+IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOutputOptions options, Run& run,
+                     const nlohmann::json& model_meta)
+    : impl_(std::make_unique<Impl>(std::move(plan), std::move(options), run)) {
+  auto& m = *impl_;
+  if (m.plan.dtype != stream::DType::f32) fail(Exit::internal, "ism outputs are f32");
+  const auto& seq_field = input.schema[input.schema.index("seq")];
+  const int64_t L = seq_field.shape[0];
+  stream::Header header;
+  if (m.o.attributions) {
+    header = stream::make_header(stream::kind::contributions, stream::contributions_schema(L), run, &input);
+    header.meta["attribution"] = {{"method", "ism"},
+                                  {"target", m.o.target.text},
+                                  {"projected", m.o.project},
+                                  {"start", m.o.start},
+                                  {"end", m.o.end}};
+    m.f_contrib = static_cast<int>(header.schema.index("contrib"));
+  } else {
+    std::vector<stream::HeadShape> fields;
+    for (auto s : m.o.save)
+      for (const auto& h : m.plan.heads)
+        fields.push_back({std::string(ism_stat_name(s)) + "." + h.model.name,
+                          static_cast<int64_t>(h.channels.size()), h.out_bins(), stream::DType::f32});
+    header = stream::make_header(stream::kind::ism, stream::ism_schema(fields), run, &input);
+    header.meta["tracks"] = m.plan.catalog.to_json();
+    if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
+      header.meta["geometry"] = nlohmann::json::object();
+    header.meta["geometry"]["heads"] = m.plan.geometry();
+    std::vector<std::string> saved;
+    for (auto s : m.o.save) saved.push_back(ism_stat_name(s));
+    header.meta["ism"] = {{"save", saved}, {"start", m.o.start}, {"end", m.o.end}};
+    size_t k = 0;
+    m.stat_fields.assign(m.o.save.size(), {});
+    for (size_t s = 0; s < m.o.save.size(); ++s)
+      for (size_t h = 0; h < m.plan.heads.size(); ++h, ++k) m.stat_fields[s].push_back(header.schema.index(fields[k].name));
+    m.f_pos = static_cast<int>(header.schema.index("pos"));
+    m.f_allele = static_cast<int>(header.schema.index("allele"));
+    m.f_ref = static_cast<int>(header.schema.index("ref"));
+    m.f_alt = static_cast<int>(header.schema.index("alt"));
+    m.f_mut_pos = static_cast<int>(header.schema.index("mut_pos"));
+    m.f_ref_match = static_cast<int>(header.schema.index("ref_match"));
+  }
+  header.meta["model"] = model_meta;
+  m.copier = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
+  m.writer = stream::open_writer(run, std::move(header));
+
+  std::vector<std::string> feature_names;
+  const auto ids = m.plan.catalog.track_ids();
+  for (const auto& h : m.plan.heads)
+    for (size_t row : h.rows)
+      for (int64_t bin = 0; bin < h.out_bins(); ++bin)
+        feature_names.push_back(h.out_bins() == 1 ? ids[row] : ids[row] + ":" + std::to_string(bin));
+  m.features = feature_names.size();
+  if (!m.o.tsv_prefix.empty() || !m.o.hdf5_prefix.empty()) {
+    const bool hdf5 = !m.o.hdf5_prefix.empty();
+    m.selene = std::make_unique<SeleneIsmFiles>(hdf5 ? m.o.hdf5_prefix : m.o.tsv_prefix, hdf5, m.o.save, feature_names);
+    m.selene_rows.assign(m.o.save.size(), std::vector<float>(m.features));
+  }
+}
+
+IsmOutput::~IsmOutput() = default;
+
+void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+                               const std::vector<engine::HeadOutput>& reference) {
+  auto& m = *impl_;
+  m.in = &in;
+  m.in_rec = rec;
+  m.sequence.assign(sequence.begin(), sequence.end());
+  m.reference = reference;
+  if (m.model_head.empty())
+    for (const auto& h : m.plan.heads) {
+      size_t k = 0;
+      while (k < reference.size() && reference[k].name != h.model.name) ++k;
+      if (k == reference.size()) fail(Exit::internal, "plan head " + h.model.name + " is not a model head");
+      m.model_head.push_back(k);
+    }
+  const auto& schema = in.schema();
+  const int fs = schema.find("start"), fst = schema.find("strand");
+  m.window_start = fs >= 0 ? in.scalar<int64_t>(static_cast<size_t>(fs), rec) : -1;
+  m.strand = fst >= 0 ? in.scalar<uint8_t>(static_cast<size_t>(fst), rec) : '.';
+  std::vector<const float*> ref_ptrs;
+  for (const auto& h : reference) ref_ptrs.push_back(h.values.data());
+  if (m.o.attributions) {
+    const size_t L = sequence.size();
+    m.target_values.assign(L * 4, std::numeric_limits<double>::quiet_NaN());
+    const double y = m.target_of(reference, 0);
+    for (size_t p = 0; p < L; ++p) {
+      const int b = base_index(sequence[p]);
+      if (b >= 0) m.target_values[p * 4 + static_cast<size_t>(b)] = y;
+    }
+  } else {
+    for (auto s : m.o.save)
+      if (s == IsmStat::predictions) m.write_record(nullptr, ref_ptrs);
+  }
+  if (m.selene) {
+    std::vector<float> row(m.features);
+    float* dst = row.data();
+    for (size_t h = 0; h < m.plan.heads.size(); ++h) {
+      m.plan.extract(h, reference[m.model_head[h]].values.data(), dst);
+      dst += m.plan.heads[h].channels.size() * static_cast<size_t>(m.plan.heads[h].out_bins());
+    }
+    const int fid = schema.find("id");
+    m.selene->begin(fid >= 0 ? std::string(in.str(static_cast<size_t>(fid), rec)) : "sequence", row);
+  }
+}
+
+void IsmOutput::add_mutants(const std::vector<Mutation>& mutants, const std::vector<engine::HeadOutput>& predictions) {
+  auto& m = *impl_;
+  std::vector<const float*> alt(predictions.size());
+  for (size_t i = 0; i < mutants.size(); ++i) {
+    for (size_t h = 0; h < predictions.size(); ++h)
+      alt[h] = predictions[h].values.data() + i * static_cast<size_t>(predictions[h].tracks * predictions[h].bins);
+    if (m.o.attributions) {
+      const auto& e = mutants[i][0];
+      m.target_values[static_cast<size_t>(e.pos) * 4 + static_cast<size_t>(e.base)] = m.target_of(predictions, i);
+    } else {
+      m.write_record(&mutants[i], alt);
+    }
+    if (m.selene) m.selene_row(label_of(mutants[i], m.sequence), alt);
+  }
+}
+
+void IsmOutput::end_sequence() {
+  auto& m = *impl_;
+  if (m.selene) m.selene->end();
+  if (!m.o.attributions) return;
+  auto& b = m.writer->batch();
+  const size_t r = b.add_record();
+  m.copier->copy(*m.in, m.in_rec, b, r);
+  auto contrib = b.fixed_mut<float>(static_cast<size_t>(m.f_contrib), r);
+  const int64_t L = static_cast<int64_t>(m.sequence.size());
+  const int64_t end = m.o.end < 0 ? L : m.o.end;
+  std::fill(contrib.begin(), contrib.end(), 0.0f);
+  for (int64_t p = m.o.start; p < end; ++p) {
+    const double* y = m.target_values.data() + p * 4;
+    const double mean = (y[0] + y[1] + y[2] + y[3]) / 4.0;
+    const int own = base_index(m.sequence[static_cast<size_t>(p)]);
+    for (int b4 = 0; b4 < 4; ++b4) {
+      const double h = y[b4] - mean;
+      contrib[static_cast<size_t>(p * 4 + b4)] = static_cast<float>(m.o.project ? (b4 == own ? h : 0.0) : h);
+    }
+  }
+  m.writer->end_record();
+  ++m.run.records_out;
+}
+
+void IsmOutput::finish() { impl_->writer->finish(); }
+
+}  // namespace s2f::ism

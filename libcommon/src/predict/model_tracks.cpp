@@ -1,0 +1,37 @@
+// A native model's heads, catalog and identity.
+#include "s2f/predict/model_tracks.hpp"
+
+namespace s2f::predict {
+
+std::vector<ModelHeadInfo> heads_of_model(const engine::ModelGraph& g) {
+  std::vector<ModelHeadInfo> heads;
+  for (const auto& h : g.heads) {
+    const auto& shape = g.nodes[static_cast<size_t>(h.node)].shape;
+    heads.push_back({h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size});
+  }
+  return heads;
+}
+
+std::unique_ptr<catalog::TrackCatalog> embedded_catalog(const engine::ModelGraph& g) {
+  if (!g.metadata.contains("tracks")) return nullptr;
+  return std::make_unique<catalog::TrackCatalog>(catalog::TrackCatalog::from_json(g.metadata["tracks"]));
+}
+
+catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::vector<ModelHeadInfo>& heads,
+                                     const catalog::TrackCatalog* embedded) {
+  catalog::LoadOptions lo;
+  lo.keep_padding = true;  // the plan strips padding unless --include-padding
+  if (!catalog_tsv.empty()) return catalog::TrackCatalog::load_tsv(catalog_tsv, lo);
+  if (embedded) return *embedded;
+  return default_catalog(heads);
+}
+
+nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g) {
+  return {{"path", path},
+          {"name", g.name},
+          {"format", g.metadata.value("source_format", "s2f")},
+          {"hash", g.metadata.value("content_hash", "")},
+          {"input_length", g.input_length}};
+}
+
+}  // namespace s2f::predict
