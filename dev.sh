@@ -12,7 +12,7 @@ JOBS=${JOBS:-$(nproc)}
 # use Debian's numpy/h5py/torch), fuzzing (clang's libFuzzer).
 BUILD_PKGS="g++ cmake make pkg-config zlib1g-dev libdeflate-dev libhts-dev libzstd-dev libhdf5-dev
   libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev"
-DEMO_PKGS="python3"
+DEMO_PKGS="python3 python3-numpy"
 TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torch python3-zstandard
   libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples"
 # vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;

@@ -9,10 +9,14 @@
 #    encode -> predict -> score --emit -> reservoir -> merge-cdfs (NAME_pertrack.npz)
 # 2. a VCF scored against that background: effects with percentiles, as a
 #    stream and as Selene-compatible TSV files
+# 3. motifs: demo sequences with planted motif instances -> fast ISM
+#    contribution scores (s2f-ism --attr) -> s2f-call-hits with the demo
+#    motif file -> hits compared with the planted truth; and a Selene-style
+#    ISM of one sequence
 set -euo pipefail
 OUT=${1:-demo-out}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PY=${S2F_PYTHON:-python3}
+PY=${S2F_PYTHON:-/usr/bin/python3}  # Debian's, with python3-numpy
 L=500                # the demo model's input length
 WINDOW=101           # bp around the centre scored by log2fc
 mkdir -p "$OUT"
@@ -20,6 +24,8 @@ OUT=$(cd "$OUT" && pwd)
 cd "$OUT"
 t0=$SECONDS
 say() { printf '\n== %s\n' "$*" >&2; }
+# Reads all its input (unlike head), so pipefail never sees a SIGPIPE.
+first_lines() { awk -v n="$1" 'NR <= n'; }
 
 say "genome: 3 chromosomes + chrM with genes, cCREs, peaks and test variants"
 "$PY" "$ROOT/tests/genome/make_synthetic_genome.py" genome >/dev/null
@@ -49,6 +55,18 @@ s2f-encode -q -g $G -L $L --vcf genome/variants.vcf --na vep.na.tsv \
   | s2f-predict -q --model demo --rc mean -t 2 \
   | s2f-score -q --stat log2fc,diff --window $WINDOW --cdf demo_pertrack.npz --tsv vep -o vep.scores.s2f
 
+say "motifs: 12 demo sequences with planted instances -> ISM contributions (fast ISM) -> call-hits"
+M="$ROOT/pipelines/demo/model"
+"$PY" "$ROOT/pipelines/demo/make_demo_sequences.py" -n 12 --seed 7 -o motifs.fa --truth motifs.truth.tsv 2>/dev/null
+s2f-encode -q -L $L --fasta-records motifs.fa -o motifs.windows.s2f
+s2f-ism -q --model demo --attr --target counts -t 2 -o motifs.contrib.s2f motifs.windows.s2f
+s2f-call-hits -q -r motifs.contrib.s2f -m "$M/demo_modisco.h5" -N "$M/demo_motif_names.tsv" -o hits -t 2 2>/dev/null
+"$PY" "$ROOT/pipelines/demo/compare_hits.py" hits/hits.tsv motifs.truth.tsv > hits.vs.truth.txt
+# Selene-style ISM of the first sequence (--shard 1/12): every substitution of its central 300 bp.
+mkdir -p ism
+s2f-ism -q --model demo --shard 1/12 --start 100 --end 400 --heads counts --save predictions,diffs --tsv ism/ \
+  -o ism/ism.s2f motifs.windows.s2f
+
 say "summary"
 n_skipped=$( (grep -vc '^#' vep.na.tsv || true) )
 echo "variants scored: $(s2f-view -q --no-header-line vep.scores.s2f | wc -l)   not scorable (see vep.na.tsv): $n_skipped"
@@ -57,11 +75,21 @@ s2f-view -q vep.scores.s2f \
   | awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; next}
       {n=split($c["log2fc"],e,","); m=0; for(k=1;k<=n;k++){v=e[k]<0?-e[k]:e[k]; if(v>m)m=v}
        printf "%.6f\t%s\t%s:%d\t%s>%s\tmax|log2fc| %.3f\tpercentiles %s\n", m, $c["id"], $c["chrom"], $c["pos"]+1, $c["ref"], $c["alt"], m, $c["effect_pct"]}' \
-  | sort -g -r -k1,1 | cut -f2- | head -5
+  | sort -g -r -k1,1 | cut -f2- | first_lines 5
+echo
+cat hits.vs.truth.txt
+first=$(awk -F'\t' 'NR==2{print $1}' motifs.truth.tsv)
+echo "strongest single-base ISM effects on log counts in $first (ism/${first}_diffs.tsv), and the planted sites:"
+awk -F'\t' 'NR>1{v=$4<0?-$4:$4; printf "%.4f\tposition %s %s>%s\tdiff %+.3f\n", v, $1, $2, $3, $4}' "ism/${first}_diffs.tsv" \
+  | sort -g -r -k1,1 | cut -f2- | first_lines 3
+awk -F'\t' -v s="$first" '$1==s && $7=="planted"{printf "  planted %s at [%s, %s) %s\n", $2, $4, $5, $6}' motifs.truth.tsv
 echo
 echo "files in $OUT:"
 echo "  demo_pertrack.npz            per-track effect/summary/perbin CDFs (chorus layout)"
 echo "  vep.scores.s2f               scores + percentiles (s2f-view vep.scores.s2f)"
 echo "  vep_diffs.tsv, vep.*_predictions.tsv, vep_row_labels   Selene-compatible outputs"
 echo "  vep.na.tsv                   variants that could not be encoded, with reasons"
+echo "  motifs.contrib.s2f           ISM contribution scores (hypothetical, L x 4) of motifs.fa"
+echo "  hits/                        Fi-NeMo-style hits.tsv, hits.bed, peaks_qc.tsv, motif_data.tsv"
+echo "  ism/                         Selene-compatible ISM TSVs of the first sequence"
 echo "demo finished in $((SECONDS - t0)) s"
