@@ -124,7 +124,10 @@ int main(int argc, char** argv) {
       auto embedded = predict::embedded_catalog(*graph);
       auto& sink = make_output(predict::heads_of_model(*graph), embedded.get(), predict::model_identity(model, *graph));
       auto compiled = std::make_shared<engine::CompiledModel>(*graph);
-      ism::MutantPredictor predictor(compiled, naive, options.n_value);
+      std::vector<bool> read(graph->heads.size(), false);
+      for (const auto& name : sink.heads_read())
+        for (size_t h = 0; h < graph->heads.size(); ++h) read[h] = read[h] || graph->heads[h].name == name;
+      ism::MutantPredictor predictor(compiled, naive, options.n_value, read);
       ism::ism_native(*in, predictor, options, sink, run);
     }
     encoder.wait_success();

@@ -254,3 +254,25 @@ TEST(FastIsm, SameBitsForAnyThreadCountAndAfterANewReference) {
   naive.predict(all_mutants(s2, 0, 120, 1), n2);
   EXPECT_LE(max_difference(two.second, n2), 1e-5);
 }
+
+TEST(FastIsm, ReadingOneHeadComputesOnlyWhatItNeedsAndAgrees) {
+  const auto g = load_model(std::string(S2F_SOURCE_DIR) + "/pipelines/demo/model/demo.s2fm");
+  auto compiled = std::make_shared<CompiledModel>(g);
+  const auto s = bases(random_sequence(g.input_length, 4));
+  std::vector<bool> counts_only(g.heads.size(), false);
+  size_t counts = 0;
+  while (g.heads[counts].name != "counts") ++counts;
+  counts_only[counts] = true;
+  ism::MutantPredictor fast(compiled, false, 0.25f, counts_only), naive(compiled, true, 0.25f);
+  fast.set_reference(s);
+  naive.set_reference(s);
+  auto mutants = all_mutants(s, 0, g.input_length, 1);
+  std::vector<HeadOutput> a, b;
+  fast.predict(mutants, a);
+  naive.predict(mutants, b);
+  double worst = 0;
+  for (size_t i = 0; i < a[counts].values.size(); ++i)
+    worst = std::max(worst, static_cast<double>(std::fabs(a[counts].values[i] - b[counts].values[i])));
+  EXPECT_LE(worst, 1e-5);
+  EXPECT_GT(b[1 - counts].values.size(), 0u);
+}

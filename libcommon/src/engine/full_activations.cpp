@@ -5,7 +5,13 @@
 
 namespace s2f::engine {
 
-FullActivations::FullActivations(const CompiledModel& model, const float* onehot) : model_(&model) {
+static PositionRange intersect(PositionRange a, PositionRange b) {
+  PositionRange r{std::max(a.lo, b.lo), std::min(a.hi, b.hi)};
+  return r.empty() ? PositionRange{} : r;
+}
+
+FullActivations::FullActivations(const CompiledModel& model, const float* onehot, std::vector<PositionRange> need)
+    : model_(&model), need_(std::move(need)) {
   const size_t n = model.nodes().size();
   buffers_.resize(n);
   buffers_[0].assign(onehot, onehot + model.length(0) * model.channels(0));
@@ -19,17 +25,23 @@ FullActivations::FullActivations(const CompiledModel& model, const float* onehot
   for (size_t i = 1; i < n; ++i) {
     const auto& c = model.node(static_cast<int>(i));
     if (buffers_[i].empty()) continue;
+    const PositionRange all{0, model.length(static_cast<int>(i))};
+    const PositionRange r = need_.empty() ? all : intersect(all, need_[i]);
+    if (r.empty()) continue;
     ins.clear();
     for (int k : c.node.inputs) ins.push_back(views_[static_cast<size_t>(k)]);
-    model.compute_node(static_cast<int>(i), ins.data(), views_[i], {0, model.length(static_cast<int>(i))});
+    model.compute_node(static_cast<int>(i), ins.data(), views_[i], r);
   }
 }
 
-FullActivations::FullActivations(const FullActivations& o) : model_(o.model_), buffers_(o.buffers_) { bind_views(); }
+FullActivations::FullActivations(const FullActivations& o) : model_(o.model_), buffers_(o.buffers_), need_(o.need_) {
+  bind_views();
+}
 
 FullActivations& FullActivations::operator=(const FullActivations& o) {
   model_ = o.model_;
   buffers_ = o.buffers_;
+  need_ = o.need_;
   bind_views();
   return *this;
 }
@@ -85,6 +97,10 @@ std::vector<PositionRange> FullActivations::update(PositionRange changed, const 
     PositionRange r;
     for (size_t s = 0; s < c.node.inputs.size(); ++s)
       r = r.hull(m.changed_range(static_cast<int>(i), s, out[static_cast<size_t>(c.node.inputs[s])]));
+    // Positions no consumer reads are never computed, so they cannot change;
+    // consumers' needed outputs read only needed inputs, so the intersected
+    // range still propagates exactly.
+    if (!need_.empty()) r = intersect(r, need_[i]);
     out[i] = r;
     if (r.empty() || buffers_[i].empty()) continue;  // views follow their input's buffer
     const size_t in0 = static_cast<size_t>(c.node.inputs[0]);

@@ -44,6 +44,7 @@ AttributionTarget parse_target(const std::string& text, const std::vector<predic
     if (heads[h].name == head) t.head = h;
   }
   if (t.head == heads.size()) fail_usage("--target names head '" + head + "', which the model does not have", "heads: " + names);
+  t.head_name = head;
   const int64_t tracks = heads[t.head].tracks;
   if (track == "sum") {
     for (int64_t c = 0; c < tracks; ++c) t.channels.push_back(c);
@@ -324,5 +325,13 @@ void IsmOutput::end_sequence() {
 }
 
 void IsmOutput::finish() { impl_->writer->finish(); }
+
+std::vector<std::string> IsmOutput::heads_read() const {
+  std::vector<std::string> names;
+  if (impl_->o.attributions) names.push_back(impl_->o.target.head_name);
+  if (!impl_->o.attributions || impl_->selene)
+    for (const auto& h : impl_->plan.heads) names.push_back(h.model.name);
+  return names;
+}
 
 }  // namespace s2f::ism

@@ -4,6 +4,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "s2f/engine/activation_planner.hpp"
 #include "s2f/predict/one_hot.hpp"
 
 namespace s2f::ism {
@@ -27,9 +28,11 @@ void size_heads(const engine::CompiledModel& model, int64_t n, std::vector<HeadO
 }
 
 // Heads of one pass, transposed from channels-last activations to [tracks][bins].
-static void read_heads(const FullActivations& a, std::vector<HeadOutput>& out, int64_t index) {
+static void read_heads(const FullActivations& a, const std::vector<bool>& read, std::vector<HeadOutput>& out,
+                       int64_t index) {
   const auto& heads = a.model().graph().heads;
   for (size_t h = 0; h < heads.size(); ++h) {
+    if (!read[h]) continue;
     const auto& v = a.view(heads[h].node);
     auto& o = out[h];
     float* dst = o.values.data() + index * o.tracks * o.bins;
@@ -48,9 +51,20 @@ struct MutantPredictor::Workers {
   tbb::enumerable_thread_specific<Local> local;
 };
 
-MutantPredictor::MutantPredictor(std::shared_ptr<const engine::CompiledModel> model, bool naive, float n_value)
-    : model_(std::move(model)), naive_(naive), n_value_(n_value), workers_(std::make_unique<Workers>()) {
-  if (naive_) predictor_ = std::make_unique<engine::Predictor>(model_);
+MutantPredictor::MutantPredictor(std::shared_ptr<const engine::CompiledModel> model, bool naive, float n_value,
+                                 std::vector<bool> heads_read)
+    : model_(std::move(model)), naive_(naive), n_value_(n_value), heads_read_(std::move(heads_read)),
+      workers_(std::make_unique<Workers>()) {
+  const auto& heads = model_->graph().heads;
+  if (heads_read_.empty()) heads_read_.assign(heads.size(), true);
+  if (naive_) {
+    predictor_ = std::make_unique<engine::Predictor>(model_);
+  } else {
+    std::vector<PositionRange> ranges;
+    for (size_t h = 0; h < heads.size(); ++h)
+      ranges.push_back(heads_read_[h] ? PositionRange{0, model_->length(heads[h].node)} : PositionRange{});
+    need_ = engine::ActivationPlanner::plan(*model_, ranges).need;
+  }
 }
 
 MutantPredictor::~MutantPredictor() = default;
@@ -63,8 +77,8 @@ void MutantPredictor::set_reference(std::span<const uint8_t> bases) {
   if (naive_) {
     predictor_->predict(onehot_.data(), 1, reference_);
   } else {
-    activations_ = std::make_unique<FullActivations>(*model_, onehot_.data());
-    read_heads(*activations_, reference_, 0);
+    activations_ = std::make_unique<FullActivations>(*model_, onehot_.data(), need_);
+    read_heads(*activations_, heads_read_, reference_, 0);
   }
   ++generation_;
 }
@@ -105,7 +119,7 @@ void MutantPredictor::predict(const std::vector<Mutation>& mutations, std::vecto
       changed = changed.hull({e.pos, e.pos + 1});
     }
     const auto ranges = a.update(changed, &ref);
-    read_heads(a, out, i);
+    read_heads(a, heads_read_, out, i);
     a.restore(ref, ranges);
   });
 }

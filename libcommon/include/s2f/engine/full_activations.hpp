@@ -17,7 +17,10 @@ namespace s2f::engine {
 
 class FullActivations {
  public:
-  FullActivations(const CompiledModel& model, const float* onehot);
+  // `need` (from ActivationPlanner::plan, one range per node; empty: all of
+  // every node) limits the positions computed, here and in update(): the
+  // flanks a final crop discards, or heads nobody asked for, are skipped.
+  FullActivations(const CompiledModel& model, const float* onehot, std::vector<PositionRange> need = {});
   FullActivations(const FullActivations& o);
   FullActivations& operator=(const FullActivations& o);
 
@@ -40,6 +43,7 @@ class FullActivations {
   const CompiledModel* model_;
   std::vector<std::vector<float>> buffers_;  // [0] is a copy of the input
   std::vector<TensorView> views_;
+  std::vector<PositionRange> need_;
 };
 
 }  // namespace s2f::engine

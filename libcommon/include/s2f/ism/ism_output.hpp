@@ -32,6 +32,7 @@ const char* ism_stat_name(IsmStat s);
 // track id/name from the catalog; sum (the default) adds every channel.
 struct AttributionTarget {
   size_t head = 0;
+  std::string head_name;
   std::vector<int64_t> channels;
   std::string text;
 };
@@ -57,6 +58,8 @@ class IsmOutput : public IsmSink {
   void add_mutants(const std::vector<Mutation>& mutants, const std::vector<engine::HeadOutput>& predictions) override;
   void end_sequence() override;
   void finish();
+  // Names of the model heads this output reads (planned heads, attribution target).
+  std::vector<std::string> heads_read() const;
 
  private:
   struct Impl;

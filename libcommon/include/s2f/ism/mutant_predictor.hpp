@@ -21,7 +21,10 @@ namespace s2f::ism {
 
 class MutantPredictor {
  public:
-  MutantPredictor(std::shared_ptr<const engine::CompiledModel> model, bool naive, float n_value);
+  // `heads_read` (model head order; empty = all): the heads the caller reads.
+  // Fast ISM computes nothing that only other heads need.
+  MutantPredictor(std::shared_ptr<const engine::CompiledModel> model, bool naive, float n_value,
+                  std::vector<bool> heads_read = {});
   ~MutantPredictor();
 
   // ASCII bases of the model's input length; computes the reference prediction.
@@ -38,6 +41,8 @@ class MutantPredictor {
   std::shared_ptr<const engine::CompiledModel> model_;
   bool naive_;
   float n_value_;
+  std::vector<bool> heads_read_;
+  std::vector<engine::PositionRange> need_;  // fast: positions of each node the read heads need
   std::vector<float> onehot_;  // reference, [L][4]
   std::vector<engine::HeadOutput> reference_;
   std::unique_ptr<engine::FullActivations> activations_;  // fast: the reference pass
