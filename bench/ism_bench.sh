@@ -2,7 +2,8 @@
 # ISM benchmark on the real bpnet-lite BPNet (2114 bp): s2f fast ISM vs s2f
 # naive ISM vs naive PyTorch ISM (all mutants batched through the network,
 # as tangermeme does), same sequence, same threads, one run; central 100 bp
-# and central 1,000 bp. Also checks that the three agree on the counts head.
+# and central 1,000 bp; both heads (profile and counts) computed and written
+# by every side. Also checks that the three agree on the counts head.
 #   bench/ism_bench.sh BUILD_DIR [THREADS] [WIDTHS]
 set -eu
 build=${1:?usage: ism_bench.sh BUILD_DIR [THREADS] [WIDTHS]}
@@ -24,10 +25,10 @@ now() { /usr/bin/python3 -c 'import time; print(time.perf_counter())'; }
 for w in $widths; do
   start=$(( (2114 - w) / 2 )); end=$((start + w))
   t0=$(now)
-  "$build/bin/s2f-ism" -q -m "$model" -t "$threads" --start $start --end $end --heads counts --save predictions \
+  "$build/bin/s2f-ism" -q -m "$model" -t "$threads" --start $start --end $end --save predictions \
     --zstd 0 -o "$tmp/fast.s2f" "$tmp/seq.s2f"
   t1=$(now)
-  "$build/bin/s2f-ism" -q -m "$model" -t "$threads" --start $start --end $end --heads counts --save predictions \
+  "$build/bin/s2f-ism" -q -m "$model" -t "$threads" --start $start --end $end --save predictions \
     --zstd 0 --naive -o "$tmp/naive.s2f" "$tmp/seq.s2f"
   t2=$(now)
   torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/ism_torch_reference.py" \
