@@ -79,10 +79,22 @@ s2f-view -q vep.scores.s2f \
 echo
 cat hits.vs.truth.txt
 first=$(awk -F'\t' 'NR==2{print $1}' motifs.truth.tsv)
-echo "strongest single-base ISM effects on log counts in $first (ism/${first}_diffs.tsv), and the planted sites:"
-awk -F'\t' 'NR>1{v=$4<0?-$4:$4; printf "%.4f\tposition %s %s>%s\tdiff %+.3f\n", v, $1, $2, $3, $4}' "ism/${first}_diffs.tsv" \
-  | sort -g -r -k1,1 | cut -f2- | first_lines 3
-awk -F'\t' -v s="$first" '$1==s && $7=="planted"{printf "  planted %s at [%s, %s) %s\n", $2, $4, $5, $6}' motifs.truth.tsv
+# Planted sites of the first sequence, then its ISM diffs annotated with them.
+sites_then_diffs() {
+  awk -F'\t' -v s="$first" -v mode="$1" '
+    FNR == NR { if ($1 == s && $7 == "planted") { n++; lo[n] = $4; hi[n] = $5; nm[n] = $2 } next }
+    FNR > 1 {
+      v = $4 < 0 ? -$4 : $4; where = "outside the planted sites"; inside = 0
+      for (i = 1; i <= n; i++) if ($1 >= lo[i] && $1 < hi[i]) { where = "in planted " nm[i] " [" lo[i] ", " hi[i] ")"; inside = 1 }
+      if (mode == "top") printf "%.5f\t  position %s %s>%s  diff %+.3f  %s\n", v, $1, $2, $3, $4, where
+      if (inside) { si += v; ni++ } else { so += v; no++ }
+    }
+    END { if (mode == "mean") printf "  mean |diff| %.3f in the planted sites, %.3f elsewhere\n", si / ni, so / no }
+  ' motifs.truth.tsv "ism/${first}_diffs.tsv"
+}
+echo "ISM of $first (every substitution of its central 300 bp, ism/${first}_diffs.tsv): effects on log counts"
+sites_then_diffs top | sort -g -r -k1,1 | cut -f2- | first_lines 3
+sites_then_diffs mean
 echo
 echo "files in $OUT:"
 echo "  demo_pertrack.npz            per-track effect/summary/perbin CDFs (chorus layout)"
