@@ -21,6 +21,7 @@ inline constexpr const char* values = "values";
 inline constexpr const char* reservoirs = "reservoirs";
 inline constexpr const char* contributions = "contributions";
 inline constexpr const char* hits = "hits";
+inline constexpr const char* marginal = "marginal";
 }  // namespace kind
 
 // Allele codes in the `allele` field of sequence-derived records.
@@ -51,6 +52,10 @@ Schema values_schema(int64_t n_tracks, int64_t per_track);
 Schema reservoirs_schema();
 Schema contributions_schema(int64_t length);
 Schema hits_schema();
+// One record per (motif, background): motif str, background i64, spacing
+// i64, replicate i64, start i64, inserted str, then per head
+// `<head>.before`, `<head>.after`, `<head>.diff` f32 [tracks, bins].
+Schema marginal_schema(const std::vector<HeadShape>& heads);
 
 // Header for a stage's output: kind + schema, metadata carried over from the
 // input (if any), and this run's provenance entry appended.
