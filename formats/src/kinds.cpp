@@ -89,6 +89,14 @@ Schema hits_schema() {
                  scalar("strand", DType::u8), str("peak_name"), scalar("peak_id", DType::i64)});
 }
 
+Schema marginal_schema(const std::vector<HeadShape>& heads) {
+  std::vector<Field> f = {str("motif"),         scalar("background", DType::i64), scalar("spacing", DType::i64),
+                          scalar("replicate", DType::i64), scalar("start", DType::i64), str("inserted")};
+  for (const auto& h : heads)
+    for (const char* part : {".before", ".after", ".diff"}) f.push_back({h.name + part, DType::f32, {h.tracks, h.bins}});
+  return Schema(std::move(f));
+}
+
 Header make_header(const std::string& kind_name, Schema schema, const Run& run, const Header* input) {
   Header h;
   h.kind = kind_name;

@@ -63,7 +63,9 @@ std::vector<KindCase> all_kinds() {
           {kind::values, values_schema(5, 32)},
           {kind::reservoirs, reservoirs_schema()},
           {kind::contributions, contributions_schema(64)},
-          {kind::hits, hits_schema()}};
+          {kind::hits, hits_schema()},
+          {kind::marginal, marginal_schema({{"profile", 2, 50, DType::f32}, {"counts", 1, 1, DType::f32}})},
+          {kind::ism, ism_schema({{"predictions.profile", 2, 50, DType::f32}, {"diffs.counts", 1, 1, DType::f32}})}};
 }
 
 size_t kind_index(const std::string& kind) {

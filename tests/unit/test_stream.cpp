@@ -87,7 +87,9 @@ std::vector<std::pair<std::string, Schema>> all_kinds() {
           {kind::values, values_schema(5, 32)},
           {kind::reservoirs, reservoirs_schema()},
           {kind::contributions, contributions_schema(64)},
-          {kind::hits, hits_schema()}};
+          {kind::hits, hits_schema()},
+          {kind::marginal, marginal_schema({{"profile", 2, 50, DType::f32}, {"counts", 1, 1, DType::f32}})},
+          {kind::ism, ism_schema({{"predictions.profile", 2, 50, DType::f32}, {"diffs.counts", 1, 1, DType::f32}})}};
 }
 
 }  // namespace
@@ -115,7 +117,7 @@ TEST_P(KindRoundTrip, WriteThenReadGivesSameRecords) {
   EXPECT_EQ(*reader.peek_total(), 1000u);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllKinds, KindRoundTrip, ::testing::Combine(::testing::Range(0, 10), ::testing::Values(0, 3)));
+INSTANTIATE_TEST_SUITE_P(AllKinds, KindRoundTrip, ::testing::Combine(::testing::Range(0, 12), ::testing::Values(0, 3)));
 
 TEST(Stream, EmptyStreamHasHeaderAndTrailerOnly) {
   std::vector<uint8_t> bytes;

@@ -22,6 +22,7 @@ inline constexpr const char* reservoirs = "reservoirs";
 inline constexpr const char* contributions = "contributions";
 inline constexpr const char* hits = "hits";
 inline constexpr const char* ism = "ism";
+inline constexpr const char* marginal = "marginal";
 }  // namespace kind
 
 // Allele codes in the `allele` field of sequence-derived records.
@@ -56,6 +57,10 @@ Schema hits_schema();
 // fields, `mut_pos` (';'-joined 0-based offsets of the edits; "" for the
 // reference record), then one f32 field per statistic and head.
 Schema ism_schema(const std::vector<HeadShape>& fields);
+// One record per (motif, background): motif str, background i64, spacing
+// i64, replicate i64, start i64, inserted str, then per head
+// `<head>.before`, `<head>.after`, `<head>.diff` f32 [tracks, bins].
+Schema marginal_schema(const std::vector<HeadShape>& heads);
 
 // Header for a stage's output: kind + schema, metadata carried over from the
 // input (if any), and this run's provenance entry appended.
