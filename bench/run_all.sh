@@ -15,3 +15,4 @@ run sh bench/predict_bench.sh "$build" 2 1024
 run sh bench/reservoir_bench.sh "$build" 2
 run /usr/bin/python3 bench/score_bench.py "$build/bin" 100000 1000
 run /usr/bin/python3 bench/call_hits_bench.py --bin "$build/bin"
+run bash bench/pipeline_scaling.sh "$build" 20000 10000
