@@ -14,8 +14,9 @@ BUILD_PKGS="g++ cmake make pkg-config zlib1g-dev libdeflate-dev libhts-dev libzs
   libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev"
 DEMO_PKGS="python3 python3-numpy"
 TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torch python3-zstandard
-  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples"
+  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples snakemake"
 # vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;
+# snakemake runs the workflows in pipelines/ (tests/pipelines/);
 # benchmarks add the Python references' FASTA reader.
 BENCH_PKGS="python3-pyfaidx python3-packaging"
 

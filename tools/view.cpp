@@ -20,6 +20,7 @@ namespace {
 struct ViewOptions {
   std::vector<std::string> inputs{"-"};
   bool header = false, validate = false, bed = false, vcf = false, s2f_out = false, no_header_line = false;
+  bool pairs = false;
   int64_t head = -1;
   std::string hdf5;
   bool tracks = false;
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
             "s2f-view --head 3 windows.s2f        # first records as TSV\n"
             "  s2f-view --header windows.s2f           # header JSON (provenance, catalog, geometry)\n"
             "  s2f-view --validate windows.s2f         # exit 0 only if the stream is whole\n"
-            "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs");
+            "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs\n"
+            "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants");
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   ViewOptions v;
   auto& app = tool.app();
@@ -78,6 +80,9 @@ int main(int argc, char** argv) {
   auto* o_hdf5 = app.add_option("--hdf5", v.hdf5, "Write the records to this HDF5 file instead of TSV (layout: formats/HDF5.md)");
   app.add_flag("--no-header-line", v.no_header_line, "TSV without the column-name line");
   app.add_option("--head", v.head, "Only the first N records");
+  app.add_flag("--pairs", v.pairs,
+               "With --shard: slice whole variants (a ref record and its alt record) of a variant stream from "
+               "s2f-encode --vcf, never cutting between the two (records are checked to alternate ref, alt)");
   auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
   app.add_option("--select", v.select.selects, "Keep tracks with field=value (a,b any of; field= missing); repeatable, ANDed")
       ->allow_extra_args(false);
@@ -133,8 +138,22 @@ int main(int argc, char** argv) {
                      "write the stream to a file first, or shard at the stage that creates the records");
         total += *t;
       }
-      std::tie(lo, hi) = run.opt.shard.range(total);
+      if (v.pairs) {
+        if (total % 2)
+          fail_input("--pairs: the streams hold " + std::to_string(total) + " records, an odd number, so they are not ref/alt pairs",
+                     readers[0]->name(), "use --pairs only on variant streams from s2f-encode --vcf");
+        std::tie(lo, hi) = run.opt.shard.range(total / 2);
+        lo *= 2;
+        hi *= 2;
+      } else {
+        std::tie(lo, hi) = run.opt.shard.range(total);
+      }
     }
+    // With --pairs every emitted record at an even index must be a ref window.
+    const int allele_field = v.pairs ? shown.schema.find("allele") : -1;
+    if (v.pairs && allele_field < 0)
+      fail_input("--pairs needs records with an 'allele' field (ref/alt windows)", readers[0]->name(),
+                 "use --pairs only on variant streams from s2f-encode --vcf or their predictions");
     if (v.head >= 0) hi = std::min<uint64_t>(hi, lo + static_cast<uint64_t>(v.head));
 
     std::unique_ptr<Hdf5Export> hdf5;
@@ -192,6 +211,15 @@ int main(int argc, char** argv) {
           }
         }
         for (size_t r = r0; r < r1; ++r) {
+          if (allele_field >= 0) {
+            const auto a = batch.scalar<uint8_t>(static_cast<size_t>(allele_field), r);
+            const bool even = (b0 + r) % 2 == 0;
+            if (a != (even ? 'R' : 'A'))
+              fail_input("--pairs: record " + std::to_string(b0 + r) + " is " +
+                             (a == 'R' ? "a ref" : a == 'A' ? "an alt" : "a non-variant") + " window where " +
+                             (even ? "a ref" : "an alt") + " window was expected",
+                         readers[0]->name(), "use --pairs only on streams where every variant is a ref then an alt record");
+          }
           if (writer) {
             writer->batch().append_from(batch, r);
             writer->end_record();

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -47,6 +48,28 @@ void refuse_plain_gzip(const std::string& path) {
   if (rc == 0 && fmt.compression == gzip)
     fail_input("the genome FASTA is gzip-compressed but not BGZF, so it cannot be read at random positions", path,
                "recompress it with bgzip: zcat " + path + " | bgzip -@2 > genome.fa.gz && samtools faidx genome.fa.gz");
+}
+
+// Workflow jobs running in parallel open the same genome at once. htslib's
+// FAI_CREATE writes a missing .fai in place, so a second process could read
+// it half-written and see a genome with no sequences. Build it under a
+// temporary name and rename it into place (the .gzi of a BGZF file first, so
+// whoever sees the .fai also sees the .gzi); a failure here is left for the
+// FAI_CREATE path below to report.
+void build_index_atomically(const std::string& path) {
+  const std::string fai = path + ".fai", gzi = path + ".gzi";
+  if (file_exists(fai)) return;
+  const std::string suffix = ".tmp." + std::to_string(::getpid());
+  const std::string tmp_fai = fai + suffix, tmp_gzi = gzi + suffix;
+  bool ok;
+  {
+    QuietHtslib quiet;
+    ok = fai_build3(path.c_str(), tmp_fai.c_str(), tmp_gzi.c_str()) == 0;
+  }
+  if (ok && file_exists(tmp_gzi) && !file_exists(gzi)) ok = std::rename(tmp_gzi.c_str(), gzi.c_str()) == 0;
+  if (ok) ok = std::rename(tmp_fai.c_str(), fai.c_str()) == 0;
+  std::remove(tmp_fai.c_str());
+  std::remove(tmp_gzi.c_str());
 }
 
 }  // namespace
@@ -135,6 +158,7 @@ std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) 
   refuse_plain_gzip(path);
   std::unique_ptr<ReferenceGenome> g(new ReferenceGenome());
   g->path_ = path;
+  build_index_atomically(path);
   {
     QuietHtslib quiet;
     g->fai_ = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# The steps of the three workflows, one function each: the one place where
+# their s2f command lines and file names are written. Snakemake rules
+# (pipelines/*.smk) run `bash stages.sh VERB ARGS`; the SLURM scripts
+# (pipelines/slurm/) source this file and call the same functions, so a
+# cluster run and a local run execute the same commands on the same paths.
+# Makefile.example spells the same commands out for readers of make.
+#
+#   stages.sh [-c CONFIG.yaml] VERB ARGS...
+#
+# Settings come from CFG_* variables (pipelines/lib/config.sh; key `genome`
+# is CFG_GENOME), loaded from -c CONFIG when given; variables already set in
+# the environment win. Shards are 1-based: K of N, as --shard K/N.
+#
+# Every s2f stage writes -o outputs atomically (temporary name, renamed when
+# complete), so a step killed midway leaves no complete-looking file and a
+# rerun of the workflow redoes only the steps whose outputs are missing.
+set -euo pipefail
+
+S2F_PIPELINES=${S2F_PIPELINES:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=config.sh
+source "$S2F_PIPELINES/lib/config.sh"
+S2F_PYTHON=${S2F_PYTHON:-/usr/bin/python3}
+
+s2f_fail() { echo "s2f pipelines: error: $*" >&2; exit 2; }
+s2f_need() { for v in "$@"; do [ -n "${!v:-}" ] || s2f_fail "$v is not set (config key ${v#CFG_}, lower case)"; done; }
+s2f_shard_arg() {  # K N: check and print K/N
+  [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ && $1 -ge 1 && $1 -le $2 ]] || s2f_fail "shard '$1/$2' is not K/N with 1 <= K <= N"
+  echo "$1/$2"
+}
+s2f_predict_opts() {  # the model options shared by every s2f-predict call
+  PREDICT_OPTS=(--model "$CFG_MODEL" --rc "${CFG_RC:-mean}" -t "${CFG_THREADS:-1}")
+  [ -z "${CFG_CATALOG:-}" ] || PREDICT_OPTS+=(--catalog "$CFG_CATALOG")
+}
+
+# ---- 1. background build (chorus's per-track CDFs) --------------------------
+# OUT/shards-N/{baselines,summary,perbin,effect}.K.* then OUT/NAME_pertrack.npz
+
+bg_dir() { echo "$CFG_OUTDIR/shards-$1"; }
+
+# Baseline positions, shard K of N -> predictions (input of summary and perbin values).
+bg_baselines() {  # K N
+  s2f_need CFG_OUTDIR CFG_GENOME CFG_MODEL CFG_LENGTH CFG_BASELINES_STRATEGY CFG_BASELINES_SEED
+  local shard d extra=()
+  shard=$(s2f_shard_arg "$1" "$2"); d=$(bg_dir "$2"); mkdir -p "$d"
+  [ -z "${CFG_BASELINES_COUNT:-}" ] || extra+=(--count "$CFG_BASELINES_COUNT")
+  [ -z "${CFG_BASELINES_MARGIN:-}" ] || extra+=(--margin "$CFG_BASELINES_MARGIN")
+  [ -z "${CFG_ANNOTATION:-}" ] || extra+=(--annotation "$CFG_ANNOTATION")
+  [ -z "${CFG_CCRES:-}" ] || extra+=(--ccres "$CFG_CCRES")
+  s2f_predict_opts
+  s2f-sample-positions -q -g "$CFG_GENOME" --strategy "$CFG_BASELINES_STRATEGY" "${extra[@]}" \
+      --seed "$CFG_BASELINES_SEED" --shard "$shard" --na "$d/baselines.$1.positions.na.tsv" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/baselines.$1.na.tsv" \
+    | s2f-predict -q "${PREDICT_OPTS[@]}" -o "$d/baselines.$1.preds.s2f"
+}
+
+# summary or perbin values of baseline shard K.
+bg_values() {  # KIND K N
+  s2f_need CFG_OUTDIR CFG_STAT CFG_WINDOW
+  local kind=$1 d; d=$(bg_dir "$3")
+  s2f_shard_arg "$2" "$3" >/dev/null
+  case $kind in
+    summary) s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit summary \
+               -o "$d/summary.$2.values.s2f" "$d/baselines.$2.preds.s2f" ;;
+    perbin)  s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit perbin \
+               --perbin-k "${CFG_PERBIN_K:-32}" --seed "${CFG_PERBIN_SEED:-999}" \
+               -o "$d/perbin.$2.values.s2f" "$d/baselines.$2.preds.s2f" ;;
+    *) s2f_fail "bg_values: kind must be summary or perbin, not '$kind'" ;;
+  esac
+}
+
+# Random SNPs, shard K of N -> effect values (one pipe, nothing large on disk).
+bg_effects() {  # K N
+  s2f_need CFG_OUTDIR CFG_GENOME CFG_MODEL CFG_LENGTH CFG_STAT CFG_WINDOW CFG_SNPS_SEED
+  local shard d extra=()
+  shard=$(s2f_shard_arg "$1" "$2"); d=$(bg_dir "$2"); mkdir -p "$d"
+  [ -z "${CFG_SNPS_COUNT:-}" ] || extra+=(--count "$CFG_SNPS_COUNT")
+  [ -z "${CFG_SNPS_MARGIN:-}" ] || extra+=(--margin "$CFG_SNPS_MARGIN")
+  [ -z "${CFG_SNPS_CHROMOSOMES:-}" ] || extra+=(--chromosomes "$CFG_SNPS_CHROMOSOMES")
+  s2f_predict_opts
+  s2f-sample-positions -q -g "$CFG_GENOME" --strategy snps "${extra[@]}" --seed "$CFG_SNPS_SEED" \
+      --shard "$shard" --na "$d/snps.$1.positions.na.tsv" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/snps.$1.na.tsv" \
+    | s2f-predict -q "${PREDICT_OPTS[@]}" \
+    | s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit effect -o "$d/effect.$1.values.s2f"
+}
+
+# Reservoir of one kind's shard K. Shards are sampled with distinct seeds
+# (reservoir_seed + K - 1) so their samples are independent, as the merge
+# requires (background/reservoir_merge.hpp); one shard keeps chorus's 12345.
+bg_reservoir() {  # KIND K N
+  s2f_need CFG_OUTDIR
+  local d; d=$(bg_dir "$3")
+  s2f_shard_arg "$2" "$3" >/dev/null
+  s2f-reservoir -q --capacity "${CFG_RESERVOIR_CAPACITY:-50000}" --seed $(( ${CFG_RESERVOIR_SEED:-12345} + $2 - 1 )) \
+    -o "$d/$1.$2.reservoir.s2f" "$d/$1.$2.values.s2f"
+}
+
+# Everything one shard of the baselines half does (a SLURM array task).
+bg_baselines_shard() {  # K N
+  local d; d=$(bg_dir "$2")
+  [ -s "$d/summary.$1.reservoir.s2f" ] && [ -s "$d/perbin.$1.reservoir.s2f" ] && return 0  # done before
+  bg_baselines "$1" "$2"
+  bg_values summary "$1" "$2"
+  bg_values perbin "$1" "$2"
+  bg_reservoir summary "$1" "$2"
+  bg_reservoir perbin "$1" "$2"
+  rm -f "$d/baselines.$1.preds.s2f"
+}
+
+# Everything one shard of the variants half does (a SLURM array task).
+bg_variants_shard() {  # K N
+  local d; d=$(bg_dir "$2")
+  [ -s "$d/effect.$1.reservoir.s2f" ] && return 0
+  bg_effects "$1" "$2"
+  bg_reservoir effect "$1" "$2"
+}
+
+bg_merge() {  # N
+  s2f_need CFG_OUTDIR CFG_NAME
+  local d k kind inputs=(); d=$(bg_dir "$1")
+  for kind in effect summary perbin; do
+    for ((k = 1; k <= $1; k++)); do inputs+=("$d/$kind.$k.reservoir.s2f"); done
+  done
+  s2f-merge-cdfs -q --name "$CFG_NAME" --out-dir "$CFG_OUTDIR" --seed "${CFG_MERGE_SEED:-12345}" "${inputs[@]}"
+}
+
+# ---- 2. variant effect prediction (Selene's job) ----------------------------
+# OUT/NAME.seqs.s2f (+ OUT/NAME.na.tsv), OUT/shards-N/NAME.K.*, then
+# OUT/NAME.scores.s2f, OUT/NAME_diffs.tsv ... (or .h5 + NAME_row_labels.txt), OUT/NAME.NA
+
+# The whole VCF encoded once: the side file of variants that cannot be
+# encoded names each one's VCF line, whatever the shard count.
+vep_encode() {
+  s2f_need CFG_OUTDIR CFG_NAME CFG_GENOME CFG_VCF CFG_LENGTH
+  mkdir -p "$CFG_OUTDIR"
+  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --vcf "$CFG_VCF" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" \
+    -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/$CFG_NAME.seqs.s2f"
+  # The side file exists only when something was skipped; the workflow
+  # promises it always (an empty table says "nothing skipped").
+  [ -e "$CFG_OUTDIR/$CFG_NAME.na.tsv" ] || printf '#record\twhere\treason\n' > "$CFG_OUTDIR/$CFG_NAME.na.tsv"
+}
+
+vep_format_opt() {
+  case ${CFG_SELENE_FORMAT:-tsv} in
+    tsv) echo --tsv ;; hdf5) echo --hdf5 ;;
+    *) s2f_fail "selene_format must be tsv or hdf5, not '${CFG_SELENE_FORMAT}'" ;;
+  esac
+}
+
+# Shard K of N: a slice of whole variants (ref and alt windows together) ->
+# predict -> scores with percentiles + Selene files for the slice.
+vep_shard() {  # K N
+  s2f_need CFG_OUTDIR CFG_NAME CFG_MODEL CFG_STATS CFG_WINDOW CFG_CDF
+  local shard d fmt; shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
+  fmt=$(vep_format_opt)
+  s2f_predict_opts
+  s2f-view -q --s2f --pairs --shard "$shard" "$CFG_OUTDIR/$CFG_NAME.seqs.s2f" \
+    | s2f-predict -q "${PREDICT_OPTS[@]}" \
+    | s2f-score -q --stat "$CFG_STATS" --window "$CFG_WINDOW" --cdf "$CFG_CDF" \
+        "$fmt" "$d/$CFG_NAME.$1" --save "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}" \
+        -o "$d/$CFG_NAME.$1.scores.s2f"
+}
+
+# True when shard K of N has all its outputs (a resubmitted array skips it).
+vep_shard_done() {  # K N
+  local d="$CFG_OUTDIR/shards-$2" p item ext f items files=()
+  p="$d/$CFG_NAME.$1"
+  [ "${CFG_SELENE_FORMAT:-tsv}" = hdf5 ] && ext=.h5 || ext=.tsv
+  IFS=, read -r -a items <<< "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}"
+  for item in "${items[@]}"; do
+    case $item in
+      predictions) files+=("$p.ref_predictions$ext" "$p.alt_predictions$ext") ;;
+      *) files+=("${p}_$item$ext") ;;
+    esac
+  done
+  [ "$ext" = .h5 ] && files+=("${p}_row_labels.txt")
+  files+=("$p.scores.s2f")
+  for f in "${files[@]}"; do [ -e "$f" ] || return 1; done
+}
+
+# Joins the shards in order: the scores stream with s2f-view --s2f, the
+# Selene files by rows (lib/merge_selene.py), and the side file.
+vep_merge() {  # N
+  s2f_need CFG_OUTDIR CFG_NAME
+  local d k scores=() prefixes=(); d="$CFG_OUTDIR/shards-$1"
+  for ((k = 1; k <= $1; k++)); do scores+=("$d/$CFG_NAME.$k.scores.s2f"); prefixes+=("$d/$CFG_NAME.$k"); done
+  "$S2F_PYTHON" "$S2F_PIPELINES/lib/merge_selene.py" --format "${CFG_SELENE_FORMAT:-tsv}" \
+    --save "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" \
+    -o "$CFG_OUTDIR/$CFG_NAME" "${prefixes[@]}"
+  # Last, so its presence says the whole merge is done.
+  s2f-view -q --s2f -o "$CFG_OUTDIR/$CFG_NAME.scores.s2f" "${scores[@]}"
+}
+
+# ---- 3. motif discovery at peaks --------------------------------------------
+# OUT/windows.s2f, OUT/shards-N/contrib.K.s2f, OUT/contrib.s2f, OUT/hits/, OUT/panel.{s2f,tsv}
+
+motif_encode() {
+  s2f_need CFG_OUTDIR CFG_GENOME CFG_PEAKS CFG_LENGTH
+  mkdir -p "$CFG_OUTDIR"
+  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --narrowpeak "$CFG_PEAKS" --na "$CFG_OUTDIR/windows.na.tsv" \
+    -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/windows.s2f"
+}
+
+# ISM attributions (contribution scores) of windows shard K of N.
+motif_ism() {  # K N
+  s2f_need CFG_OUTDIR CFG_MODEL CFG_TARGET
+  local shard d range=(); shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
+  [ -z "${CFG_ISM_START:-}" ] || range+=(--start "$CFG_ISM_START")
+  [ -z "${CFG_ISM_END:-}" ] || range+=(--end "$CFG_ISM_END")
+  s2f-ism "$CFG_OUTDIR/windows.s2f" -m "$CFG_MODEL" --attr --target "$CFG_TARGET" "${range[@]}" \
+    -t "${CFG_THREADS:-1}" --shard "$shard" -o "$d/contrib.$1.s2f"
+}
+
+motif_join() {  # N
+  s2f_need CFG_OUTDIR
+  local d k parts=(); d="$CFG_OUTDIR/shards-$1"
+  for ((k = 1; k <= $1; k++)); do parts+=("$d/contrib.$k.s2f"); done
+  s2f-view -q --s2f -o "$CFG_OUTDIR/contrib.s2f" "${parts[@]}"
+}
+
+# Hits of the modisco motifs; parameters.json is written last by s2f-call-hits.
+motif_hits() {
+  s2f_need CFG_OUTDIR CFG_MODISCO CFG_PEAKS
+  local extra=()
+  # shellcheck disable=SC2206  # hits_options is a list of options by design
+  [ -z "${CFG_HITS_OPTIONS:-}" ] || extra=($CFG_HITS_OPTIONS)
+  s2f-call-hits -q -r "$CFG_OUTDIR/contrib.s2f" -m "$CFG_MODISCO" -p "$CFG_PEAKS" "${extra[@]}" \
+    -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/hits"
+}
+
+# Marginalisation panel: each motif of the list inserted into random
+# background sequences of the given GC content.
+motif_panel() {
+  s2f_need CFG_OUTDIR CFG_MODEL CFG_MOTIF_FILE CFG_MOTIFS CFG_PANEL_GC CFG_PANEL_N CFG_PANEL_SEED
+  local names name motifs=()
+  mkdir -p "$CFG_OUTDIR"
+  IFS=, read -r -a names <<< "$CFG_MOTIFS"
+  for name in "${names[@]}"; do motifs+=(--motif "$name"); done
+  s2f-marginalize -q -m "$CFG_MODEL" --random --gc "$CFG_PANEL_GC" -n "$CFG_PANEL_N" --seed "$CFG_PANEL_SEED" \
+    --motif-file "$CFG_MOTIF_FILE" "${motifs[@]}" \
+    --summary "$CFG_OUTDIR/panel.tsv" -o "$CFG_OUTDIR/panel.s2f"
+}
+
+# ---- command line -------------------------------------------------------------
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  if [ "${1:-}" = "-c" ]; then s2f_load_config "$2"; shift 2; fi
+  verb=${1:-}; shift || true
+  case $verb in
+    bg-baselines) bg_baselines "$@" ;;
+    bg-values) bg_values "$@" ;;
+    bg-effects) bg_effects "$@" ;;
+    bg-reservoir) bg_reservoir "$@" ;;
+    bg-baselines-shard) bg_baselines_shard "$@" ;;
+    bg-variants-shard) bg_variants_shard "$@" ;;
+    bg-merge) bg_merge "$@" ;;
+    vep-encode) vep_encode ;;
+    vep-shard) vep_shard "$@" ;;
+    vep-merge) vep_merge "$@" ;;
+    motif-encode) motif_encode ;;
+    motif-ism) motif_ism "$@" ;;
+    motif-join) motif_join "$@" ;;
+    motif-hits) motif_hits ;;
+    motif-panel) motif_panel ;;
+    *) echo "usage: stages.sh [-c CONFIG] bg-baselines|bg-values|bg-effects|bg-reservoir|bg-baselines-shard|bg-variants-shard|bg-merge|vep-encode|vep-shard|vep-merge|motif-encode|motif-ism|motif-join|motif-hits|motif-panel ARGS" >&2
+       exit 2 ;;
+  esac
+fi
