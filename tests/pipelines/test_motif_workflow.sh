@@ -5,8 +5,7 @@
 # MEME motifs (make_motif_inputs.py):
 #  - the ISM contributions joined from 3 shards equal one unsharded s2f-ism
 #    run, record for record;
-#  - s2f-call-hits finds hits, and at least one on a planted site of the
-#    same motif (recall on planted sites is printed);
+#  - s2f-call-hits finds at least 90% of the planted sites in the ISM range
 #  - the marginalisation panel summary mentions each motif of the list;
 #  - the SLURM scripts (fake sbatch, 3 array tasks) and make -j2 produce the
 #    same hit table and panel as Snakemake.
@@ -61,7 +60,7 @@ for t in truth:
            for h in hits):
         found += 1
 print("-- hits: %d; planted sites inside the ISM range found: %d of %d" % (len(hits), found, len(truth)), file=sys.stderr)
-assert found >= 1, "no hit on any planted site of its motif"
+assert found >= 0.9 * len(truth), "recall of planted sites below 0.9"
 text = open("sm/out/panel.tsv").read()
 for m in ("AP1", "CTCF", "KLF4"):
     assert m in text, "panel.tsv does not mention " + m

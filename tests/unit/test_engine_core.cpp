@@ -20,19 +20,13 @@
 #include "s2f/engine/predictor.hpp"
 #include "s2f/engine/receptive_field.hpp"
 #include "s2f/error.hpp"
+#include "random_weights.hpp"
 
 using namespace s2f::engine;
+using s2f::test::random_tensor;
 
 namespace {
 
-WeightTensor random_tensor(std::vector<int64_t> shape, std::mt19937& rng, float scale = 0.2f) {
-  WeightTensor t;
-  t.shape = std::move(shape);
-  std::normal_distribution<float> d(0.0f, scale);
-  t.data.resize(static_cast<size_t>(t.numel()));
-  for (auto& v : t.data) v = d(rng);
-  return t;
-}
 
 // A small BPNet: conv k21 "same" + ReLU, dilated residual convs, a profile
 // conv cropped to the centre, and a count head on the mean of the window.

@@ -10,6 +10,7 @@
 
 #include "s2f/engine/model_file.hpp"
 #include "s2f/error.hpp"
+#include "random_weights.hpp"
 #include "s2f/ism/mutant_predictor.hpp"
 #include "s2f/ism/mutations.hpp"
 
@@ -85,14 +86,6 @@ TEST(IsmMutations, BadRangesAreUsageErrors) {
 
 namespace {
 
-WeightTensor random_tensor(std::vector<int64_t> shape, std::mt19937& rng, float scale = 0.3f) {
-  WeightTensor t;
-  t.shape = std::move(shape);
-  std::normal_distribution<float> d(0.0f, scale);
-  t.data.resize(static_cast<size_t>(t.numel()));
-  for (auto& v : t.data) v = d(rng);
-  return t;
-}
 
 struct GraphBuilder {
   ModelGraph g;
@@ -111,8 +104,8 @@ struct GraphBuilder {
     c.dilation = dilation;
     c.pad_left = c.pad_right = dilation * (k - 1) / 2;
     c.activation = a;
-    c.weights["kernel"] = random_tensor({k, cin, cout}, rng);
-    c.weights["bias"] = random_tensor({cout}, rng);
+    c.weights["kernel"] = test::random_tensor({k, cin, cout}, rng, 0.3f);
+    c.weights["bias"] = test::random_tensor({cout}, rng, 0.3f);
     return add(c);
   }
   int op(const std::string& name, Op o, std::vector<int> inputs) {
@@ -168,8 +161,8 @@ ModelGraph mixed_model(int64_t L) {
   d.op = Op::dense;
   d.inputs = {both};
   d.units = 3;
-  d.weights["kernel"] = random_tensor({12, 3}, b.rng);
-  d.weights["bias"] = random_tensor({3}, b.rng);
+  d.weights["kernel"] = test::random_tensor({12, 3}, b.rng, 0.3f);
+  d.weights["bias"] = test::random_tensor({3}, b.rng, 0.3f);
   int counts = b.add(d);
   int flat = b.op("flatten", Op::flatten, {avg});
   Node fd;
@@ -179,8 +172,8 @@ ModelGraph mixed_model(int64_t L) {
   fd.units = 4;
   fd.activation = Activation::sigmoid;
   const int64_t flat_len = ((L / 3 - 0) / 2) * 6;
-  fd.weights["kernel"] = random_tensor({flat_len, 4}, b.rng, 0.05f);
-  fd.weights["bias"] = random_tensor({4}, b.rng);
+  fd.weights["kernel"] = test::random_tensor({flat_len, 4}, b.rng, 0.05f);
+  fd.weights["bias"] = test::random_tensor({4}, b.rng, 0.3f);
   int classes = b.add(fd);
   b.g.heads = {Head{"profile", profile, HeadKind::profile, 1}, Head{"counts", counts, HeadKind::scalar, 1},
                Head{"classes", classes, HeadKind::scalar, 1}};

@@ -38,18 +38,22 @@ std::vector<HeadOutput> Predictor::predict(const float* onehot, int64_t batch) c
   return out;
 }
 
-void Predictor::predict(const float* onehot, int64_t batch, std::vector<HeadOutput>& out) const {
-  const auto& heads = model_->graph().heads;
+void size_head_outputs(const CompiledModel& model, int64_t batch, std::vector<HeadOutput>& out) {
+  const auto& heads = model.graph().heads;
   out.resize(heads.size());
   for (size_t h = 0; h < heads.size(); ++h) {
     HeadOutput& o = out[h];
     o.name = heads[h].name;
     o.kind = heads[h].kind;
     o.bin_size = heads[h].bin_size;
-    o.tracks = model_->channels(heads[h].node);
-    o.bins = model_->length(heads[h].node);
+    o.tracks = model.channels(heads[h].node);
+    o.bins = model.length(heads[h].node);
     o.values.resize(static_cast<size_t>(batch * o.tracks * o.bins));
   }
+}
+
+void Predictor::predict(const float* onehot, int64_t batch, std::vector<HeadOutput>& out) const {
+  size_head_outputs(*model_, batch, out);
   const int64_t per_seq = input_length() * input_channels();
   const int workers = oneapi::tbb::this_task_arena::max_concurrency();
   if (batch >= workers || workers == 1) {

@@ -13,20 +13,6 @@ using engine::FullActivations;
 using engine::HeadOutput;
 using engine::PositionRange;
 
-void size_heads(const engine::CompiledModel& model, int64_t n, std::vector<HeadOutput>& out) {
-  const auto& heads = model.graph().heads;
-  out.resize(heads.size());
-  for (size_t h = 0; h < heads.size(); ++h) {
-    auto& o = out[h];
-    o.name = heads[h].name;
-    o.kind = heads[h].kind;
-    o.bin_size = heads[h].bin_size;
-    o.tracks = model.channels(heads[h].node);
-    o.bins = model.length(heads[h].node);
-    o.values.resize(static_cast<size_t>(n * o.tracks * o.bins));
-  }
-}
-
 // Heads of one pass, transposed from channels-last activations to [tracks][bins].
 static void read_heads(const FullActivations& a, const std::vector<bool>& read, std::vector<HeadOutput>& out,
                        int64_t index) {
@@ -73,7 +59,7 @@ void MutantPredictor::set_reference(std::span<const uint8_t> bases) {
   const int64_t L = model_->length(0);
   onehot_.resize(static_cast<size_t>(L * 4));
   predict::one_hot(bases, n_value_, onehot_.data());
-  size_heads(*model_, 1, reference_);
+  engine::size_head_outputs(*model_, 1, reference_);
   if (naive_) {
     predictor_->predict(onehot_.data(), 1, reference_);
   } else {
@@ -86,7 +72,7 @@ void MutantPredictor::set_reference(std::span<const uint8_t> bases) {
 void MutantPredictor::predict(const std::vector<Mutation>& mutations, std::vector<HeadOutput>& out) {
   const int64_t n = static_cast<int64_t>(mutations.size());
   const int64_t L = model_->length(0);
-  size_heads(*model_, n, out);
+  engine::size_head_outputs(*model_, n, out);
   if (n == 0) return;
   if (naive_) {
     batch_onehot_.resize(static_cast<size_t>(n * L * 4));

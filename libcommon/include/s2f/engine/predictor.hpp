@@ -22,6 +22,9 @@ struct HeadOutput {
   const float* sequence(int64_t b) const { return values.data() + b * tracks * bins; }
 };
 
+// Names, shapes and room for `batch` sequences of every head of `model`.
+void size_head_outputs(const CompiledModel& model, int64_t batch, std::vector<HeadOutput>& out);
+
 class Predictor {
  public:
   explicit Predictor(std::shared_ptr<const CompiledModel> model);

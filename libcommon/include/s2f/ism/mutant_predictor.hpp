@@ -52,7 +52,4 @@ class MutantPredictor {
   uint64_t generation_ = 0;                               // bumps with each reference
 };
 
-// Shapes out[h] for `n` sequences of the model's heads.
-void size_heads(const engine::CompiledModel& model, int64_t n, std::vector<engine::HeadOutput>& out);
-
 }  // namespace s2f::ism
