@@ -9,7 +9,7 @@
 #include "s2f/background/reservoir_merge.hpp"
 #include "s2f/background/track_rng.hpp"
 #include "s2f/error.hpp"
-#include "s2f/tool.hpp"
+#include "s2f/run.hpp"
 
 namespace s2f::background {
 

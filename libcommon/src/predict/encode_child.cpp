@@ -1,6 +1,7 @@
 // Running s2f-encode for the model-running stages' genomic inputs.
 #include "s2f/predict/encode_child.hpp"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <vector>
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "s2f/stream/stream.hpp"
-#include "s2f/tool.hpp"
+#include "s2f/run.hpp"
 
 namespace s2f::stream {
 

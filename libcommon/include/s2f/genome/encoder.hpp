@@ -13,7 +13,7 @@
 #include "s2f/genome/reference.hpp"
 #include "s2f/stream/batch.hpp"
 #include "s2f/stream/stream.hpp"
-#include "s2f/tool.hpp"
+#include "s2f/run.hpp"
 
 namespace s2f::genome {
 

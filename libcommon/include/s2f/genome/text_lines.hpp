@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "s2f/tool.hpp"
+#include "s2f/run.hpp"
 
 struct htsFile;
 

@@ -16,7 +16,7 @@
 #include "s2f/ism/mutations.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/stream/stream.hpp"
-#include "s2f/tool.hpp"
+#include "s2f/run.hpp"
 
 namespace s2f::ism {
 

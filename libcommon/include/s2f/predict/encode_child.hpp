@@ -3,7 +3,6 @@
 // s2f-encode as a child process, so exactly the same code does the encoding
 // whichever stage is asked.
 #pragma once
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,6 +10,10 @@
 
 #include "s2f/child_process.hpp"
 #include "s2f/stream/stream.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace s2f::predict {
 
