@@ -17,16 +17,17 @@ namespace {
 // Records [lo, hi) of the input that this --shard takes.
 std::pair<uint64_t, uint64_t> shard_records(stream::Reader& in, Run& run) {
   auto total = in.peek_total();
-  if (run.opt.shard.whole()) {
-    if (total) run.progress.set_total(*total);
-    return {0, UINT64_MAX};
-  }
+  if (run.opt.shard.whole()) return {0, total ? *total : UINT64_MAX};
   if (!total)
     fail_usage("--shard needs the record count, which a pipe cannot give before it ends (" + in.name() + ")",
                "write the sequences stream to a file first");
-  auto range = run.opt.shard.range(*total);
-  run.progress.set_total(range.second - range.first);
-  return range;
+  return run.opt.shard.range(*total);
+}
+
+// Progress counts mutants. The total assumes every sequence has as many as
+// the first (exact unless the mutated ranges hold different numbers of N).
+void progress_total(Run& run, std::pair<uint64_t, uint64_t> records, uint64_t mutants_per_sequence) {
+  if (records.second != UINT64_MAX) run.progress.set_total((records.second - records.first) * mutants_per_sequence);
 }
 
 int64_t resolved_end(const IsmOptions& o, int64_t length) { return o.end < 0 ? length : o.end; }
@@ -35,7 +36,8 @@ int64_t resolved_end(const IsmOptions& o, int64_t length) { return o.end < 0 ? l
 
 void ism_native(stream::Reader& in, MutantPredictor& model, const IsmOptions& options, IsmSink& sink, Run& run) {
   const size_t seq = predict::require_sequences(in, model.input_length(), "the model");
-  const auto [lo, hi] = shard_records(in, run);
+  const auto records = shard_records(in, run);
+  const auto [lo, hi] = records;
   stream::Batch batch;
   std::vector<Mutation> mutants;
   std::vector<engine::HeadOutput> predictions;
@@ -46,17 +48,18 @@ void ism_native(stream::Reader& in, MutantPredictor& model, const IsmOptions& op
       auto bases = batch.fixed<uint8_t>(seq, r);
       MutationEnumerator enumerator(bases, options.start, resolved_end(options, static_cast<int64_t>(bases.size())),
                                     options.mutate_n_bases);
+      if (run.records_in == 0) progress_total(run, records, enumerator.total());
       model.set_reference(bases);
       sink.begin_sequence(batch, r, bases, model.reference());
       mutants.clear();
       while (enumerator.next(options.chunk, mutants)) {
         model.predict(mutants, predictions);
         sink.add_mutants(mutants, predictions);
+        run.progress.tick(done += mutants.size());
         mutants.clear();
       }
       sink.end_sequence();
       ++run.records_in;
-      run.progress.tick(++done);
     }
   }
 }
@@ -199,6 +202,7 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
       auto bases = record.fixed<uint8_t>(seq, 0);
       MutationEnumerator enumerator(bases, options.start, resolved_end(options, static_cast<int64_t>(bases.size())),
                                     options.mutate_n_bases);
+      if (run.records_in == 0) progress_total(run, {lo, hi}, enumerator.total());
       take(reference, 0);
       sink.begin_sequence(record, 0, bases, reference);
       mutants.clear();
@@ -206,11 +210,11 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
         predictions = sized(mutants.size());
         for (size_t i = 0; i < mutants.size(); ++i) take(predictions, i);
         sink.add_mutants(mutants, predictions);
+        run.progress.tick(done += mutants.size());
         mutants.clear();
       }
       sink.end_sequence();
       ++run.records_in;
-      run.progress.tick(++done);
     }
     if (cursor.next())
       fail_input("the --exec command wrote more records than it was sent", command,
