@@ -117,14 +117,18 @@ int main(int argc, char** argv) {
     if (!o.validation_holdout.empty()) sampling["validation_holdout"] = o.validation_holdout;
     if (!o.test_holdout.empty()) sampling["test_holdout"] = o.test_holdout;
 
+    // Both kinds of output carry how they were sampled and from which genome.
+    auto open_output = [&](const char* kind, stream::Schema schema) {
+      auto h = stream::make_header(kind, std::move(schema), run);
+      h.meta["sampling"] = sampling;
+      h.meta["reference"] = genome->describe();
+      return stream::open_writer(run, std::move(h));
+    };
     std::map<std::string, uint64_t> per_category, per_partition;
     if (o.strategy == "snps") {
       auto snps = sampler.snps(count, seed, margin);
       auto [lo, hi] = run.opt.shard.range(snps.size());
-      auto h = stream::make_header(stream::kind::variants, stream::variants_schema(), run);
-      h.meta["sampling"] = sampling;
-      h.meta["reference"] = genome->describe();
-      auto w = stream::open_writer(run, std::move(h));
+      auto w = open_output(stream::kind::variants, stream::variants_schema());
       const auto& s = w->header().schema;
       size_t f_id = s.index("id"), f_chrom = s.index("chrom"), f_pos = s.index("pos"), f_strand = s.index("strand"),
              f_ref = s.index("ref"), f_alt = s.index("alt");
@@ -167,10 +171,7 @@ int main(int argc, char** argv) {
       for (auto& p : all)
         if (p.id.empty()) p.id = p.category + "_" + std::to_string(++rank[p.category]);
       auto [lo, hi] = run.opt.shard.range(all.size());
-      auto h = stream::make_header(stream::kind::positions, stream::positions_schema(), run);
-      h.meta["sampling"] = sampling;
-      h.meta["reference"] = genome->describe();
-      auto w = stream::open_writer(run, std::move(h));
+      auto w = open_output(stream::kind::positions, stream::positions_schema());
       const auto& s = w->header().schema;
       size_t f_id = s.index("id"), f_chrom = s.index("chrom"), f_pos = s.index("pos"), f_strand = s.index("strand"),
              f_cat = s.index("category"), f_part = s.index("partition");

@@ -263,7 +263,7 @@ def export(module, path, input_length, head_names=None, head_kinds=None, bin_siz
     b = _Builder(gm, rec, input_length, input_channels)
     outputs = []
     for n in gm.graph.nodes:
-        if n.op == "placeholder":
+        if n.op == "placeholder":  # torch.fx's name for a graph input
             if b.layers:
                 continue  # extra optional inputs (fixed by concrete_args)
             b.layers.append({"name": "sequence", "op": "input", "inputs": []})

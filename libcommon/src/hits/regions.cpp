@@ -10,7 +10,7 @@
 
 namespace s2f::hits {
 
-PeakTable PeakTable::placeholder(size_t n) {
+PeakTable PeakTable::without_coordinates(size_t n) {
   PeakTable t;
   t.chrom.assign(n, "NA");
   t.name.assign(n, "NA");
@@ -84,7 +84,7 @@ RegionSet::RegionSet(size_t count, size_t length, int channels, bool half_precis
   if (half_precision) half_.assign(n, 0);
   else full_.assign(n, 0.0f);
   bases_.assign(count * length, 0);
-  peaks = PeakTable::placeholder(count);
+  peaks = PeakTable::without_coordinates(count);
 }
 
 float RegionSet::contribution(size_t region, int channel, size_t pos) const {

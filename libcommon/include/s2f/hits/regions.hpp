@@ -17,8 +17,9 @@ struct PeakTable {
   std::vector<uint32_t> chrom_rank;   // sort order of chrom
   bool has_coordinates = false;
   size_t size() const { return chrom.size(); }
-  // Placeholder rows ("NA", start 0) for regions without coordinates.
-  static PeakTable placeholder(size_t n);
+  // Rows for n regions given without coordinates: chrom and name "NA",
+  // start 0, as Fi-NeMo writes them.
+  static PeakTable without_coordinates(size_t n);
   // Ranks chromosomes by `order` first, then by first appearance.
   void rank_chromosomes(const std::vector<std::string>& order = {});
 };
