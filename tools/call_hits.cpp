@@ -209,11 +209,11 @@ int main(int argc, char** argv) {
     pj.commit();
 
     if (!o.hits_stream.empty()) {
-      stream::Header h = stream::make_header(stream::kind::hits, stream::hits_schema(), run);
+      stream::Header h = stream::make_header(stream::kind::hits, stream::hits_schema(), run.provenance());
       h.meta["geometry"] = {{"region_width", length}, {"untrimmed_motif_width", motifs.width()}, {"mode", o.mode}};
       auto sink = ByteSink::open(o.hits_stream);
       stream::WriterOptions wo;
-      wo.zstd_level = run.zstd_level_for(*sink);
+      wo.zstd_level = stream::zstd_level_for(run.opt.zstd_level, *sink);
       stream::Writer writer(std::move(sink), std::move(h), wo);
       write_hits_stream(writer, hits, motifs, regions.peaks);
       writer.finish();

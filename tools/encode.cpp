@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     WindowEncoder encoder(genome.get(), settings, run.skips);
 
     auto source = open_job_source(format, path, o.strand_column, bad, run.skips);
-    stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()), run,
+    stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()), run.provenance(),
                                                 source->header());
     header.meta["geometry"] = {
         {"sequence_length", o.length},
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
     header.meta["encode_input"] = {{"format", input_format_name(format)}, {"path", path}};
     // Downstream stages (s2f-score --tsv) carry the side file along with their results.
     header.meta["na_file"] = std::filesystem::absolute(run.skips.path()).string();
-    auto writer = stream::open_writer(run, std::move(header));
+    auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
     EncodeCounts counts = run_encoder(*source, encoder, *writer, run);
     writer->finish();

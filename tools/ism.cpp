@@ -17,11 +17,8 @@
 #include "s2f/ism/mutant_predictor.hpp"
 #include "s2f/predict/encode_child.hpp"
 #include "s2f/predict/model_tracks.hpp"
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
-
-#ifndef S2F_DEMO_MODEL
-#define S2F_DEMO_MODEL ""
-#endif
 
 using namespace s2f;
 
@@ -33,19 +30,16 @@ int main(int argc, char** argv) {
             "  s2f-call-hits -r contrib.s2f -m modisco.h5 -p peaks.narrowPeak -o hits/\n"
             "  s2f-ism --exec 'python3 my_adapter.py' -L 1000 --fasta-records seqs.fa --start 450 --end 550 > ism.s2f");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Shard);
-  std::string input = "-", model, exec_command, catalog_tsv, save = "predictions", heads, target = "", tsv, hdf5;
-  double exec_timeout = 600;
+  std::string input = "-", save = "predictions", target = "", tsv, hdf5;
+  predict::ModelOptions model;
+  model.batch_size = defaults::ism_chunk;
   bool naive = false, attr = false, project = false;
   predict::TrackPlanOptions plan_options;
   predict::EncodeInputs encode;
   ism::IsmOptions options;
   auto& app = tool.app();
   app.add_option("input", input, "Sequences stream from s2f-encode (- = stdin)")->capture_default_str();
-  auto* m = app.add_option("-m,--model", model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
-  auto* e = app.add_option("--exec", exec_command, "Run this command as the model (formats/EXEC.md); naive ISM");
-  m->excludes(e);
-  app.add_option("--exec-timeout", exec_timeout, "Kill an --exec model that writes nothing for this many seconds")
-      ->capture_default_str();
+  cli::add_model_options(app, model, true, "Mutants per model call");
   app.add_option("--start", options.start, "First position mutated (0-based, in the window)")->capture_default_str();
   app.add_option("--end", options.end, "End of the mutated range, exclusive (default: the window's length)");
   app.add_option("--mutate-n-bases", options.mutate_n_bases,
@@ -60,25 +54,20 @@ int main(int argc, char** argv) {
   app.add_option("--target", target, "What --attr explains: HEAD[:TRACK|sum] (default: the last head, sum)");
   app.add_flag("--project", project, "--attr: multiply the hypothetical contributions by the one-hot sequence");
   app.add_flag("--naive", naive, "Run every mutant through the whole network (the reference fast ISM is tested against)");
-  app.add_option("--catalog", catalog_tsv, "Track catalog TSV (default: the model's own)");
-  app.add_option("--select", plan_options.selects, "Keep tracks with field=value (as s2f-predict)")->allow_extra_args(false);
-  app.add_option("--heads", heads, "Comma-separated heads to write (default: all)");
-  app.add_option("--crop", plan_options.crop, "Drop this many bins from each end of profile heads")->capture_default_str();
-  app.add_option("-b,--batch-size", options.chunk, "Mutants per model call")->capture_default_str();
-  app.add_option("--n-value", options.n_value, "One-hot value of every channel at an N")->capture_default_str();
-  encode.add_options(app);
+  cli::add_track_plan_options(app, plan_options);
+  cli::add_encode_inputs(app, encode);
 
   return tool.run(argc, argv, [&](Run& run) {
-    if (model.empty() && exec_command.empty()) fail_usage("give a model with --model FILE (or --model demo) or --exec CMD");
-    if (naive && !exec_command.empty()) fail_usage("--naive is for native models; --exec models always run naive ISM");
-    if (options.chunk < 1) fail_usage("--batch-size must be at least 1");
+    predict::check_model_options(model, true);
+    options.chunk = static_cast<size_t>(model.batch_size);
+    options.n_value = model.n_value;
+    if (naive && !model.exec_command.empty()) fail_usage("--naive is for native models; --exec models always run naive ISM");
     if (options.start < 0) fail_usage("--start must be >= 0");
     if (options.end >= 0 && options.end <= options.start) fail_usage("--end must be greater than --start");
     if (attr && options.mutate_n_bases != 1)
       fail_usage("--attr needs single-base mutants", "drop --mutate-n-bases or set it to 1");
     if (!attr && (!target.empty() || project)) fail_usage("--target and --project go with --attr");
     if (!tsv.empty() && !hdf5.empty()) fail_usage("give --tsv or --hdf5, not both");
-    if (exec_timeout <= 0) fail_usage("--exec-timeout must be positive");
     encode.validate(input);
     ism::IsmOutputOptions out_options;
     out_options.save.clear();
@@ -90,11 +79,11 @@ int main(int argc, char** argv) {
     out_options.project = project;
     out_options.start = options.start;
     out_options.end = options.end;
-    plan_options.heads = split_option_list({heads});
-    if (model == "demo") model = S2F_DEMO_MODEL;
+    plan_options.heads = split_option_list({model.heads});
+    const std::string model_path = predict::resolve_model_path(model.model);
 
     std::unique_ptr<engine::ModelGraph> graph;
-    if (!model.empty()) graph = std::make_unique<engine::ModelGraph>(engine::load_model(model));
+    if (!model_path.empty()) graph = std::make_unique<engine::ModelGraph>(engine::load_model(model_path));
     predict::EncodeChild encoder;
     std::unique_ptr<stream::Reader> in;
     if (encode.wanted()) {
@@ -107,22 +96,22 @@ int main(int argc, char** argv) {
     std::unique_ptr<ism::IsmOutput> out;
     auto make_output = [&](const std::vector<predict::ModelHeadInfo>& model_heads, const catalog::TrackCatalog* embedded,
                            const nlohmann::json& model_meta) -> ism::IsmOutput& {
-      auto catalog = predict::choose_catalog(catalog_tsv, model_heads, embedded);
+      auto catalog = predict::choose_catalog(model.catalog, model_heads, embedded);
       if (attr)
         out_options.target = ism::parse_target(target.empty() ? model_heads.back().name : target, model_heads, catalog);
       auto plan = predict::plan_tracks(model_heads, catalog, plan_options);
       out = std::make_unique<ism::IsmOutput>(in->header(), std::move(plan), out_options, run, model_meta);
       return *out;
     };
-    if (!exec_command.empty()) {
-      ism::ism_exec(*in, exec_command, exec_timeout, options,
+    if (!model.exec_command.empty()) {
+      ism::ism_exec(*in, model.exec_command, model.exec_timeout, options,
                     [&](const std::vector<predict::ModelHeadInfo>& h, const catalog::TrackCatalog* c) -> ism::IsmSink& {
-                      return make_output(h, c, nlohmann::json{{"format", "exec"}, {"command", exec_command}});
+                      return make_output(h, c, nlohmann::json{{"format", "exec"}, {"command", model.exec_command}});
                     },
                     run);
     } else {
       auto embedded = predict::embedded_catalog(*graph);
-      auto& sink = make_output(predict::heads_of_model(*graph), embedded.get(), predict::model_identity(model, *graph));
+      auto& sink = make_output(predict::heads_of_model(*graph), embedded.get(), predict::model_identity(model.model, *graph));
       auto compiled = std::make_shared<engine::CompiledModel>(*graph);
       std::vector<bool> read(graph->heads.size(), false);
       for (const auto& name : sink.heads_read())
@@ -131,7 +120,7 @@ int main(int argc, char** argv) {
       ism::ism_native(*in, predictor, options, sink, run);
     }
     encoder.wait_success();
-    if (!out) fail_input("the --exec command wrote no header", exec_command);
+    if (!out) fail_input("the --exec command wrote no header", model.exec_command);
     out->finish();
     return 0;
   });

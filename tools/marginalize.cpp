@@ -23,11 +23,8 @@
 #include "s2f/predict/runners.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
-
-#ifndef S2F_DEMO_MODEL
-#define S2F_DEMO_MODEL ""
-#endif
 
 using namespace s2f;
 namespace mg = s2f::marginalize;
@@ -36,7 +33,7 @@ namespace {
 
 struct Options {
   std::string input;  // empty: stdin when the mode reads sequences
-  std::string model, catalog, heads;
+  predict::ModelOptions model;
   predict::TrackPlanOptions plan;
   std::vector<std::string> motifs;
   std::string motif_file;
@@ -94,11 +91,11 @@ std::vector<mg::Motif> resolve_motifs(const Options& o) {
 
 void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds, int64_t length,
                       const Run& run) {
-  auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run);
+  auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
   header.meta["geometry"] = {{"sequence_length", length}};
   auto sink = ByteSink::open(path);
   stream::WriterOptions wo;
-  wo.zstd_level = run.zstd_level_for(*sink);
+  wo.zstd_level = stream::zstd_level_for(run.opt.zstd_level, *sink);
   stream::Writer w(std::move(sink), std::move(header), wo);
   const auto& schema = w.header().schema;
   const size_t id = schema.index("id"), strand = schema.index("strand"), start = schema.index("start"),
@@ -119,7 +116,7 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
 
 // One place for option combinations, one message each.
 void check_combinations(const Options& o) {
-  if (o.model.empty()) fail_usage("give a model with --model FILE (or --model demo)");
+  predict::check_model_options(o.model, false);
   const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
   if (motif_mode + ann_mode + ablate_mode != 1) fail_usage("give exactly one of --motif, --annotations or --ablate");
   if (!o.spacing.empty() && !motif_mode) fail_usage("--spacing goes with two or more --motif");
@@ -142,7 +139,6 @@ void check_combinations(const Options& o) {
   if (o.length && !o.random) fail_usage("-L goes with --random");
   if (o.start && *o.start < 0) fail_usage("--start must be >= 0");
   if (!(o.gc >= 0 && o.gc <= 1)) fail_usage("--gc must be between 0 and 1");
-  if (o.loop.batch_size < 1) fail_usage("--batch-size must be at least 1");
 }
 
 }  // namespace
@@ -189,12 +185,8 @@ int main(int argc, char** argv) {
       "All inputs are held in memory (backgrounds are predicted once and reused for every motif).\n\n" +
       app.get_footer());
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin): backgrounds, or the sources of --annotations/--ablate");
-  app.add_option("-m,--model", o.model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
-  app.add_option("--catalog", o.catalog, "Track catalog TSV (default: the model's own, else one row per channel)");
-  app.add_option("--select", o.plan.selects, "Keep tracks with field=value (as s2f-predict); repeatable, ANDed")
-      ->allow_extra_args(false);
-  app.add_option("--select-file", o.plan.select_file, "File of --select expressions, one per line");
-  app.add_option("--heads", o.heads, "Comma-separated heads to report (default: all)");
+  cli::add_model_options(app, o.model, false);
+  cli::add_track_plan_options(app, o.plan);
   app.add_option("--motif", o.motifs, "Motif: IUPAC string, or a --motif-file motif id/alt name; repeatable")
       ->allow_extra_args(false);
   app.add_option("--motif-file", o.motif_file, "MEME or JASPAR motif file the --motif names refer to");
@@ -212,25 +204,25 @@ int main(int argc, char** argv) {
   app.add_option("-L,--length", o.length, "Length of --random backgrounds (default and only choice: the model's input length)");
   app.add_option("--summary", o.summary, "Write the per motif x head x track effect table (TSV) here");
   app.add_option("--save-backgrounds", o.save_backgrounds, "Also write the background sequences as a sequences stream");
-  app.add_option("-b,--batch-size", o.loop.batch_size, "Sequences per model call")->capture_default_str();
-  app.add_option("--n-value", o.loop.n_value, "One-hot value of every channel at an N")->capture_default_str();
 
   tool.validate([&](const CommonOptions&) { check_combinations(o); });
   return tool.run(argc, argv, [&](Run& run) {
-    if (o.model == "demo") o.model = S2F_DEMO_MODEL;
+    const std::string model_path = predict::resolve_model_path(o.model.model);
+    o.loop.batch_size = o.model.batch_size;
+    o.loop.n_value = o.model.n_value;
     const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
-    if (!run.opt.seed) run.opt.seed = 1;  // recorded in provenance like a given one
+    if (!run.opt.seed) run.opt.seed = defaults::marginalize_seed;  // recorded in provenance like a given one
     const uint64_t seed = *run.opt.seed;
     const int64_t count = o.count.value_or(20);
     const std::string input = o.input.empty() ? "-" : o.input;
 
     // Model, heads and tracks, as s2f-predict plans them.
-    auto graph = engine::load_model(o.model);
+    auto graph = engine::load_model(model_path);
     const int64_t L = graph.input_length;
     auto heads = predict::heads_of_model(graph);
-    o.plan.heads = split_option_list({o.heads});
+    o.plan.heads = split_option_list({o.model.heads});
     o.plan.dtype = stream::DType::f32;
-    auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.catalog, heads, predict::embedded_catalog(graph).get()), o.plan);
+    auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.model.catalog, heads, predict::embedded_catalog(graph).get()), o.plan);
     if (o.length && *o.length != L)
       fail_usage("-L " + std::to_string(*o.length) + ": the model takes " + std::to_string(L) + "-bp sequences",
                  "leave -L out, or give -L " + std::to_string(L));
@@ -296,16 +288,16 @@ int main(int argc, char** argv) {
 
     // Output stream: input metadata carried over, tracks and heads as predict writes them.
     auto shapes = plan.head_shapes();
-    auto header = stream::make_header(stream::kind::marginal, stream::marginal_schema(shapes), run,
+    auto header = stream::make_header(stream::kind::marginal, stream::marginal_schema(shapes), run.provenance(),
                                       sources ? &sources->reader->header() : nullptr);
     header.meta["tracks"] = plan.catalog.to_json();
     if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
       header.meta["geometry"] = nlohmann::json::object();
     header.meta["geometry"]["sequence_length"] = L;
     header.meta["geometry"]["heads"] = plan.geometry();
-    header.meta["model"] = predict::model_identity(o.model, graph);
+    header.meta["model"] = predict::model_identity(o.model.model, graph);
     header.meta["marginalize"] = mode;
-    auto writer = stream::open_writer(run, std::move(header));
+    auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
     const auto& schema = writer->header().schema;
     const size_t f_motif = schema.index("motif"), f_bg = schema.index("background"), f_sp = schema.index("spacing"),
                  f_rep = schema.index("replicate"), f_start = schema.index("start"), f_ins = schema.index("inserted");

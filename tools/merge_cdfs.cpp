@@ -8,13 +8,13 @@
 
 #include "s2f/background/cdf_builder.hpp"
 #include "s2f/error.hpp"
+#include "s2f/defaults.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
 using namespace s2f::background;
 
 namespace {
-constexpr uint64_t kDefaultSeed = 12345;
 }
 
 int main(int argc, char** argv) {
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   });
 
   return tool.run(argc, argv, [&](Run& run) {
-    if (!run.opt.seed) run.opt.seed = kDefaultSeed;
+    if (!run.opt.seed) run.opt.seed = defaults::reservoir_seed;
     CdfBuildOptions options;
     options.points = points;
     options.seed = *run.opt.seed;

@@ -17,11 +17,8 @@
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/runners.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
-
-#ifndef S2F_DEMO_MODEL
-#define S2F_DEMO_MODEL ""
-#endif
 
 using namespace s2f;
 
@@ -30,10 +27,9 @@ namespace {
 struct PredictOptions {
   std::string input = "-";
   predict::EncodeInputs encode;  // --bed/--vcf/... encoded by an s2f-encode child
-  std::string model, exec_command, catalog, dtype = "f32", rc = "none";
-  double exec_timeout = 600;
+  predict::ModelOptions model;
+  std::string dtype = "f32", rc = "none";
   predict::TrackPlanOptions plan;
-  std::string heads;
   predict::RunnerOptions runner;
 };
 
@@ -49,39 +45,26 @@ int main(int argc, char** argv) {
   PredictOptions o;
   auto& app = tool.app();
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin)")->capture_default_str();
-  auto* m = app.add_option("-m,--model", o.model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
-  auto* e = app.add_option("--exec", o.exec_command, "Run this command as the model (stream in on stdin, out on stdout)");
-  m->excludes(e);
-  app.add_option("--exec-timeout", o.exec_timeout, "Kill an --exec model that writes nothing for this many seconds")
-      ->capture_default_str();
-  app.add_option("--catalog", o.catalog, "Track catalog TSV (track_index, track_name, output_type, strand, ...)");
-  app.add_option("--select", o.plan.selects, "Keep tracks with field=value (a,b = any of; field= = missing); repeatable, ANDed")
-      ->allow_extra_args(false);
-  app.add_option("--select-file", o.plan.select_file, "File of --select expressions, one per line");
-  app.add_flag("--allow-empty", o.plan.allow_empty, "A selection matching nothing writes no tracks instead of failing");
-  app.add_flag("--include-padding", o.plan.include_padding, "Keep padding tracks (track_name Padding)");
-  app.add_option("--heads", o.heads, "Comma-separated heads to write (default: all)");
-  app.add_option("--crop", o.plan.crop, "Drop this many bins from each end of profile heads")->capture_default_str();
+  cli::add_model_options(app, o.model);
+  cli::add_track_plan_options(app, o.plan);
   app.add_option("--dtype", o.dtype, "Output values: f32 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "f16"}));
   app.add_option("--rc", o.rc, "Also predict the reverse complement and combine: none, mean, max")
       ->capture_default_str()->check(CLI::IsMember({"none", "mean", "max"}));
-  app.add_option("-b,--batch-size", o.runner.batch_size, "Sequences per model call")->capture_default_str();
-  app.add_option("--n-value", o.runner.n_value, "One-hot value of every channel at an N")->capture_default_str();
-  o.encode.add_options(app);  // genomic inputs, encoded on the way in (same code as s2f-encode)
+  cli::add_encode_inputs(app, o.encode);  // genomic inputs, encoded on the way in (same code as s2f-encode)
 
   return tool.run(argc, argv, [&](Run& run) {
-    if (o.model.empty() && o.exec_command.empty()) fail_usage("give a model with --model FILE (or --model demo) or --exec CMD");
-    if (o.runner.batch_size < 1) fail_usage("--batch-size must be at least 1");
+    predict::check_model_options(o.model, true);
     if (o.plan.crop < 0) fail_usage("--crop must be >= 0");
-    if (o.exec_timeout <= 0) fail_usage("--exec-timeout must be positive");
-    o.plan.heads = split_option_list({o.heads});
+    o.plan.heads = split_option_list({o.model.heads});
+    o.runner.batch_size = o.model.batch_size;
+    o.runner.n_value = o.model.n_value;
     o.plan.dtype = o.dtype == "f16" ? stream::DType::f16 : stream::DType::f32;
     o.runner.rc = predict::parse_rc_mode(o.rc);
-    if (o.model == "demo") o.model = S2F_DEMO_MODEL;
+    const std::string model_path = predict::resolve_model_path(o.model.model);
 
     o.encode.validate(o.input);
     std::unique_ptr<engine::ModelGraph> graph;
-    if (!o.model.empty()) graph = std::make_unique<engine::ModelGraph>(engine::load_model(o.model));
+    if (!model_path.empty()) graph = std::make_unique<engine::ModelGraph>(engine::load_model(model_path));
     predict::EncodeChild encoder;
     std::unique_ptr<stream::Reader> in;
     if (o.encode.wanted()) {
@@ -108,24 +91,24 @@ int main(int argc, char** argv) {
                      predict::human_bytes(static_cast<double>(per) * 1e6).c_str());
     };
 
-    if (!o.exec_command.empty()) {
+    if (!o.model.exec_command.empty()) {
       auto make_output = [&](const std::vector<predict::ModelHeadInfo>& heads, const catalog::TrackCatalog* child) {
-        auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.catalog, heads, child), o.plan);
+        auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.model.catalog, heads, child), o.plan);
         auto out = std::make_unique<predict::TensorOutput>(
             in->header(), std::move(plan), run,
-            nlohmann::json{{"format", "exec"}, {"command", o.exec_command}});
+            nlohmann::json{{"format", "exec"}, {"command", o.model.exec_command}});
         announce(*out);
         return out;
       };
-      predict::predict_exec(*in, o.exec_command, o.exec_timeout, make_output, o.runner, run);
+      predict::predict_exec(*in, o.model.exec_command, o.model.exec_timeout, make_output, o.runner, run);
       encoder.wait_success();
       return 0;
     }
 
     auto heads = predict::heads_of_model(*graph);
     auto embedded = predict::embedded_catalog(*graph);
-    auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.catalog, heads, embedded.get()), o.plan);
-    const nlohmann::json model_meta = predict::model_identity(o.model, *graph);
+    auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.model.catalog, heads, embedded.get()), o.plan);
+    const nlohmann::json model_meta = predict::model_identity(o.model.model, *graph);
     auto compiled = std::make_shared<engine::CompiledModel>(*graph);
     engine::Predictor predictor(compiled);
     predict::TensorOutput out(in->header(), std::move(plan), run, model_meta);

@@ -11,6 +11,7 @@
 #include "s2f/background/value_meta.hpp"
 #include "s2f/error.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/defaults.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
@@ -18,7 +19,6 @@ using namespace s2f::stream;
 using namespace s2f::background;
 
 namespace {
-constexpr uint64_t kDefaultSeed = 12345;  // the chorus build scripts' reservoir seed
 constexpr size_t kStageFloats = size_t{16} << 20;  // 64 MB of values per ingest
 }
 
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
             "  (--seed defaults to 12345; shard k uses a seed derived from (seed, k))");
   tool.use(Opt::Output | Opt::Seed | Opt::Shard | Opt::Threads | Opt::Compress);
   std::string input = "-", kind_override;
-  uint64_t capacity = 50000, tail_k = 0;
+  uint64_t capacity = defaults::reservoir_capacity, tail_k = 0;
   auto& app = tool.app();
   app.add_option("input", input, "Value stream (kind 'values'; - = stdin)")->capture_default_str();
   app.add_option("--capacity", capacity, "Values kept per track")->capture_default_str();
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   });
 
   return tool.run(argc, argv, [&](Run& run) {
-    if (!run.opt.seed) run.opt.seed = kDefaultSeed;
+    if (!run.opt.seed) run.opt.seed = defaults::reservoir_seed;
     auto reader = Reader::open(input);
     reader->expect_kind({kind::values});
     const Header& in = reader->header();
@@ -103,10 +103,10 @@ int main(int argc, char** argv) {
     }
     flush();
 
-    Header out = make_header(kind::reservoirs, reservoirs_schema(), run, &in);
+    Header out = make_header(kind::reservoirs, reservoirs_schema(), run.provenance(), &in);
     meta.to_meta(out.meta);
     out.meta["reservoir"] = config.to_json();
-    auto writer = open_writer(run, std::move(out));
+    auto writer = open_writer(run.opt.output, run.opt.zstd_level, std::move(out));
     write_reservoirs(*writer, set, meta.track_ids);
     writer->finish();
     run.records_out = set.size();

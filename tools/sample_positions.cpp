@@ -119,10 +119,10 @@ int main(int argc, char** argv) {
 
     // Both kinds of output carry how they were sampled and from which genome.
     auto open_output = [&](const char* kind, stream::Schema schema) {
-      auto h = stream::make_header(kind, std::move(schema), run);
+      auto h = stream::make_header(kind, std::move(schema), run.provenance());
       h.meta["sampling"] = sampling;
       h.meta["reference"] = genome->describe();
-      return stream::open_writer(run, std::move(h));
+      return stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(h));
     };
     std::map<std::string, uint64_t> per_category, per_partition;
     if (o.strategy == "snps") {

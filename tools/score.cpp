@@ -15,6 +15,8 @@
 #include "s2f/score/variant_scorer.hpp"
 #include "s2f/shard.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/cli/stage_options.hpp"
+#include "s2f/defaults.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
@@ -29,7 +31,7 @@ struct ScoreOptions {
   catalog::TrackFilterOptions select;
   std::string emit, cdf, tsv_prefix, hdf5_prefix;
   std::vector<std::string> save;
-  int64_t perbin_k = 32;
+  int64_t perbin_k = defaults::perbin_k;
 };
 
 // Deterministic per-record random bins: seeded by (seed, record id), so the
@@ -88,9 +90,7 @@ int main(int argc, char** argv) {
   app.add_flag("--signed", o.scoring.all_signed, "Treat every track as signed (percentiles in [-1, 1])");
   app.add_option("--layers", o.scoring.layer_table, "Layer table TSV: layer, statistic, window, pseudocount, signed");
   app.add_option("--layer-column", o.scoring.layer_column, "Catalog column naming each track's layer");
-  app.add_option("--select", o.select.selects, "Score only tracks with field=value; repeatable, ANDed")->allow_extra_args(false);
-  app.add_option("--select-file", o.select.select_file, "File of --select expressions");
-  app.add_flag("--allow-empty", o.select.allow_empty, "A selection matching nothing is not an error");
+  cli::add_track_selection(app, o.select);
   app.add_option("--emit", o.emit, "Write a values stream for s2f-reservoir instead: effect, summary or perbin")
       ->check(CLI::IsMember({"effect", "summary", "perbin"}));
   app.add_option("--perbin-k", o.perbin_k, "Random bins per record per track for --emit perbin")->capture_default_str();
@@ -150,13 +150,13 @@ int main(int argc, char** argv) {
         names.push_back("effect_pct");
         names.push_back("activity_pct");
       }
-      out_header = stream::make_header(stream::kind::scores, stream::scores_schema(names, static_cast<int64_t>(n_tracks)), run, &th);
+      out_header = stream::make_header(stream::kind::scores, stream::scores_schema(names, static_cast<int64_t>(n_tracks)), run.provenance(), &th);
       out_header.meta["tracks"] = plan.catalog().to_json();
       out_header.meta["score"] = {{"geometry", plan.geometry()}, {"track_ids", plan.track_ids()},
                                   {"signed_flags", plan.signed_flags()}};
       if (effect_cdf) out_header.meta["score"]["cdf"] = o.cdf;
     } else {
-      out_header = stream::make_header(stream::kind::values, stream::values_schema(static_cast<int64_t>(n_tracks), k), run, &th);
+      out_header = stream::make_header(stream::kind::values, stream::values_schema(static_cast<int64_t>(n_tracks), k), run.provenance(), &th);
       auto geometry = plan.geometry();
       if (o.emit == "perbin") geometry["perbin_k"] = k;
       out_header.meta["value_kind"] = o.emit;
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
       out_header.meta["signed_flags"] = plan.signed_flags();
       out_header.meta["geometry"] = geometry;
     }
-    auto writer = stream::open_writer(run, out_header);
+    auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, out_header);
     stream::FieldCopier copier(th.schema, out_header.schema);
     size_t values_field = o.emit.empty() ? 0 : out_header.schema.index("values");
     std::vector<size_t> stat_fields;
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
     std::vector<std::vector<float>> selene_rows(selene_stats.size(), std::vector<float>(n_tracks));
     std::vector<const float*> selene_ptrs;
     for (auto& r : selene_rows) selene_ptrs.push_back(r.data());
-    BinSampler sampler(run.opt.seed.value_or(999));
+    BinSampler sampler(run.opt.seed.value_or(defaults::perbin_seed));
     std::vector<int64_t> bins;
     stream::Batch frame, sliced;
 

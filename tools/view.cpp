@@ -10,6 +10,7 @@
 #include "s2f/stream/hdf5_export.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/text.hpp"
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
@@ -84,11 +85,7 @@ int main(int argc, char** argv) {
                "With --shard: slice whole variants (a ref record and its alt record) of a variant stream from "
                "s2f-encode --vcf, never cutting between the two (records are checked to alternate ref, alt)");
   auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
-  app.add_option("--select", v.select.selects, "Keep tracks with field=value (a,b any of; field= missing); repeatable, ANDed")
-      ->allow_extra_args(false);
-  app.add_option("--select-file", v.select.select_file, "File of --select expressions, one per line");
-  app.add_flag("--allow-empty", v.select.allow_empty, "A selection matching nothing is not an error");
-  app.add_flag("--include-padding", v.select.include_padding, "Keep padding tracks");
+  cli::add_track_selection(app, v.select);
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_bed->excludes(o_vcf)->excludes(o_s2f);
@@ -164,13 +161,13 @@ int main(int argc, char** argv) {
     std::unique_ptr<CoordinateText> coords;
     std::string line;
     if (v.s2f_out) {
-      Header h = make_header(shown.kind, shown.schema, run, &shown);
+      Header h = make_header(shown.kind, shown.schema, run.provenance(), &shown);
       if (readers.size() > 1) {
         auto parts = nlohmann::json::array();
         for (auto& r : readers) parts.push_back(r->name());
         h.meta["joined_from"] = parts;
       }
-      writer = open_writer(run, std::move(h));
+      writer = open_writer(run.opt.output, run.opt.zstd_level, std::move(h));
     } else if (!v.validate && (v.hdf5.empty() || v.bed || v.vcf)) {
       text = std::make_unique<TextOutput>(run.opt.output);
       if (v.bed || v.vcf) coords = std::make_unique<CoordinateText>(shown.kind, shown.schema, window_length(shown));

@@ -97,19 +97,27 @@ Schema marginal_schema(const std::vector<HeadShape>& heads) {
   return Schema(std::move(f));
 }
 
-Header make_header(const std::string& kind_name, Schema schema, const Run& run, const Header* input) {
+Header make_header(const std::string& kind_name, Schema schema, const nlohmann::json& provenance,
+                   const Header* input) {
   Header h;
   h.kind = kind_name;
   h.schema = std::move(schema);
   if (input) h.meta = input->meta;
-  h.append_provenance(run.provenance());
+  h.append_provenance(provenance);
   return h;
 }
 
-std::unique_ptr<Writer> open_writer(const Run& run, Header header) {
-  auto sink = ByteSink::open(run.opt.output);
+int zstd_level_for(int option, const ByteSink& sink) {
+  if (option >= 0) return option;
+  // Between stages on a pipe, compression costs more CPU than it saves;
+  // on disk it usually halves the size.
+  return sink.is_stdout() ? 0 : 3;
+}
+
+std::unique_ptr<Writer> open_writer(const std::string& path, int zstd_option, Header header) {
+  auto sink = ByteSink::open(path);
   WriterOptions wo;
-  wo.zstd_level = run.zstd_level_for(*sink);
+  wo.zstd_level = zstd_level_for(zstd_option, *sink);
   return std::make_unique<Writer>(std::move(sink), std::move(header), wo);
 }
 

@@ -86,8 +86,6 @@ struct Run {
   std::string command_line;   // the full command, shell-quoted
   // The provenance entry this run appends to stream headers.
   nlohmann::json provenance() const;
-  // Streams get the automatic compression choice from here.
-  int zstd_level_for(const ByteSink& sink) const;
 };
 
 // Values of an option that may be repeated and/or comma-separated

@@ -188,7 +188,7 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
   const int64_t L = seq_field.shape[0];
   stream::Header header;
   if (m.o.attributions) {
-    header = stream::make_header(stream::kind::contributions, stream::contributions_schema(L), run, &input);
+    header = stream::make_header(stream::kind::contributions, stream::contributions_schema(L), run.provenance(), &input);
     header.meta["attribution"] = {{"method", "ism"},
                                   {"target", m.o.target.text},
                                   {"projected", m.o.project},
@@ -201,7 +201,7 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
       for (const auto& h : m.plan.heads)
         fields.push_back({std::string(ism_stat_name(s)) + "." + h.model.name,
                           static_cast<int64_t>(h.channels.size()), h.out_bins(), stream::DType::f32});
-    header = stream::make_header(stream::kind::ism, stream::ism_schema(fields), run, &input);
+    header = stream::make_header(stream::kind::ism, stream::ism_schema(fields), run.provenance(), &input);
     header.meta["tracks"] = m.plan.catalog.to_json();
     if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
       header.meta["geometry"] = nlohmann::json::object();
@@ -222,7 +222,7 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
   }
   header.meta["model"] = model_meta;
   m.copier = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
-  m.writer = stream::open_writer(run, std::move(header));
+  m.writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   std::vector<std::string> feature_names;
   const auto ids = m.plan.catalog.track_ids();

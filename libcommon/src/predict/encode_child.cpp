@@ -1,41 +1,19 @@
 // Running s2f-encode for the model-running stages' genomic inputs.
 #include "s2f/predict/encode_child.hpp"
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <vector>
 
 #include "s2f/error.hpp"
-#include "s2f/tool.hpp"
+#include "s2f/paths.hpp"
+#include "s2f/run.hpp"
 
 namespace s2f::predict {
-
-void EncodeInputs::add_options(CLI::App& app) {
-  app.add_option("-g,--genome", genome, "Reference FASTA, for --bed/--vcf/--narrowpeak input");
-  app.add_option("--bed", bed, "BED intervals, encoded as with s2f-encode --bed");
-  app.add_option("--vcf", vcf, "VCF variants (ref and alt windows), as with s2f-encode --vcf");
-  app.add_option("--narrowpeak", narrowpeak, "narrowPeak, windows centred on summits");
-  app.add_option("--fasta-records", fasta_records, "FASTA records padded/cropped to the model's length");
-  app.add_option("-L,--length", length, "Window length for encoded inputs (default: the model's input length)");
-  app.add_option("--variant-index", variant_index, "As s2f-encode --variant-index");
-  app.add_option("--strand-column", strand_column, "As s2f-encode --strand-column");
-  app.add_option("--na", na, "Side file for records that cannot be encoded (as s2f-encode --na)");
-}
 
 void EncodeInputs::validate(const std::string& input_stream) const {
   if (wanted() && input_stream != "-") fail_usage("give either an input stream or --bed/--vcf/--narrowpeak/--fasta-records");
   if (!wanted() && (!genome.empty() || !na.empty() || length))
     fail_usage("--genome, --na and -L go with --bed, --vcf, --narrowpeak or --fasta-records");
-}
-
-std::string sibling_tool(const std::string& name) {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto candidate = self.parent_path() / name;
-    if (std::filesystem::exists(candidate)) return candidate.string();
-  }
-  return name;
 }
 
 std::string EncodeInputs::command(int64_t window_length) const {

@@ -7,7 +7,7 @@ namespace s2f::predict {
 TensorOutput::TensorOutput(const stream::Header& input, TrackPlan plan, const Run& run,
                            const nlohmann::json& model_meta)
     : plan_(std::move(plan)) {
-  auto header = stream::make_header(stream::kind::tensors, stream::tensors_schema(plan_.head_shapes()), run, &input);
+  auto header = stream::make_header(stream::kind::tensors, stream::tensors_schema(plan_.head_shapes()), run.provenance(), &input);
   header.meta["tracks"] = plan_.catalog.to_json();
   if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
     header.meta["geometry"] = nlohmann::json::object();
@@ -15,7 +15,7 @@ TensorOutput::TensorOutput(const stream::Header& input, TrackPlan plan, const Ru
   header.meta["model"] = model_meta;
   copier_ = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
   for (const auto& h : plan_.heads) head_fields_.push_back(header.schema.index(h.model.name));
-  writer_ = stream::open_writer(run, std::move(header));
+  writer_ = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 }
 
 void TensorOutput::write(const stream::Batch& in, size_t rec, const std::vector<const float*>& full) {

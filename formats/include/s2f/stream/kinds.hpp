@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "s2f/stream/stream.hpp"
-#include "s2f/run.hpp"
+#include <nlohmann/json.hpp>
 
 namespace s2f::stream {
 
@@ -63,10 +63,13 @@ Schema ism_schema(const std::vector<HeadShape>& fields);
 Schema marginal_schema(const std::vector<HeadShape>& heads);
 
 // Header for a stage's output: kind + schema, metadata carried over from the
-// input (if any), and this run's provenance entry appended.
-Header make_header(const std::string& kind, Schema schema, const Run& run,
+// input (if any), and the writing stage's provenance entry appended.
+Header make_header(const std::string& kind, Schema schema, const nlohmann::json& provenance,
                    const Header* input = nullptr);
-// Opens -o (or stdout) for a stream with the run's compression choice.
-std::unique_ptr<Writer> open_writer(const Run& run, Header header);
+// The zstd level a stream written to `sink` gets for the --zstd option
+// value `option` (-1 = automatic: 3 for files, off on stdout).
+int zstd_level_for(int option, const ByteSink& sink);
+// Opens `path` (- = stdout) for a stream with that compression choice.
+std::unique_ptr<Writer> open_writer(const std::string& path, int zstd_option, Header header);
 
 }  // namespace s2f::stream

@@ -13,6 +13,7 @@
 // (mutant - reference), abs_diffs |mutant - reference|, logits
 // logit(mutant) - logit(reference) with inputs clipped to [1e-6, 1 - 1e-6].
 #pragma once
+#include "s2f/run.hpp"
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -5,6 +5,7 @@
 // --exec model, which is sent the reference and every mutant as a
 // sequences stream (formats/EXEC.md) and answers in order.
 #pragma once
+#include "s2f/defaults.hpp"
 #include <functional>
 #include <span>
 #include <string>
@@ -24,8 +25,8 @@ struct IsmOptions {
   int64_t start = 0;
   int64_t end = -1;  // -1: the sequence's length
   int mutate_n_bases = 1;
-  size_t chunk = 256;  // mutants predicted per call
-  float n_value = 0.25f;
+  size_t chunk = defaults::ism_chunk;  // mutants predicted per call
+  float n_value = defaults::n_value;
 };
 
 class IsmSink {

@@ -5,6 +5,7 @@
 // handed to a sink in experiment order, so the result is the same whatever
 // the thread count.
 #pragma once
+#include "s2f/defaults.hpp"
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,8 +18,8 @@
 namespace s2f::marginalize {
 
 struct LoopOptions {
-  int64_t batch_size = 64;
-  float n_value = 0.25f;  // one-hot of N, as s2f-predict --n-value
+  int64_t batch_size = defaults::batch_size;
+  float n_value = defaults::n_value;  // one-hot of N, as s2f-predict --n-value
 };
 
 // One planned head's values for one sequence: [tracks][bins] of the plan.

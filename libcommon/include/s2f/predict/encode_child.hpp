@@ -11,10 +11,6 @@
 #include "s2f/child_process.hpp"
 #include "s2f/stream/stream.hpp"
 
-namespace CLI {
-class App;
-}
-
 namespace s2f::predict {
 
 struct EncodeInputs {
@@ -23,8 +19,6 @@ struct EncodeInputs {
   std::optional<int64_t> variant_index;
   int strand_column = 0;
 
-  // Declares the options on a stage's command line.
-  void add_options(CLI::App& app);
   bool wanted() const { return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty(); }
   // Usage checks: an input stream and these inputs exclude each other, and
   // --genome/--na/-L need one of them.
@@ -41,9 +35,5 @@ struct EncodeChild {
   void wait_success();
 };
 EncodeChild start_encode(const EncodeInputs& inputs, int64_t window_length);
-
-// Path of another s2f tool installed next to this one (build tree or install
-// prefix), else the bare name to be found on PATH.
-std::string sibling_tool(const std::string& name);
 
 }  // namespace s2f::predict

@@ -3,6 +3,8 @@
 // sequences stream on stdin and writes one tensors record per input record,
 // in order, on stdout — formats/EXEC.md).
 #pragma once
+#include "s2f/run.hpp"
+#include "s2f/defaults.hpp"
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,8 +17,8 @@
 namespace s2f::predict {
 
 struct RunnerOptions {
-  int64_t batch_size = 64;
-  float n_value = 0.25f;
+  int64_t batch_size = defaults::batch_size;
+  float n_value = defaults::n_value;
   RcMode rc = RcMode::none;
 };
 

@@ -3,6 +3,7 @@
 // per planned head holding the selected tracks × bins. The header carries
 // the selected track catalog, the head geometry and the model's identity.
 #pragma once
+#include "s2f/run.hpp"
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>

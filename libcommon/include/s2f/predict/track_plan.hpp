@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/predict/strand_combine.hpp"
 #include "s2f/stream/kinds.hpp"
@@ -23,11 +24,8 @@ struct ModelHeadInfo {
   int64_t tracks = 0, bins = 0, bin_size = 1;
 };
 
-struct TrackPlanOptions {
-  std::vector<std::string> selects;  // field=value, ANDed
-  std::string select_file;
-  bool allow_empty = false;
-  bool include_padding = false;
+// The track selection (--select, ...) plus what only a model stage chooses.
+struct TrackPlanOptions : catalog::TrackFilterOptions {
   std::vector<std::string> heads;  // empty = all
   int64_t crop = 0;                // bins dropped from each end of profile heads
   stream::DType dtype = stream::DType::f32;

@@ -1,0 +1,29 @@
+// Option groups shared by stages: each flag is declared here once, with one
+// help text and the default from s2f/defaults.hpp, so every stage that takes
+// a model or a track selection spells it the same way.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "s2f/catalog/stream_track_filter.hpp"
+#include "s2f/predict/encode_child.hpp"
+#include "s2f/predict/model_options.hpp"
+#include "s2f/predict/track_plan.hpp"
+
+namespace s2f::cli {
+
+// -m/--model, --exec and --exec-timeout (when `exec` is true), --catalog,
+// --heads, -b/--batch-size, --n-value.
+void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec = true,
+                       const std::string& batch_help = "Sequences per model call");
+
+// --select, --select-file, --allow-empty, --include-padding: for stages that
+// slice a stream's tracks and for stages that plan a model's tracks.
+void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o);
+// The selection plus what a model stage also chooses: --crop.
+void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o);
+
+// --genome/--bed/--vcf/--narrowpeak/--fasta-records/-L/... of the stages
+// that encode genomic inputs through an s2f-encode child.
+void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o);
+
+}  // namespace s2f::cli

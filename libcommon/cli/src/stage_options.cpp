@@ -1,0 +1,47 @@
+#include "s2f/cli/stage_options.hpp"
+
+namespace s2f::cli {
+
+void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const std::string& batch_help) {
+  auto* m = app.add_option("-m,--model", o.model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
+  if (exec) {
+    auto* e = app.add_option("--exec", o.exec_command,
+                             "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
+    m->excludes(e);
+    app.add_option("--exec-timeout", o.exec_timeout, "Kill an --exec model that writes nothing for this many seconds")
+        ->capture_default_str();
+  }
+  app.add_option("--catalog", o.catalog,
+                 "Track catalog TSV (track_index, track_name, output_type, strand, ...; default: the model's own)");
+  app.add_option("--heads", o.heads, "Comma-separated heads to write (default: all)");
+  app.add_option("-b,--batch-size", o.batch_size, batch_help)->capture_default_str();
+  app.add_option("--n-value", o.n_value, "One-hot value of every channel at an N (0 = all-zero row)")
+      ->capture_default_str();
+}
+
+void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {
+  app.add_option("--select", o.selects, "Keep tracks with field=value (a,b = any of; field= = missing); repeatable, ANDed")
+      ->allow_extra_args(false);
+  app.add_option("--select-file", o.select_file, "File of --select expressions, one per line");
+  app.add_flag("--allow-empty", o.allow_empty, "A selection matching nothing is not an error (no tracks are kept)");
+  app.add_flag("--include-padding", o.include_padding, "Keep padding tracks (track_name Padding)");
+}
+
+void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o) {
+  add_track_selection(app, o);
+  app.add_option("--crop", o.crop, "Drop this many bins from each end of profile heads")->capture_default_str();
+}
+
+void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
+  app.add_option("-g,--genome", o.genome, "Reference FASTA, for --bed/--vcf/--narrowpeak input");
+  app.add_option("--bed", o.bed, "BED intervals, encoded as with s2f-encode --bed");
+  app.add_option("--vcf", o.vcf, "VCF variants (ref and alt windows), as with s2f-encode --vcf");
+  app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak, windows centred on summits");
+  app.add_option("--fasta-records", o.fasta_records, "FASTA records padded/cropped to the model's length");
+  app.add_option("-L,--length", o.length, "Window length for encoded inputs (default: the model's input length)");
+  app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
+  app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");
+  app.add_option("--na", o.na, "Side file for records that cannot be encoded (as s2f-encode --na)");
+}
+
+}  // namespace s2f::cli

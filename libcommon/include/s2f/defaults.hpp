@@ -1,0 +1,34 @@
+// Every default that more than one place needs, written once. Options,
+// library structs and --help texts read them from here, so a stage's help
+// and its behaviour cannot drift apart.
+#pragma once
+#include <cstdint>
+
+namespace s2f::defaults {
+
+// One-hot value of every channel at an N (or any non-ACGT base). 0.25
+// spreads the probability mass like an ambiguous base; 0 is an all-zero row
+// (what ChromBPNet-style training pipelines write). formats/MODEL.md.
+inline constexpr float n_value = 0.25f;
+
+// Sequences per native model call (s2f-predict, s2f-marginalize).
+inline constexpr int64_t batch_size = 64;
+// Mutants per model call (s2f-ism).
+inline constexpr int64_t ism_chunk = 256;
+// An --exec model that writes nothing for this long is killed (seconds).
+inline constexpr double exec_timeout_seconds = 600;
+
+// Seeds used when --seed is not given. Each is recorded in provenance.
+inline constexpr uint64_t perbin_seed = 999;        // s2f-score --emit perbin bin draws
+inline constexpr uint64_t marginalize_seed = 1;     // s2f-marginalize backgrounds and shuffles
+inline constexpr uint64_t reservoir_seed = 12345;   // chorus's reservoir seed (s2f-reservoir, s2f-merge-cdfs)
+
+// Background distributions (chorus): per-track reservoir capacity and the
+// number of points of a compacted CDF.
+inline constexpr uint64_t reservoir_capacity = 50000;
+inline constexpr int64_t cdf_points = 10000;
+
+// s2f-score: random bins per record and track for --emit perbin.
+inline constexpr int64_t perbin_k = 32;
+
+}  // namespace s2f::defaults

@@ -1,0 +1,31 @@
+// The options of every stage that runs a model (s2f-predict, s2f-ism,
+// s2f-marginalize and later ones): which model, how it is fed, and the
+// option checks, written once (as minimap2's mm_check_opt). The command-line
+// declarations are in s2f/cli/stage_options.hpp.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "s2f/defaults.hpp"
+
+namespace s2f::predict {
+
+struct ModelOptions {
+  std::string model;         // s2f model file, Keras .h5, or "demo"
+  std::string exec_command;  // or a plug-in process (formats/EXEC.md)
+  double exec_timeout = defaults::exec_timeout_seconds;
+  std::string catalog;       // track catalog TSV; default: the model's own
+  std::string heads;         // comma-separated heads to write; "" = all
+  int64_t batch_size = defaults::batch_size;
+  float n_value = defaults::n_value;
+};
+
+// Usage errors for impossible combinations, one message each. `exec_allowed`
+// is false for stages that run only the native engine.
+void check_model_options(const ModelOptions& o, bool exec_allowed);
+
+// --model as a file path: "demo" is the bundled demo model, wherever s2f
+// is installed; anything else is returned unchanged.
+std::string resolve_model_path(const std::string& model);
+
+}  // namespace s2f::predict
