@@ -72,6 +72,12 @@ std::string quote_command_line(int argc, char** argv) {
   return out;
 }
 
+std::string skipped_side_file(const std::string& output, const std::string& given) {
+  if (!given.empty()) return given;
+  if (output.empty() || output == "-") return {};
+  return output + ".skipped.tsv";
+}
+
 // ---- SkipLog ---------------------------------------------------------------
 void SkipLog::open() {
   if (out_ || path_.empty()) return;

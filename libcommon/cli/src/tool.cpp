@@ -50,6 +50,9 @@ void Tool::use(unsigned opts) {
   if (opts & Opt::Seed) app_.add_option("--seed", opt_.seed, "Random seed (recorded in provenance)");
   if (opts & Opt::Shard)
     app_.add_option("--shard", opt_.shard_text, "Take slice k of n (k/n, 1-based); shard outputs concatenate to the whole");
+  if (opts & Opt::Skipped)
+    app_.add_option("--skipped,--na", opt_.skipped,
+                    "Side file of skipped records with reasons (default: OUTPUT.skipped.tsv; none when -o is stdout)");
   if (opts & Opt::Compress)
     app_.add_option("--zstd", opt_.zstd_level,
                     "zstd level for stream frames, 0 = off (default: 3 for files, off on stdout)");
@@ -83,6 +86,7 @@ int Tool::run(int argc, char** argv, const std::function<int(Run&)>& body) {
     if (opt_.quiet && opt_.progress) fail_usage("-q and --progress contradict each other");
     if (checks_) checks_(opt_);
     run.progress.enable(!opt_.quiet && (opt_.progress || isatty(STDERR_FILENO)));
+    if (used_ & Opt::Skipped) run.skips.set_path(skipped_side_file(opt_.output, opt_.skipped));
 
     oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
                                         static_cast<size_t>(opt_.threads));
@@ -109,7 +113,8 @@ int Tool::run(int argc, char** argv, const std::function<int(Run&)>& body) {
     std::string skipped;
     if (run.skips.count())
       skipped = " skipped " + std::to_string(run.skips.count()) +
-                (run.skips.path().empty() ? "" : " (see " + run.skips.path() + ")");
+                (run.skips.path().empty() ? ((used_ & Opt::Skipped) ? " (give --skipped FILE to list them)" : "")
+                                          : " (see " + run.skips.path() + ")");
     std::fprintf(stderr, "[%s %s] in %llu out %llu%s%s | wall %.2f s cpu %.2f s peak RSS %.1f MB\n",
                  program_.c_str(), version(), static_cast<unsigned long long>(run.records_in),
                  static_cast<unsigned long long>(run.records_out), skipped.c_str(),

@@ -26,7 +26,14 @@ enum Opt : unsigned {
   Seed = 1u << 2,     // --seed
   Shard = 1u << 3,    // --shard k/n
   Compress = 1u << 4, // --zstd LEVEL
+  Skipped = 1u << 5,  // --skipped FILE: the side file of records the stage skips
 };
+
+// The one rule for side files of skipped records: the path given with
+// --skipped; else next to -o as OUTPUT.skipped.tsv; else (output on stdout)
+// none: skips are still counted in the summary, and nothing is written into
+// the current directory behind the user's back.
+std::string skipped_side_file(const std::string& output, const std::string& given);
 
 struct CommonOptions {
   std::string output = "-";
@@ -35,6 +42,7 @@ struct CommonOptions {
   std::string shard_text;
   ShardSpec shard;
   int zstd_level = -1;  // -1: automatic (files: 3, stdout: off); 0: off
+  std::string skipped;  // --skipped FILE
   bool quiet = false;
   bool progress = false;
 };
