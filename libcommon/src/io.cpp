@@ -4,8 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <mutex>
@@ -145,14 +149,64 @@ class StdoutSink final : public ByteSink {
   void write_out(const void* src, size_t n) override { write_all(STDOUT_FILENO, src, n, name()); }
 };
 
+// Writes into something that is not a regular file (a device such as
+// /dev/null, a FIFO, a socket): such a target cannot be replaced by a rename
+// without destroying it, so it is written in place and nothing is atomic.
+class InPlaceSink final : public ByteSink {
+ public:
+  InPlaceSink(int fd, const std::string& path) : ByteSink(path), fd_(fd) {}
+  ~InPlaceSink() override { ::close(fd_); }
+  void commit() override { flush(); }
+
+ protected:
+  void write_out(const void* src, size_t n) override { write_all(fd_, src, n, name()); }
+
+ private:
+  int fd_;
+};
+
+std::string host_name() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) return "host";
+  std::string h(host);
+  for (char& c : h)
+    if (c == '/' || c == '.') c = '_';
+  return h.empty() ? "host" : h;
+}
+
+// Temporary files are named .<base>.tmp.<host>.<pid>.XXXXXX. A process
+// killed by SIGKILL cannot remove its own; the next output to the same path
+// removes those of dead processes on this host (a live pid, or another
+// host's file on a shared file system, is never touched).
+void remove_stale_temps(const std::string& dir, const std::string& prefix) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    auto dot = name.find('.', prefix.size());
+    if (dot == std::string::npos) continue;
+    char* end = nullptr;
+    long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
+    if (end != name.c_str() + dot || pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink((dir + "/" + name).c_str());
+  }
+  ::closedir(d);
+}
+
 class AtomicFileSink final : public ByteSink {
  public:
-  explicit AtomicFileSink(const std::string& path) : ByteSink(path), final_(path) {
-    auto slash = path.find_last_of('/');
-    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  // `path` is what the user named (messages use it); `target` is the file
+  // that gets replaced: the same, or a symlink's destination, so the link
+  // itself is kept.
+  AtomicFileSink(const std::string& path, const std::string& target) : ByteSink(path), final_(target) {
+    auto slash = target.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : target.substr(0, slash);
+    std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
     if (base.empty()) fail_usage("output path '" + path + "' names a directory", "give a file name");
-    std::string templ = dir + "/." + base + ".tmp.XXXXXX";
+    const std::string prefix = "." + base + ".tmp." + host_name() + ".";
+    remove_stale_temps(dir, prefix);
+    std::string templ = dir + "/" + prefix + std::to_string(::getpid()) + ".XXXXXX";
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     fd_ = ::mkstemp(buf.data());
@@ -240,9 +294,55 @@ void ByteSource::pread_exact(void*, size_t, uint64_t) {
   fail(Exit::internal, "positioned read on a non-seekable input", name());
 }
 
+namespace {
+
+// The path a write to `path` lands on: a symlink's destination (so the link
+// is kept), else the path itself.
+std::string link_destination(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved)) return resolved;
+  // A dangling link: its destination is created.
+  char link[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
+  if (n <= 0) fail_io("cannot read the symlink: " + errno_text(), path);
+  link[n] = '\0';
+  std::string dest(link);
+  auto slash = path.find_last_of('/');
+  if (dest[0] != '/' && slash != std::string::npos) dest = path.substr(0, slash + 1) + dest;
+  return dest;
+}
+
+}  // namespace
+
+std::string replaceable_output_path(const std::string& path) {
+  std::string target = link_destination(path);
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    fail_usage("output '" + path + "' is " + (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file") +
+                   " and this format must be written to a file",
+               "give a file name");
+  return target;
+}
+
 std::unique_ptr<ByteSink> ByteSink::open(const std::string& path) {
   if (path.empty() || path == "-" || path == "/dev/stdout") return std::make_unique<StdoutSink>();
-  return std::make_unique<AtomicFileSink>(path);
+  // Only regular files are replaced atomically. A symlink is followed (the
+  // link stays, its destination is replaced); anything else that exists --
+  // /dev/null, a FIFO, a terminal -- is written in place: replacing it by a
+  // rename would destroy it (as root, /dev/null for the whole machine).
+  const std::string target = link_destination(path);
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) fail_usage("output path '" + path + "' is a directory", "give a file name");
+    if (!S_ISREG(st.st_mode)) {
+      int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0) fail_io("cannot open output for writing: " + errno_text(), path);
+      return std::make_unique<InPlaceSink>(fd, path);
+    }
+  }
+  return std::make_unique<AtomicFileSink>(path, target);
 }
 
 std::unique_ptr<ByteSink> ByteSink::to_memory(std::vector<uint8_t>* out) {
@@ -277,7 +377,13 @@ int register_temp_file(const std::string& path) { return register_temp(path); }
 void unregister_temp_file(int slot) { unregister_temp(slot); }
 
 void install_temp_cleanup_handlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, cleanup_and_reraise);
+  // A signal the parent chose to ignore stays ignored: `nohup` ignores
+  // SIGHUP, and a shell's background jobs ignore SIGINT.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    std::signal(sig, cleanup_and_reraise);
+  }
 }
 
 }  // namespace s2f

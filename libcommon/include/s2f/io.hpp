@@ -80,6 +80,12 @@ class TextOutput {
   std::unique_ptr<ByteSink> sink_;
 };
 
+// For outputs written by a library that does its own I/O (HDF5) and must
+// seek: the regular file to replace atomically for `path` (a symlink's
+// destination, so the link is kept). A device, FIFO or directory is
+// refused with a message: it cannot be replaced without destroying it.
+std::string replaceable_output_path(const std::string& path);
+
 // Registers a temporary output file written by a library that does its own
 // I/O (HDF5), so an interrupted run removes it too. Returns a slot for
 // unregister_temp_file().
