@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Joins the Selene-compatible files of VEP shards, in shard order.
 
-    merge_selene.py --format tsv|hdf5 --save diffs,... --na ENCODE.na.tsv \\
+    merge_selene.py --format tsv|hdf5 [--save diffs,...] --na ENCODE.na.tsv \\
         -o OUT/NAME  SHARD1_PREFIX SHARD2_PREFIX ...
 
 Each shard prefix is what `s2f-score --tsv PREFIX` (or `--hdf5 PREFIX`) was
@@ -13,19 +13,15 @@ unsharded run writes:
         PREFIX_row_labels.txt: one header line, rows
 and Selene's NA file (OUT/NAME.NA) is the side file of the single s2f-encode
 run over the whole VCF (--na), which names each variant's VCF line.
+The file names are s2f-score's: `s2f-score --selene-files` lists them for a
+prefix (without --save, s2f-score's default items).
 Every output is written under a temporary name and renamed when complete.
 """
 import argparse
 import os
 import shutil
+import subprocess
 import sys
-
-FILES = {  # --save item -> s2f-score's file suffixes (score/selene_files.cpp)
-    "diffs": ["_diffs"],
-    "abs_diffs": ["_abs_diffs"],
-    "logits": ["_logits"],
-    "predictions": [".ref_predictions", ".alt_predictions"],
-}
 
 
 def fail(msg):
@@ -36,6 +32,18 @@ def fail(msg):
 def temp_name(path):
     d, b = os.path.split(path)
     return os.path.join(d or ".", ".%s.tmp.%d" % (b, os.getpid()))
+
+
+def selene_files(s2f_score, fmt, save, prefix):
+    """The files `s2f-score --tsv|--hdf5 PREFIX --save SAVE` writes, in order."""
+    cmd = [s2f_score, "-q", "--selene-files", "--" + fmt, prefix] + (["--save", save] if save else [])
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+    except FileNotFoundError:
+        fail("%s not found (give --s2f-score PATH, or put the s2f tools on PATH)" % s2f_score)
+    if r.returncode != 0:
+        fail("%s: %s" % (" ".join(cmd), r.stderr.strip()))
+    return r.stdout.splitlines()
 
 
 def join_text(parts, out):
@@ -78,24 +86,21 @@ def join_hdf5(parts, out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--format", choices=["tsv", "hdf5"], required=True)
-    ap.add_argument("--save", default="diffs,abs_diffs,logits,predictions")
+    ap.add_argument("--save", help="Selene items, as given to s2f-score (default: s2f-score's)")
     ap.add_argument("--na", required=True, help="side file of the s2f-encode run over the whole VCF")
+    ap.add_argument("--s2f-score", default="s2f-score", help="the s2f-score that names the files")
     ap.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
     ap.add_argument("shards", nargs="+", help="shard prefixes, in shard order")
     a = ap.parse_args()
 
-    ext = ".h5" if a.format == "hdf5" else ".tsv"
-    for item in [s for s in a.save.split(",") if s]:
-        if item not in FILES:
-            fail("--save '%s' is not one of %s" % (item, ", ".join(FILES)))
-        for suffix in FILES[item]:
-            parts = [p + suffix + ext for p in a.shards]
-            if a.format == "hdf5":
-                join_hdf5(parts, a.output + suffix + ext)
-            else:
-                join_text(parts, a.output + suffix + ext)
-    if a.format == "hdf5":
-        join_text([p + "_row_labels.txt" for p in a.shards], a.output + "_row_labels.txt")
+    outputs = selene_files(a.s2f_score, a.format, a.save, a.output)
+    inputs = [selene_files(a.s2f_score, a.format, a.save, p) for p in a.shards]
+    for i, out in enumerate(outputs):
+        parts = [files[i] for files in inputs]
+        if out.endswith(".h5"):
+            join_hdf5(parts, out)
+        else:  # TSV matrices and row labels: one header line, then rows
+            join_text(parts, out)
     tmp = temp_name(a.output + ".NA")
     shutil.copyfile(a.na, tmp)
     os.replace(tmp, a.output + ".NA")

@@ -147,6 +147,10 @@ vep_format_opt() {
     *) s2f_fail "selene_format must be tsv or hdf5, not '${CFG_SELENE_FORMAT}'" ;;
   esac
 }
+vep_save_opts() {  # Selene's save items; none = s2f-score's default (all)
+  SAVE_OPTS=()
+  [ -z "${CFG_SAVE:-}" ] || SAVE_OPTS=(--save "$CFG_SAVE")
+}
 
 # Shard K of N: a slice of whole variants (ref and alt windows together) ->
 # predict -> scores with percentiles + Selene files for the slice.
@@ -154,27 +158,23 @@ vep_shard() {  # K N
   s2f_need CFG_OUTDIR CFG_NAME CFG_MODEL CFG_STATS CFG_WINDOW CFG_CDF
   local shard d fmt; shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
   fmt=$(vep_format_opt)
+  vep_save_opts
   s2f_predict_opts
   s2f-view -q --s2f --pairs --shard "$shard" "$CFG_OUTDIR/$CFG_NAME.seqs.s2f" \
     | s2f-predict -q "${PREDICT_OPTS[@]}" \
     | s2f-score -q --stat "$CFG_STATS" --window "$CFG_WINDOW" --cdf "$CFG_CDF" \
-        "$fmt" "$d/$CFG_NAME.$1" --save "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}" \
-        -o "$d/$CFG_NAME.$1.scores.s2f"
+        "$fmt" "$d/$CFG_NAME.$1" "${SAVE_OPTS[@]}" -o "$d/$CFG_NAME.$1.scores.s2f"
 }
 
 # True when shard K of N has all its outputs (a resubmitted array skips it).
+# The Selene files' names come from s2f-score, which writes them.
 vep_shard_done() {  # K N
-  local d="$CFG_OUTDIR/shards-$2" p item ext f items files=()
-  p="$d/$CFG_NAME.$1"
-  [ "${CFG_SELENE_FORMAT:-tsv}" = hdf5 ] && ext=.h5 || ext=.tsv
-  IFS=, read -r -a items <<< "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}"
-  for item in "${items[@]}"; do
-    case $item in
-      predictions) files+=("$p.ref_predictions$ext" "$p.alt_predictions$ext") ;;
-      *) files+=("${p}_$item$ext") ;;
-    esac
-  done
-  [ "$ext" = .h5 ] && files+=("${p}_row_labels.txt")
+  local p f fmt list files=()
+  p="$CFG_OUTDIR/shards-$2/$CFG_NAME.$1"
+  fmt=$(vep_format_opt)
+  vep_save_opts
+  list=$(s2f-score -q --selene-files "$fmt" "$p" "${SAVE_OPTS[@]}") || s2f_fail "s2f-score could not name the Selene files of $p"
+  mapfile -t files <<< "$list"
   files+=("$p.scores.s2f")
   for f in "${files[@]}"; do [ -e "$f" ] || return 1; done
 }
@@ -185,9 +185,9 @@ vep_merge() {  # N
   s2f_need CFG_OUTDIR CFG_NAME
   local d k scores=() prefixes=(); d="$CFG_OUTDIR/shards-$1"
   for ((k = 1; k <= $1; k++)); do scores+=("$d/$CFG_NAME.$k.scores.s2f"); prefixes+=("$d/$CFG_NAME.$k"); done
+  vep_save_opts
   "$S2F_PYTHON" "$S2F_PIPELINES/lib/merge_selene.py" --format "${CFG_SELENE_FORMAT:-tsv}" \
-    --save "${CFG_SAVE:-diffs,abs_diffs,logits,predictions}" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" \
-    -o "$CFG_OUTDIR/$CFG_NAME" "${prefixes[@]}"
+    "${SAVE_OPTS[@]}" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" -o "$CFG_OUTDIR/$CFG_NAME" "${prefixes[@]}"
   # Last, so its presence says the whole merge is done.
   s2f-view -q --s2f -o "$CFG_OUTDIR/$CFG_NAME.scores.s2f" "${scores[@]}"
 }

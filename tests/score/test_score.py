@@ -166,6 +166,24 @@ def main():
         check(h["data"].shape == (8, 6) and h["data"].dtype == np.float32, "Selene HDF5 `data` is rows x tracks float32")
     check(open(prefix + "_row_labels.txt").readline().startswith("chrom\tpos\tname"), "row labels file")
 
+    # --selene-files names exactly the files a run writes (what the workflows ask).
+    for fmt, save in (("--tsv", []), ("--hdf5", ["--save", "logits,predictions"])):
+        d = tempfile.mkdtemp(dir=tmp)
+        p = os.path.join(d, "sel")
+        listed = tool("s2f-score", ["-q", "--selene-files", fmt, p] + save)
+        r = tool("s2f-score", ["--stat", "diff", fmt, p] + save + ["-o", os.path.join(tmp, "sel.s2f"), "-q", preds])
+        written = sorted(os.path.join(d, f) for f in os.listdir(d))
+        check(listed.returncode == 0 and r.returncode == 0 and sorted(listed.stdout.splitlines()) == written,
+              f"--selene-files {fmt} {' '.join(save)} lists the files written ({listed.stdout.split()})")
+    expected = [prefix + s for s in ("_logits.h5", ".ref_predictions.h5", ".alt_predictions.h5", "_row_labels.txt")]
+    listed = tool("s2f-score", ["-q", "--selene-files", "--hdf5", prefix, "--save", "logits,predictions"])
+    check(listed.stdout.splitlines() == expected, "--selene-files: Selene's names, in the order written")
+    r = tool("s2f-score", ["-q", "--selene-files", "--save", "diffs"])
+    check(r.returncode == 2 and "--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX" in r.stderr,
+          "--selene-files without --tsv/--hdf5 is a usage error")
+    r = tool("s2f-score", ["-q", "--selene-files", "--tsv", prefix, "--save", "diffs,bogus"])
+    check(r.returncode == 2 and "--save 'bogus' is not one of" in r.stderr, "--selene-files checks --save")
+
     # Backgrounds: emit -> reservoir -> merge-cdfs -> percentiles.
     bg = os.path.join(tmp, "bg.s2f")
     write_tensors(bg, 300, 300, seed=2)

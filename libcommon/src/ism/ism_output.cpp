@@ -13,22 +13,11 @@
 namespace s2f::ism {
 
 IsmStat parse_ism_stat(const std::string& name) {
-  if (name == "predictions") return IsmStat::predictions;
-  if (name == "diffs") return IsmStat::diffs;
-  if (name == "abs_diffs") return IsmStat::abs_diffs;
-  if (name == "logits") return IsmStat::logits;
+  if (auto item = score::find_selene_item(name)) return *item;
   fail_usage("unknown --save entry '" + name + "'", "choose from predictions, diffs, abs_diffs, logits");
 }
 
-const char* ism_stat_name(IsmStat s) {
-  switch (s) {
-    case IsmStat::predictions: return "predictions";
-    case IsmStat::diffs: return "diffs";
-    case IsmStat::abs_diffs: return "abs_diffs";
-    case IsmStat::logits: return "logits";
-  }
-  return "?";
-}
+const char* ism_stat_name(IsmStat s) { return score::selene_item_name(s); }
 
 AttributionTarget parse_target(const std::string& text, const std::vector<predict::ModelHeadInfo>& heads,
                                const catalog::TrackCatalog& catalog) {

@@ -63,12 +63,12 @@ void SeleneIsmFiles::begin(const std::string& sequence_name, std::span<const flo
   m.tsv.clear();
   m.h5.clear();
   if (m.hdf5) {
-    for (auto s : m.stats) m.h5.push_back(std::make_unique<Hdf5MatrixWriter>(base + "_" + ism_stat_name(s) + ".h5", m.features.size()));
-    m.row_labels = std::make_unique<TextOutput>(base + "_row_labels.txt");
+    for (auto s : m.stats) m.h5.push_back(std::make_unique<Hdf5MatrixWriter>(score::selene_ism_file_name(base, s, true), m.features.size()));
+    m.row_labels = std::make_unique<TextOutput>(score::selene_row_labels_name(base));
     m.row_labels->write("pos\tref\talt\n");
     for (auto s : m.stats)
       if (s == IsmStat::predictions) {
-        Hdf5MatrixWriter ref(base + "_ref_predictions.h5", m.features.size());
+        Hdf5MatrixWriter ref(score::selene_ism_reference_name(base), m.features.size());
         ref.add_row(reference);
         ref.finish();
       }
@@ -78,7 +78,7 @@ void SeleneIsmFiles::begin(const std::string& sequence_name, std::span<const flo
   for (const auto& f : m.features) header += "\t" + f;
   header += '\n';
   for (auto s : m.stats) {
-    m.tsv.push_back(std::make_unique<TextOutput>(base + "_" + ism_stat_name(s) + ".tsv"));
+    m.tsv.push_back(std::make_unique<TextOutput>(score::selene_ism_file_name(base, s, false)));
     m.tsv.back()->write(header);
     if (s == IsmStat::predictions) {
       m.append_row("input_sequence", "NA", "NA", reference);

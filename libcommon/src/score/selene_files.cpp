@@ -21,18 +21,6 @@ struct SeleneFiles::Impl {
   std::string line;
 };
 
-std::string SeleneFiles::file_name(const std::string& prefix, SeleneFile f, bool hdf5) {
-  const char* ext = hdf5 ? ".h5" : ".tsv";
-  switch (f) {
-    case SeleneFile::diffs: return prefix + "_diffs" + ext;
-    case SeleneFile::abs_diffs: return prefix + "_abs_diffs" + ext;
-    case SeleneFile::logits: return prefix + "_logits" + ext;
-    case SeleneFile::ref_predictions: return prefix + ".ref_predictions" + ext;
-    case SeleneFile::alt_predictions: return prefix + ".alt_predictions" + ext;
-  }
-  return prefix;
-}
-
 SeleneFiles::SeleneFiles(const std::string& prefix, bool hdf5, const std::vector<SeleneFile>& files,
                          const std::vector<std::string>& track_ids)
     : impl_(std::make_unique<Impl>()) {
@@ -44,14 +32,14 @@ SeleneFiles::SeleneFiles(const std::string& prefix, bool hdf5, const std::vector
   header += "\n";
   for (auto f : files) {
     if (hdf5) {
-      m.h5.push_back(std::make_unique<Hdf5MatrixWriter>(file_name(prefix, f, true), m.tracks));
+      m.h5.push_back(std::make_unique<Hdf5MatrixWriter>(selene_file_name(prefix, f, true), m.tracks));
     } else {
-      m.tsv.push_back(std::make_unique<TextOutput>(file_name(prefix, f, false)));
+      m.tsv.push_back(std::make_unique<TextOutput>(selene_file_name(prefix, f, false)));
       m.tsv.back()->write(header);
     }
   }
   if (hdf5) {
-    m.labels = std::make_unique<TextOutput>(prefix + "_row_labels.txt");
+    m.labels = std::make_unique<TextOutput>(selene_row_labels_name(prefix));
     m.labels->write(std::string(kLabelColumns) + "\n");
   }
 }

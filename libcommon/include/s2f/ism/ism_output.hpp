@@ -21,10 +21,12 @@
 
 #include "s2f/ism/ism_run.hpp"
 #include "s2f/predict/track_plan.hpp"
+#include "s2f/score/selene_naming.hpp"
 
 namespace s2f::ism {
 
-enum class IsmStat { predictions, diffs, abs_diffs, logits };
+// Selene's save items; their file names: score/selene_naming.hpp.
+using IsmStat = score::SeleneItem;
 IsmStat parse_ism_stat(const std::string& name);  // usage error listing the names
 const char* ism_stat_name(IsmStat s);
 

@@ -3,6 +3,7 @@
 // For a sequence named NAME (its id, spaces and '/' made '_'), BASE is
 // PREFIX/NAME when PREFIX is a directory (Selene's FASTA layout,
 // use_sequence_name) and PREFIX_NAME otherwise:
+// (names: score/selene_naming.hpp)
 //   TSV:  BASE_<stat>.tsv with columns pos ref alt <one per feature>; the
 //         predictions file starts with the reference row
 //         `input_sequence NA NA`.
@@ -19,14 +20,13 @@
 #include <vector>
 
 #include "s2f/ism/mutations.hpp"
+#include "s2f/score/selene_naming.hpp"
 
 namespace s2f::ism {
 
-enum class IsmStat;
-
 class SeleneIsmFiles {
  public:
-  SeleneIsmFiles(std::string prefix, bool hdf5, std::vector<IsmStat> stats, std::vector<std::string> features);
+  SeleneIsmFiles(std::string prefix, bool hdf5, std::vector<score::SeleneItem> stats, std::vector<std::string> features);
   ~SeleneIsmFiles();
   void begin(const std::string& sequence_name, std::span<const float> reference);
   // One row per saved statistic, in the constructor's order.

@@ -1,5 +1,5 @@
 // Selene-compatible variant-effect files, so notebooks written for Selene
-// read s2f output unchanged:
+// read s2f output unchanged (file names: selene_naming.hpp):
 //   PREFIX_diffs, PREFIX_abs_diffs, PREFIX_logits,
 //   PREFIX.ref_predictions, PREFIX.alt_predictions   (.tsv or .h5)
 //   PREFIX_row_labels.txt   chrom pos name ref alt strand ref_match contains_unk
@@ -12,11 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "s2f/score/selene_naming.hpp"
 #include "s2f/stream/batch.hpp"
 
 namespace s2f::score {
-
-enum class SeleneFile { diffs, abs_diffs, logits, ref_predictions, alt_predictions };
 
 class SeleneFiles {
  public:
@@ -27,8 +26,6 @@ class SeleneFiles {
   // (in the order given to the constructor).
   void add_row(const stream::Batch& b, size_t rec, const std::vector<const float*>& values);
   void finish();
-  // File name of one output.
-  static std::string file_name(const std::string& prefix, SeleneFile f, bool hdf5);
 
  private:
   struct Impl;

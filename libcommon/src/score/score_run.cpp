@@ -1,0 +1,335 @@
+#include "s2f/score/score_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "s2f/background/percentile_table.hpp"
+#include "s2f/error.hpp"
+#include "s2f/score/bin_sampler.hpp"
+#include "s2f/score/selene_files.hpp"
+#include "s2f/score/variant_scorer.hpp"
+#include "s2f/stream/kinds.hpp"
+#include "s2f/stream/score_records.hpp"
+
+namespace s2f::score {
+
+namespace {
+
+bool wants_selene(const ScoreRunOptions& o) { return !o.tsv_prefix.empty() || !o.hdf5_prefix.empty(); }
+
+// The statistic each Selene file holds.
+Statistic selene_statistic(SeleneFile f) {
+  switch (f) {
+    case SeleneFile::diffs: return Statistic::diff;
+    case SeleneFile::abs_diffs: return Statistic::abs_diff;
+    case SeleneFile::logits: return Statistic::logit_diff;
+    case SeleneFile::ref_predictions: return Statistic::ref;
+    case SeleneFile::alt_predictions: return Statistic::alt;
+  }
+  return Statistic::diff;
+}
+
+enum class Emit { scores, effect, summary, perbin };
+
+Emit parse_emit(const std::string& emit) {
+  if (emit.empty()) return Emit::scores;
+  if (emit == "effect") return Emit::effect;
+  if (emit == "summary") return Emit::summary;
+  if (emit == "perbin") return Emit::perbin;
+  fail_usage("--emit '" + emit + "' is not one of effect, summary, perbin");
+}
+
+// Where a record's effect and activity fall in the background (--cdf): one
+// effect and one summary CDF row per scored track. Tables built with
+// another geometry are refused.
+class Percentiles {
+ public:
+  Percentiles(const std::string& path, const ScoringPlan& plan)
+      : effect_(background::PercentileTable::load_npz(path, background::ValueKind::effect)),
+        summary_(background::PercentileTable::load_npz(path, background::ValueKind::summary)) {
+    effect_.require_geometry(plan.geometry(), path);
+    for (const auto& t : plan.tracks()) {
+      effect_row_.push_back(effect_.find(t.id));
+      summary_row_.push_back(summary_.find(t.id));
+      if (effect_row_.back() < 0)
+        fail_input("track '" + t.id + "' has no background in " + path, path,
+                   "build the background with the same model and track selection");
+    }
+  }
+
+  // effect: per track (NaN for a single window); activity: the ref window value.
+  void rank(const ScoringPlan& plan, const float* effect, const float* activity, std::span<float> effect_pct,
+            std::span<float> activity_pct) const {
+    const auto& tracks = plan.tracks();
+    for (size_t t = 0; t < tracks.size(); ++t) {
+      auto row = static_cast<size_t>(effect_row_[t]);
+      if (effect_.is_signed(row) || tracks[t].spec.is_signed)
+        effect_pct[t] = static_cast<float>(2.0 * effect_.percentile(row, effect[t]) - 1.0);  // [-1, 1]
+      else
+        effect_pct[t] = static_cast<float>(effect_.percentile(row, std::fabs(effect[t])));
+      activity_pct[t] = summary_row_[t] < 0
+                            ? std::nanf("")
+                            : static_cast<float>(summary_.percentile(static_cast<size_t>(summary_row_[t]), activity[t]));
+    }
+  }
+
+ private:
+  background::PercentileTable effect_, summary_;
+  std::vector<int64_t> effect_row_, summary_row_;
+};
+
+class ScoreRun {
+ public:
+  ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run& run);
+  void score_all();
+
+ private:
+  void open_output();
+  void open_selene_files();
+  void score_pair(const stream::Batch& held, const RecordPairer::Pair& pair);
+  void emit_values(std::string_view id, bool variant);
+
+  const ScoreRunOptions& o_;
+  Run& run_;
+  Emit emit_;
+  std::unique_ptr<stream::Reader> in_;
+  std::unique_ptr<catalog::StreamTrackFilter> filter_;
+  const stream::Header* th_ = nullptr;  // the (sliced) tensors header
+  std::optional<ScoringPlan> plan_;
+  size_t n_tracks_ = 0;
+  std::vector<size_t> head_fields_;
+  size_t id_field_ = 0;
+  std::unique_ptr<Percentiles> percentiles_;
+  int64_t k_ = 1;  // values per track of a values record
+
+  std::unique_ptr<stream::Writer> writer_;
+  std::unique_ptr<stream::ScoresRecordWriter> scores_;
+  std::unique_ptr<stream::ValuesRecordWriter> values_;
+  size_t n_fields_ = 0;  // statistic (or effect) fields before the percentiles
+
+  std::unique_ptr<SeleneFiles> selene_;
+  std::vector<Statistic> selene_stats_;
+  std::vector<std::vector<float>> selene_rows_;
+  std::vector<const float*> selene_ptrs_;
+
+  HeadValues ref_, alt_;
+  std::vector<float> buf_, effect_;
+  BinSampler sampler_;
+  std::vector<int64_t> bins_;
+};
+
+ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run& run)
+    : o_(o), run_(run), emit_(parse_emit(o.emit)), sampler_(run.opt.seed.value_or(defaults::perbin_seed)) {
+  in_ = stream::Reader::open(o.input);
+  in_->expect_kind({stream::kind::tensors});
+  if (auto t = in_->peek_total()) run.progress.set_total(*t);
+  if (!o.select.selects.empty() || !o.select.select_file.empty())
+    filter_ = std::make_unique<catalog::StreamTrackFilter>(in_->header(), o.select);
+  th_ = filter_ ? &filter_->header() : &in_->header();
+  plan_.emplace(*th_, scoring);
+  n_tracks_ = plan_->tracks().size();
+  for (const auto& t : plan_->tracks())
+    if (std::find(head_fields_.begin(), head_fields_.end(), t.field) == head_fields_.end()) head_fields_.push_back(t.field);
+  id_field_ = th_->schema.index("id");
+  if (run.opt.output != "-") run.skips.set_path(run.opt.output + ".skipped.tsv");
+
+  if (!o.cdf.empty()) percentiles_ = std::make_unique<Percentiles>(o.cdf, *plan_);
+  open_output();
+  if (wants_selene(o)) open_selene_files();
+
+  buf_.resize(n_tracks_ * static_cast<size_t>(std::max<int64_t>(k_, 1)));
+  effect_.resize(n_tracks_);
+}
+
+// A scores stream, or a values stream for reservoirs.
+void ScoreRun::open_output() {
+  const auto& plan = *plan_;
+  stream::Header header;
+  if (emit_ == Emit::scores) {
+    auto names = plan.field_names();
+    n_fields_ = names.size();
+    if (percentiles_) {
+      names.push_back("effect_pct");
+      names.push_back("activity_pct");
+    }
+    header = stream::make_header(stream::kind::scores, stream::scores_schema(names, static_cast<int64_t>(n_tracks_)),
+                                 run_.provenance(), th_);
+    header.meta["tracks"] = plan.catalog().to_json();
+    header.meta["score"] = {{"geometry", plan.geometry()}, {"track_ids", plan.track_ids()},
+                            {"signed_flags", plan.signed_flags()}};
+    if (percentiles_) header.meta["score"]["cdf"] = o_.cdf;
+    writer_ = stream::open_writer(run_.opt.output, run_.opt.zstd_level, std::move(header));
+    scores_ = std::make_unique<stream::ScoresRecordWriter>(*writer_, th_->schema, names);
+    return;
+  }
+  k_ = emit_ == Emit::perbin ? o_.perbin_k : 1;
+  header = stream::make_header(stream::kind::values, stream::values_schema(static_cast<int64_t>(n_tracks_), k_),
+                               run_.provenance(), th_);
+  auto geometry = plan.geometry();
+  if (emit_ == Emit::perbin) geometry["perbin_k"] = k_;
+  header.meta["value_kind"] = o_.emit;
+  header.meta["tracks"] = plan.track_ids();
+  header.meta["signed_flags"] = plan.signed_flags();
+  header.meta["geometry"] = geometry;
+  writer_ = stream::open_writer(run_.opt.output, run_.opt.zstd_level, std::move(header));
+  values_ = std::make_unique<stream::ValuesRecordWriter>(*writer_);
+}
+
+void ScoreRun::open_selene_files() {
+  std::vector<SeleneFile> files;
+  for (auto item : selene_items(o_.save))
+    for (auto f : selene_files_of(item)) {
+      files.push_back(f);
+      selene_stats_.push_back(selene_statistic(f));
+    }
+  const bool h5 = !o_.hdf5_prefix.empty();
+  const std::string& prefix = h5 ? o_.hdf5_prefix : o_.tsv_prefix;
+  selene_ = std::make_unique<SeleneFiles>(prefix, h5, files, plan_->track_ids());
+  selene_rows_.assign(selene_stats_.size(), std::vector<float>(n_tracks_));
+  for (auto& r : selene_rows_) selene_ptrs_.push_back(r.data());
+  // The windows s2f-encode could not make travel with the results.
+  const auto& meta = th_->meta;
+  if (meta.contains("na_file") && meta["na_file"].is_string() &&
+      std::filesystem::exists(meta["na_file"].get<std::string>())) {  // absent: nothing was skipped
+    std::error_code ec;
+    std::filesystem::copy_file(meta["na_file"].get<std::string>(), prefix + ".NA",
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) warn("could not copy the NA file " + meta["na_file"].get<std::string>() + ": " + ec.message());
+  }
+}
+
+void ScoreRun::score_all() {
+  RecordPairer pairer(*th_, in_->name());
+  stream::Batch frame, sliced;
+  while (in_->next(frame)) {
+    run_.records_in += frame.size();
+    const stream::Batch* src = &frame;
+    if (filter_) {
+      sliced.reset(th_->schema);
+      for (size_t r = 0; r < frame.size(); ++r) filter_->copy(frame, r, sliced);
+      src = &sliced;
+    }
+    for (const auto& pair : pairer.feed(*src)) score_pair(pairer.held(), pair);
+    run_.progress.tick(run_.records_in);
+  }
+  pairer.finish();
+  writer_->finish();
+  if (selene_) selene_->finish();
+}
+
+void ScoreRun::emit_values(std::string_view id, bool variant) {
+  const auto& plan = *plan_;
+  const auto& tracks = plan.tracks();
+  switch (emit_) {
+    case Emit::effect:
+      if (!variant) {
+        run_.skips.skip(id, in_->name(), "--emit effect needs a variant (ref and alt records); this is a single window");
+        return;
+      }
+      effect_tracks(plan, ref_, alt_, buf_.data());
+      for (size_t t = 0; t < n_tracks_; ++t)
+        if (!tracks[t].spec.is_signed) buf_[t] = std::fabs(buf_[t]);  // unsigned layers rank |effect|
+      break;
+    case Emit::summary:
+      score_tracks(plan, Statistic::ref, 0, ref_, nullptr, buf_.data());
+      break;
+    case Emit::perbin: {
+      const auto k = static_cast<size_t>(k_);
+      for (size_t t = 0; t < n_tracks_; ++t) {
+        auto all = ref_.all_bins(tracks[t]);
+        // Tracks of one head share the draw.
+        if (t == 0 || tracks[t].field != tracks[t - 1].field)
+          sampler_.draw(id, static_cast<int64_t>(all.size()), k_, bins_);
+        for (size_t j = 0; j < k; ++j) buf_[t * k + j] = all[static_cast<size_t>(bins_[j])];
+      }
+      break;
+    }
+    case Emit::scores: return;
+  }
+  values_->add(id, buf_);
+  ++run_.records_out;
+}
+
+void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& pair) {
+  const auto& plan = *plan_;
+  ref_.load(held, pair.ref, head_fields_);
+  if (pair.alt) alt_.load(held, *pair.alt, head_fields_);
+  const HeadValues* altp = pair.alt ? &alt_ : nullptr;
+  auto id = held.str(id_field_, pair.ref);
+  if (emit_ != Emit::scores) return emit_values(id, altp != nullptr);
+
+  // The alt record carries the variant's alt identity; ref fields otherwise.
+  scores_->begin(held, pair.ref);
+  for (size_t s = 0; s < n_fields_; ++s) {
+    auto dst = scores_->statistic(s);
+    if (plan.per_track_layers()) {
+      if (altp) effect_tracks(plan, ref_, alt_, dst.data());
+      else std::fill(dst.begin(), dst.end(), std::nanf(""));
+    } else {
+      score_tracks(plan, plan.options().statistics[s], o_.scoring.pseudocount, ref_, altp, dst.data());
+    }
+  }
+  if (percentiles_) {
+    if (altp) effect_tracks(plan, ref_, alt_, effect_.data());
+    else std::fill(effect_.begin(), effect_.end(), std::nanf(""));
+    score_tracks(plan, Statistic::ref, 0, ref_, nullptr, buf_.data());
+    percentiles_->rank(plan, effect_.data(), buf_.data(), scores_->statistic(n_fields_), scores_->statistic(n_fields_ + 1));
+  }
+  scores_->end();
+  ++run_.records_out;
+  if (selene_) {
+    for (size_t s = 0; s < selene_stats_.size(); ++s)
+      score_tracks(plan, selene_stats_[s], -1, ref_, altp, selene_rows_[s].data());
+    selene_->add_row(held, pair.ref, selene_ptrs_);
+  }
+}
+
+}  // namespace
+
+void check_score_options(const ScoreRunOptions& o) {
+  if (!o.tsv_prefix.empty() && !o.hdf5_prefix.empty()) fail_usage("--tsv and --hdf5 are alternatives; give one");
+  if (!o.emit.empty() && (!o.cdf.empty() || wants_selene(o)))
+    fail_usage("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5");
+  if (o.perbin_k < 1) fail_usage("--perbin-k must be at least 1");
+  if (o.selene_files && !wants_selene(o))
+    fail_usage("--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX; give one");
+  if (wants_selene(o)) selene_items(o.save);
+}
+
+std::vector<SeleneItem> selene_items(const std::vector<std::string>& save) {
+  auto names = split_option_list(save);
+  if (names.empty()) return {SeleneItem::diffs, SeleneItem::abs_diffs, SeleneItem::logits, SeleneItem::predictions};
+  std::vector<SeleneItem> items;
+  for (const auto& s : names) {
+    auto item = find_selene_item(s);
+    if (!item) fail_usage("--save '" + s + "' is not one of diffs, abs_diffs, logits, predictions");
+    items.push_back(*item);
+  }
+  return items;
+}
+
+std::vector<std::string> selene_output_files(const ScoreRunOptions& o) {
+  const bool h5 = !o.hdf5_prefix.empty();
+  return selene_file_names(h5 ? o.hdf5_prefix : o.tsv_prefix, selene_items(o.save), h5);
+}
+
+void run_score(const ScoreRunOptions& options, Run& run) {
+  // --stat names first: an unknown statistic is the first thing to hear about.
+  ScoringOptions scoring = options.scoring;
+  for (const auto& s : split_option_list(options.stats)) scoring.statistics.push_back(parse_statistic(s));
+  check_score_options(options);
+  if (options.selene_files) {
+    for (const auto& name : selene_output_files(options)) std::printf("%s\n", name.c_str());
+    std::fflush(stdout);
+    return;
+  }
+  ScoreRun score(options, scoring, run);
+  score.score_all();
+}
+
+}  // namespace s2f::score

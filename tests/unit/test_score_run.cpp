@@ -1,0 +1,96 @@
+// s2f-score's library without a process: Selene's file names (one owner for
+// s2f-score, s2f-ism and the workflows), the per-bin sampler, and the
+// option-combination checks.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "s2f/error.hpp"
+#include "s2f/score/bin_sampler.hpp"
+#include "s2f/score/score_run.hpp"
+#include "s2f/score/selene_naming.hpp"
+
+using namespace s2f;
+using namespace s2f::score;
+
+namespace {
+
+std::string usage_message(const ScoreRunOptions& o) {
+  try {
+    check_score_options(o);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Exit::usage);
+    return e.what_part();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ScoreSeleneNaming, VariantFilesAreSelenes) {
+  EXPECT_EQ(selene_file_names("out/v", {SeleneItem::diffs, SeleneItem::abs_diffs, SeleneItem::logits,
+                                        SeleneItem::predictions}, false),
+            (std::vector<std::string>{"out/v_diffs.tsv", "out/v_abs_diffs.tsv", "out/v_logits.tsv",
+                                      "out/v.ref_predictions.tsv", "out/v.alt_predictions.tsv"}));
+  EXPECT_EQ(selene_file_names("v", {SeleneItem::predictions}, true),
+            (std::vector<std::string>{"v.ref_predictions.h5", "v.alt_predictions.h5", "v_row_labels.txt"}));
+}
+
+TEST(ScoreSeleneNaming, IsmFilesAreSelenes) {
+  EXPECT_EQ(selene_ism_file_name("p_seq1", SeleneItem::predictions, false), "p_seq1_predictions.tsv");
+  EXPECT_EQ(selene_ism_file_name("p_seq1", SeleneItem::abs_diffs, true), "p_seq1_abs_diffs.h5");
+  EXPECT_EQ(selene_ism_reference_name("p_seq1"), "p_seq1_ref_predictions.h5");
+  EXPECT_EQ(selene_row_labels_name("p_seq1"), "p_seq1_row_labels.txt");
+}
+
+TEST(ScoreSeleneNaming, ItemsRoundTrip) {
+  for (auto item : {SeleneItem::predictions, SeleneItem::diffs, SeleneItem::abs_diffs, SeleneItem::logits})
+    EXPECT_EQ(find_selene_item(selene_item_name(item)), item);
+  EXPECT_FALSE(find_selene_item("diff"));
+  EXPECT_EQ(selene_items({}), (std::vector<SeleneItem>{SeleneItem::diffs, SeleneItem::abs_diffs, SeleneItem::logits,
+                                                        SeleneItem::predictions}));
+  EXPECT_EQ(selene_items({"logits,diffs"}), (std::vector<SeleneItem>{SeleneItem::logits, SeleneItem::diffs}));
+}
+
+TEST(ScoreBinSampler, DeterministicPerIdWithoutReplacement) {
+  BinSampler a(999), b(999), c(1000);
+  std::vector<int64_t> x, y, z;
+  a.draw("var1", 100, 32, x);
+  b.draw("var1", 100, 32, y);
+  c.draw("var1", 100, 32, z);
+  EXPECT_EQ(x, y);
+  EXPECT_NE(x, z);
+  EXPECT_EQ(std::set<int64_t>(x.begin(), x.end()).size(), 32u);
+  EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](int64_t v) { return v >= 0 && v < 100; }));
+  a.draw("var2", 100, 32, y);
+  EXPECT_NE(x, y);
+  a.draw("short", 5, 32, z);  // fewer bins than draws: with replacement
+  EXPECT_EQ(z.size(), 32u);
+  EXPECT_TRUE(std::all_of(z.begin(), z.end(), [](int64_t v) { return v >= 0 && v < 5; }));
+}
+
+TEST(ScoreOptions, OneMessagePerCombination) {
+  ScoreRunOptions o;
+  EXPECT_EQ(usage_message(o), "");
+  o.tsv_prefix = "a";
+  o.hdf5_prefix = "b";
+  EXPECT_NE(usage_message(o).find("--tsv and --hdf5 are alternatives; give one"), std::string::npos);
+  o = {};
+  o.emit = "effect";
+  o.cdf = "x.npz";
+  EXPECT_NE(usage_message(o).find("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5"),
+            std::string::npos);
+  o = {};
+  o.perbin_k = 0;
+  EXPECT_NE(usage_message(o).find("--perbin-k must be at least 1"), std::string::npos);
+  o = {};
+  o.selene_files = true;
+  EXPECT_NE(usage_message(o).find("--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX"), std::string::npos);
+  o.tsv_prefix = "p";
+  o.save = {"diffs,nope"};
+  EXPECT_NE(usage_message(o).find("--save 'nope' is not one of diffs, abs_diffs, logits, predictions"),
+            std::string::npos);
+  o.save = {"logits"};
+  EXPECT_EQ(selene_output_files(o), (std::vector<std::string>{"p_logits.tsv"}));
+}
