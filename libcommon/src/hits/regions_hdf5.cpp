@@ -21,8 +21,10 @@ struct Array3 {
 Array3 read_array3(const std::string& path, const char* name) {
   const auto file = h5::File::open(path, "a ChromBPNet or BPNet attribution .h5");
   if (!file.exists(name))
-    fail_input(std::string("no dataset '") + name + "'", path, "is this the right attribution layout (--format)?");
-  if (file.shape(name).size() != 3) fail_input(std::string("dataset '") + name + "' is not a 3-D numeric array", path);
+    fail_input(std::string("no dataset '") + name + "'", file.where(name), "is this the right attribution layout (--format)?");
+  if (file.shape(name).size() != 3)
+    fail_input(std::string("dataset '") + name + "' is not a 3-D numeric array", file.where(name),
+               "is this the right attribution layout (--format)?");
   auto a = file.read<float>(name);
   return {std::move(a.shape), std::move(a.values)};
 }
