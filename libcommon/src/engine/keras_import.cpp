@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <set>
 
-#include "hdf5_file.hpp"
+#include "h5_weights.hpp"
 #include "s2f/engine/model_file.hpp"
 #include "s2f/error.hpp"
 
@@ -71,7 +71,7 @@ Activation keras_activation(const json& config, const std::string& where) {
 
 class KerasImporter {
  public:
-  explicit KerasImporter(const std::string& path) : path_(path), file_(h5::File::open_read(path)) {}
+  explicit KerasImporter(const std::string& path) : path_(path), file_(h5::File::open(path, kModelFileKinds)) {}
 
   ModelGraph run() {
     json config;
@@ -217,7 +217,7 @@ class KerasImporter {
     if (path.empty())
       fail_input("weight '" + suffix + "' of layer '" + l.name + "' (" + l.cls + ") not found", path_,
                  "the file has no weights for this layer; save the full model");
-    return file_.read_tensor(path);
+    return read_weights(file_, path);
   }
 
   bool has_weight(const KerasLayer& l, const std::string& suffix) { return !find_weight(l, suffix).empty(); }

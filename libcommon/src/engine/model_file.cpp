@@ -2,10 +2,7 @@
 // root attributes and one float32 dataset per weight (formats/MODEL.md).
 #include "s2f/engine/model_file.hpp"
 
-#include <cstdio>
-#include <unistd.h>
-
-#include "hdf5_file.hpp"
+#include "h5_weights.hpp"
 #include "s2f/error.hpp"
 #include "sha256.hpp"
 
@@ -44,27 +41,23 @@ void save_model(const ModelGraph& graph_in, const std::string& path) {
   graph.metadata.erase("content_hash");
   graph.metadata.erase("source_format");
   const std::string text = architecture_to_json(graph).dump();
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    auto f = h5::File::create(tmp);
-    f.write_string_attribute("/", "format", kFormatName);
-    f.write_int_attribute("/", "format_version", kModelFormatVersion);
-    f.write_string_attribute("/", "architecture", text);
-    f.write_string_attribute("/", "content_hash", content_hash(text, graph));
-    f.create_group("/weights");
-    for (const auto& n : graph.nodes)
-      for (const auto& [key, t] : n.weights) f.write_tensor(weight_path(n.name, key), t);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    fail_io("cannot rename the finished model file into place", path, "check the directory is writable");
-  }
+  // Attributes are fixed-length strings, as Keras writes them.
+  constexpr auto fixed = h5::File::Strings::fixed_length;
+  auto f = h5::File::create(path);
+  f.write_attribute("/", "format", kFormatName, fixed);
+  f.write_attribute("/", "format_version", int64_t{kModelFormatVersion});
+  f.write_attribute("/", "architecture", text, fixed);
+  f.write_attribute("/", "content_hash", content_hash(text, graph), fixed);
+  f.create_group("/weights");
+  for (const auto& n : graph.nodes)
+    for (const auto& [key, t] : n.weights) write_weights(f, weight_path(n.name, key), t);
+  f.commit();
 }
 
 ModelGraph load_model(const std::string& path) {
   bool keras = false;
   {
-    auto f = h5::File::open_read(path);
+    auto f = h5::File::open(path, kModelFileKinds);
     if (!f.has_attribute("/", "format")) {
       if (f.has_attribute("/", "model_config")) keras = true;
       else
@@ -74,7 +67,7 @@ ModelGraph load_model(const std::string& path) {
   }
   if (keras) return import_keras(path);
 
-  auto f = h5::File::open_read(path);
+  auto f = h5::File::open(path, kModelFileKinds);
   if (f.read_string_attribute("/", "format") != kFormatName)
     fail_input("the 'format' attribute is not '" + std::string(kFormatName) + "'", path, "give an s2f model file");
   const int64_t version = f.read_int_attribute("/", "format_version");
@@ -93,7 +86,7 @@ ModelGraph load_model(const std::string& path) {
   for (auto& n : g.nodes)
     for (auto& [key, t] : n.weights) {
       auto declared = t.shape;
-      t = f.read_tensor(weight_path(n.name, key));
+      t = read_weights(f, weight_path(n.name, key));
       if (t.shape != declared)
         fail_input("weight shape differs from the architecture", path + ":" + weight_path(n.name, key),
                    "re-export the model");

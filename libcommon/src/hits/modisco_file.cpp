@@ -1,11 +1,10 @@
 // tfmodisco-lite results (HDF5): pos_patterns/pattern_N/{contrib_scores,
 // hypothetical_contribs} as W x 4 matrices.
-#include <hdf5.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "s2f/error.hpp"
+#include "s2f/hdf5/h5.hpp"
 #include "s2f/hits/motif_set.hpp"
 #include "s2f/stream/schema.hpp"
 
@@ -13,30 +12,7 @@ namespace s2f::hits {
 
 namespace {
 
-// Closes an HDF5 handle on scope exit.
-struct H5Handle {
-  hid_t id = -1;
-  herr_t (*close)(hid_t) = nullptr;
-  H5Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
-  ~H5Handle() {
-    if (id >= 0 && close) close(id);
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-};
-
-std::vector<std::string> member_names(hid_t group) {
-  H5G_info_t info{};
-  H5Gget_info(group, &info);
-  std::vector<std::string> names;
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    ssize_t n = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    std::string s(static_cast<size_t>(n), '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, s.data(), static_cast<size_t>(n) + 1, H5P_DEFAULT);
-    names.push_back(s);
-  }
-  return names;
-}
+constexpr const char* kModiscoFile = "a tfmodisco-lite results .h5";
 
 // Fi-NeMo's order: the integer after the last '_' (or '#'), names without
 // one after all numbered ones.
@@ -61,18 +37,16 @@ PatternKey pattern_key(const std::string& name) {
   return {1, 0, name};
 }
 
-// Reads a W x 4 dataset and returns it as [base][w].
-std::vector<double> read_matrix(hid_t pattern, const std::string& dataset, const std::string& where, int& width) {
-  if (H5Lexists(pattern, dataset.c_str(), H5P_DEFAULT) <= 0)
+// Reads a W x 4 dataset of a pattern group and returns it as [base][w].
+std::vector<double> read_matrix(const h5::File& file, const std::string& pattern, const std::string& dataset,
+                                const std::string& where, int& width) {
+  const std::string object = pattern + "/" + dataset;
+  if (!file.exists(object))
     fail_input("pattern has no '" + dataset + "' dataset", where, "is this a tfmodisco-lite results file?");
-  H5Handle ds(H5Dopen2(pattern, dataset.c_str(), H5P_DEFAULT), H5Dclose);
-  H5Handle space(H5Dget_space(ds.id), H5Sclose);
-  hsize_t dims[2] = {0, 0};
-  if (H5Sget_simple_extent_ndims(space.id) != 2 || (H5Sget_simple_extent_dims(space.id, dims, nullptr), dims[1] != 4))
+  const auto dims = file.shape(object);
+  if (dims.size() != 2 || dims[1] != 4)
     fail_input("'" + dataset + "' is not a W x 4 matrix", where, "expected tfmodisco-lite's (width, 4) layout");
-  std::vector<double> raw(dims[0] * 4);
-  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
-    fail_input("cannot read '" + dataset + "'", where);
+  const std::vector<double> raw = file.read<double>(object).values;
   width = static_cast<int>(dims[0]);
   std::vector<double> out(raw.size());
   for (int w = 0; w < width; ++w)
@@ -101,26 +75,23 @@ std::vector<double> reverse_complement(const std::vector<double>& m, int width) 
 }  // namespace
 
 MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& opt) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file.id < 0) fail_io("cannot open motif file as HDF5", path, "give a tfmodisco-lite results .h5");
+  const auto file = h5::File::open(path, kModiscoFile);
   MotifSet set;
   bool any_group = false;
   for (const char* group_name : {"pos_patterns", "neg_patterns"}) {
-    if (H5Lexists(file.id, group_name, H5P_DEFAULT) <= 0) continue;
+    if (!file.exists(group_name)) continue;
     any_group = true;
-    H5Handle group(H5Gopen2(file.id, group_name, H5P_DEFAULT), H5Gclose);
     std::vector<PatternKey> keys;
-    for (auto& n : member_names(group.id)) keys.push_back(pattern_key(n));
+    for (auto& n : file.members(group_name)) keys.push_back(pattern_key(n));
     std::sort(keys.begin(), keys.end());
     for (const auto& key : keys) {
       std::string tag = std::string(group_name) + "." + key.name;
       if (opt.include && !opt.include->count(tag)) continue;
       std::string where = path + ":" + group_name + "/" + key.name;
-      H5Handle pattern(H5Gopen2(group.id, key.name.c_str(), H5P_DEFAULT), H5Gclose);
+      const std::string pattern = std::string(group_name) + "/" + key.name;
 
       int width = 0;
-      std::vector<double> cwm = read_matrix(pattern.id, "contrib_scores", where, width);
+      std::vector<double> cwm = read_matrix(file, pattern, "contrib_scores", where, width);
       if (set.empty() && set.width() == 0) set = MotifSet(width);
       if (width != set.width())
         fail_input("pattern width " + std::to_string(width) + " differs from " + std::to_string(set.width()) +
@@ -144,7 +115,7 @@ MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& opt)
       std::vector<double> motif = cwm;
       fwd.scale = norm;
       if (opt.kind == MotifKind::hypothetical_cwm) {
-        motif = read_matrix(pattern.id, "hypothetical_contribs", where, width);
+        motif = read_matrix(file, pattern, "hypothetical_contribs", where, width);
         double hnorm = 0.0;
         for (double v : motif) hnorm += v * v;
         hnorm = std::sqrt(hnorm);
@@ -152,9 +123,9 @@ MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& opt)
         fwd.scale = hnorm;
       }
       std::vector<double> pfm;
-      if (H5Lexists(pattern.id, "sequence", H5P_DEFAULT) > 0) {
+      if (file.exists(pattern + "/sequence")) {
         int pfm_width = 0;
-        pfm = read_matrix(pattern.id, "sequence", where, pfm_width);
+        pfm = read_matrix(file, pattern, "sequence", where, pfm_width);
         if (pfm_width != width) pfm.clear();
       }
       auto pfm_of = [&](bool reverse) {
@@ -170,7 +141,7 @@ MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& opt)
         set.add(rev, to_storage(reverse_complement(motif, width), opt.round_to_half), pfm_of(true));
     }
   }
-  if (!any_group) fail_input("no pos_patterns or neg_patterns group", path, "give a tfmodisco-lite results .h5");
+  if (!any_group) fail_input("no pos_patterns or neg_patterns group", path, std::string("give ") + kModiscoFile);
   if (set.empty())
     fail_input("no motifs selected", path,
                opt.include ? "check the names in the include list (e.g. pos_patterns.pattern_0)" : "the file has no patterns");

@@ -2,11 +2,10 @@
 // BPNet (input_seqs, hyp_scores: N x L x 4). Several files (e.g. folds) are
 // averaged, and values are rounded to float16 as Fi-NeMo's region
 // extraction does, so both tools see the same numbers.
-#include <hdf5.h>
-
 #include <cmath>
 
 #include "s2f/error.hpp"
+#include "s2f/hdf5/h5.hpp"
 #include "s2f/hits/regions.hpp"
 #include "s2f/stream/schema.hpp"
 
@@ -15,33 +14,19 @@ namespace s2f::hits {
 namespace {
 
 struct Array3 {
-  std::vector<hsize_t> dims;
+  std::vector<uint64_t> dims;
   std::vector<float> values;
 };
 
 Array3 read_array3(const std::string& path, const char* name) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) fail_io("cannot open as HDF5", path);
-  Array3 a;
-  hid_t ds = H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
-  if (ds < 0) {
-    H5Fclose(file);
-    fail_input(std::string("no dataset '") + name + "'", path, "is this the right attribution layout (--format)?");
-  }
-  hid_t space = H5Dget_space(ds);
-  int rank = H5Sget_simple_extent_ndims(space);
-  if (rank == 3) {
-    a.dims.resize(3);
-    H5Sget_simple_extent_dims(space, a.dims.data(), nullptr);
-    a.values.resize(a.dims[0] * a.dims[1] * a.dims[2]);
-    if (H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()) < 0) rank = -1;
-  }
-  H5Sclose(space);
-  H5Dclose(ds);
-  H5Fclose(file);
-  if (rank != 3) fail_input(std::string("dataset '") + name + "' is not a 3-D numeric array", path);
-  return a;
+  const auto file = h5::File::open(path, "a ChromBPNet or BPNet attribution .h5");
+  if (!file.exists(name))
+    fail_input(std::string("no dataset '") + name + "'", file.where(name), "is this the right attribution layout (--format)?");
+  if (file.shape(name).size() != 3)
+    fail_input(std::string("dataset '") + name + "' is not a 3-D numeric array", file.where(name),
+               "is this the right attribution layout (--format)?");
+  auto a = file.read<float>(name);
+  return {std::move(a.shape), std::move(a.values)};
 }
 
 // channels_last: the arrays are N x L x 4 (BPNet) rather than N x 4 x L.
