@@ -70,7 +70,7 @@ def main(argv=None):
                                        "wall_s": wall, "cpu_s": cpu, "regions_per_s": a.ref_regions / fit_s}
     best = max(results["reference"], key=lambda b: results["reference"][b]["regions_per_s"])
     ref = os.path.join(a.work, f"ref_b{best}")
-    cmp = subprocess.run([py, os.path.join(TESTS, "compare_hits.py"), "--ours", os.path.join(a.work, f"s2f_t{a.threads}"),
+    cmp = subprocess.run([py, os.path.join(TESTS, "compare_with_reference.py"), "--ours", os.path.join(a.work, f"s2f_t{a.threads}"),
                           "--ref", ref, "--regions", regions, "--truth", os.path.join(data, "truth.tsv"), "--limit",
                           str(a.ref_regions), "--json", os.path.join(a.work, "compare.json")],
                          capture_output=True, text=True)

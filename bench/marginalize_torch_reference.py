@@ -17,7 +17,9 @@ import time
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "marginalize"))
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+for d in (("tests", "marginalize"), ("formats", "python"), ("pipelines", "demo")):  # the reference's imports
+    sys.path.insert(0, os.path.join(ROOT, *d))
 import marginalize_reference as ref  # noqa: E402
 
 

@@ -58,7 +58,7 @@ std::string default_side_file(const std::string& output) {
 
 int main(int argc, char** argv) {
   Tool tool("encode", "Turn positions, intervals, variants or sequences into fixed-length windows",
-            "python3 tests/genome/make_synthetic_genome.py demo    # a small genome with genes, peaks, variants\n"
+            "ln -s demo-out/genome demo    # the README demo's genome (./dev.sh demo): genes, cCREs, peaks, variants\n"
             "  s2f-encode -g demo/genome.fa -L 1000 --vcf demo/variants.vcf -o windows.s2f   # skips -> windows.s2f.na.tsv\n"
             "  s2f-encode -g demo/genome.fa -L 2114 demo/peaks.narrowPeak | s2f-view --head 3\n"
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 \\\n"

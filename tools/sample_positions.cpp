@@ -52,7 +52,7 @@ void print_summary(const std::map<std::string, uint64_t>& per_category, const st
 
 int main(int argc, char** argv) {
   Tool tool("sample-positions", "Sample genomic positions (chorus backgrounds, Selene samplers) as a stream",
-            "python3 tests/genome/make_synthetic_genome.py demo    # a small genome with genes, cCREs, peaks\n"
+            "ln -s demo-out/genome demo    # the README demo's genome (./dev.sh demo): genes, cCREs, peaks, variants\n"
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 | s2f-view\n"
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --ccres demo/ccres.bed \\\n"
             "    --strategy chorus-baselines -o baselines.s2f\n"

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Checks of the demo model and its planted grammar (pipelines/demo).
 
-  /usr/bin/python3 tests/demo/test_demo_model.py     (needs numpy, h5py, torch)
-  S2F_DEMO_MODEL_DIR=/tmp/retrained S2F_BIN_DIR=build/bin /usr/bin/python3 tests/demo/test_demo_model.py
+  ctest -R demo_model                                   (needs numpy, h5py, torch)
+  S2F_DEMO_MODEL_DIR=/tmp/retrained PYTHONPATH=tests/lib:formats/python:pipelines/demo \
+      S2F_BIN_DIR=build/bin /usr/bin/python3 tests/demo/test_demo_model.py
 
 * the grammar's targets behave as grammar.json states (single-site effect,
   spacing bonus, strand symmetry);
@@ -16,25 +17,19 @@ import json
 import math
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
-DEMO = os.path.join(SOURCE_DIR, "pipelines", "demo")
+from s2f_testing import BIN_DIR, DEMO_DIR as DEMO, PYTHON
+
 # A retrained model can be checked before it replaces the shipped one.
 MODEL_DIR = os.environ.get("S2F_DEMO_MODEL_DIR", os.path.join(DEMO, "model"))
 MODEL = os.path.join(MODEL_DIR, "demo.s2fm")
-sys.path.insert(0, DEMO)
-sys.path.insert(0, os.path.join(SOURCE_DIR, "formats", "python"))
 
-import demo_grammar  # noqa: E402
-from demo_grammar import Site  # noqa: E402
-
-PYTHON = "/usr/bin/python3"
+import demo_grammar  # pipelines/demo (on PYTHONPATH)
+from demo_grammar import Site
 
 
 def read(path):
@@ -182,7 +177,7 @@ class ShippedModel(unittest.TestCase):
 
 def engine_bin_dir():
     """Where s2f-encode and s2f-predict are: $S2F_BIN_DIR, else build/bin."""
-    d = os.environ.get("S2F_BIN_DIR", os.path.join(SOURCE_DIR, "build", "bin"))
+    d = BIN_DIR
     ok = all(os.access(os.path.join(d, t), os.X_OK) for t in ("s2f-encode", "s2f-predict", "s2f-view"))
     return d if ok else None
 

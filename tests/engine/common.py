@@ -2,14 +2,14 @@
 one-hot encoding and the raw float32 files the C++ tests read."""
 import json
 import os
-import sys
 
 import numpy as np
 
 SKIP = 77  # exit code meaning "skipped: data absent"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "formats", "python"))
+# formats/python (bpnet_lite, s2f_model_export) is on PYTHONPATH: the C++
+# tests run these generators with it (tests/unit/test_engine_support.hpp).
 
 
 def shared_data():

@@ -157,13 +157,12 @@ def main(argv=None):
         for t in truth:
             f.write("\t".join(map(str, t)) + "\n")
     if a.stream:
-        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "formats", "python"))
         write_stream(os.path.join(a.out, "regions.s2f"), seq_idx, contribs, chrom_of, starts, names)
     print(f"{N} regions, {len(truth)} planted instances -> {a.out}", file=sys.stderr)
 
 
 def write_stream(path, seq_idx, contribs, chrom_of, starts, names):
-    import s2f_stream  # formats/python
+    import s2f_stream  # formats/python, on PYTHONPATH
     N, L = seq_idx.shape
     ascii_seq = np.frombuffer(b"ACGT", dtype=np.uint8)[seq_idx]
     records = {

@@ -64,7 +64,7 @@ def main(argv=None):
     run([py, os.path.join(HERE, "finemo_reference.py"), "--regions", os.path.join(data, "regions.npz"), "--modisco",
          os.path.join(data, "motifs.h5"), "--out", ref, "--mode", a.mode, "--threads", "2", "--batch-size",
          str(a.regions)] + extra)
-    return subprocess.run([py, os.path.join(HERE, "compare_hits.py"), "--ours", ours, "--ref", ref, "--regions",
+    return subprocess.run([py, os.path.join(HERE, "compare_with_reference.py"), "--ours", ours, "--ref", ref, "--regions",
                            os.path.join(data, "regions.npz"), "--truth", os.path.join(data, "truth.tsv"),
                            "--min-recall", "0.9", "--min-precision", a.min_precision,
                            "--json", os.path.join(a.work, "summary.json")]).returncode

@@ -6,32 +6,18 @@ Also checks that the bundled motif file is exactly what make_demo_motifs.py
 builds from the shipped model, and that its CWMs have the planted cores."""
 import os
 import subprocess
-import sys
 import tempfile
 import shutil
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-DEMO = os.path.join(ROOT, "pipelines", "demo")
-BIN = os.environ.get("S2F_BIN_DIR", os.path.join(ROOT, "build", "bin"))
-PY = "/usr/bin/python3"
-sys.path.insert(0, DEMO)
-import compare_hits  # noqa: E402
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+import compare_hits  # pipelines/demo/compare_hits.py, the demo's own hits-vs-truth check
+from s2f_testing import DEMO_DIR as DEMO, PYTHON as PY, check, env_with_bin, finish
 
 
 def main():
     import h5py
-    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ["PATH"])
+    env = env_with_bin()
     tmp = tempfile.mkdtemp(prefix="s2f-demo-hits-")
     try:
         fa, truth = os.path.join(tmp, "demo.fa"), os.path.join(tmp, "truth.tsv")
@@ -87,9 +73,7 @@ def main():
                 check(core in cons, f"pattern_{k} CWM argmax {cons} contains the planted core {core}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        sys.exit(1)
-    print("demo ISM -> call-hits checks passed")
+    finish()
 
 
 if __name__ == "__main__":

@@ -17,29 +17,15 @@ import math
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "formats", "python"))
-import s2f_stream  # noqa: E402
+import s2f_stream
+from s2f_testing import BIN_DIR as BIN, DEMO_DIR as DEMO, PYTHON as PY, SHARED_DATA as SHARED, SOURCE_DIR as ROOT
+from s2f_testing import check, finish, tool_path
 
-BIN = os.environ.get("S2F_BIN_DIR", os.path.join(ROOT, "build", "bin"))
-ISM = os.path.join(BIN, "s2f-ism")
-PY = "/usr/bin/python3"
-DEMO = os.path.join(ROOT, "pipelines", "demo")
-SHARED = os.path.join(ROOT, "..", "shared", "data")
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+ISM = tool_path("s2f-ism")
 
 
 def ism(args, expect_ok=True):
@@ -298,10 +284,7 @@ def main():
         test_real_bpnet(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        sys.exit(1)
-    print("all s2f-ism checks passed")
+    finish()
 
 
 if __name__ == "__main__":

@@ -10,15 +10,13 @@ Motif strings are ACGT with N (keep the background base); models are the
 bundled demo model (loaded as tests/demo/test_demo_model.py does) or any
 bpnet-lite BPNet state_dict.
 """
-import os
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "formats", "python"))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "pipelines", "demo"))
+# bpnet_lite (formats/python) and demo_torch (pipelines/demo) come from
+# PYTHONPATH (tests/CMakeLists.txt; bench/marginalize_torch_reference.py sets
+# its own).
 
 
 def one_hot(seqs, n_value=0.25):

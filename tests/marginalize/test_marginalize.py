@@ -15,27 +15,22 @@ planted grammar says what a marginalization must find:
 * each bad input fails with a message naming the problem;
 * -t 1 and -t 2 write the same bytes.
 
-    S2F_BIN_DIR=build/bin /usr/bin/python3 tests/marginalize/test_marginalize.py
+    ctest -R marginalize_end_to_end    (or by hand, as tests/lib/s2f_testing.py says)
 """
 import collections
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(SOURCE_DIR, "formats", "python"))
-import marginalize_reference as ref  # noqa: E402
-import s2f_stream  # noqa: E402
+import marginalize_reference as ref  # this directory (the script's own, first on sys.path)
+import s2f_stream
+from s2f_testing import BIN_DIR as BIN, SHARED_DATA
 
-BIN = os.path.abspath(os.environ.get("S2F_BIN_DIR", os.path.join(SOURCE_DIR, "build", "bin")))
-MEME = os.path.join(SOURCE_DIR, "..", "shared", "data", "motifs", "jaspar_4_pfms.meme")
+MEME = os.path.join(SHARED_DATA, "motifs", "jaspar_4_pfms.meme")
 L = 500
 AP1, KLF4 = "ATGAGTCAT", "CCCCACCC"
 AP1_SCRAMBLED = "GATTACGAT"  # same composition as ATGAGTCAT (A3 T3 G2 C1)

@@ -5,20 +5,15 @@ wrong record count)."""
 
 import os
 import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "formats", "python"))
-import s2f_stream  # noqa: E402
+import s2f_stream
+from s2f_testing import BIN_DIR as BIN, PYTHON as PY, check, finish, source_path, tool_path
 
-BIN = os.environ.get("S2F_BIN_DIR", os.path.join(ROOT, "build", "bin"))
-PREDICT = os.path.join(BIN, "s2f-predict")
-PY = sys.executable
-ADAPTER = os.path.join(ROOT, "formats", "python", "torch_adapter.py")
+PREDICT = tool_path("s2f-predict")
+ADAPTER = source_path("formats", "python", "torch_adapter.py")
 L = 64
 
 MODEL_PY = '''
@@ -38,15 +33,6 @@ class Tiny(torch.nn.Module):
 CATALOG = ("track_index\ttrack_name\toutput_type\tstrand\tassay_title\n"
            "0\tsignal\tprofile\t+\tchip\n1\tsignal\tprofile\t-\tchip\n2\tbias\tprofile\t.\tatac\n"
            "0\tsignal\tcounts\t+\tchip\n1\tsignal\tcounts\t-\tchip\n2\tbias\tcounts\t.\tatac\n")
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
 
 def run(args, **kw):
     return subprocess.run([PREDICT] + args, capture_output=True, text=True, timeout=120, **kw)
@@ -206,8 +192,7 @@ def main():
     check(r.returncode != 0 and "expected a tensors stream, got a sequences stream" in r.stderr,
           "a plug-in echoing its input is refused by kind")
 
-    print(f"{len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

@@ -5,30 +5,18 @@ s2f-merge-cdfs (with a geometry mismatch refused)."""
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "formats", "python"))
-import s2f_stream  # noqa: E402
+import s2f_stream
+from s2f_testing import check, finish, run
 
-BIN = os.environ.get("S2F_BIN_DIR", os.path.join(ROOT, "build", "bin"))
-failures = []
 BINS, TRACKS = 21, 3
 
 
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
 def tool(name, args):
-    return subprocess.run([os.path.join(BIN, name)] + args, capture_output=True, text=True, timeout=120)
+    return run(name, *args, timeout=120)
 
 
 IDENTITY = [{"name": "id", "dtype": "str", "shape": []}, {"name": "chrom", "dtype": "str", "shape": []},
@@ -243,8 +231,7 @@ def main():
     r = tool("s2f-score", ["-o", os.path.join(tmp, "z.s2f"), os.path.join(tmp, "effect.values.s2f")])
     check(r.returncode == 1 and "expected a tensors stream" in r.stderr, "a values stream is refused by kind")
 
-    print(f"{len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

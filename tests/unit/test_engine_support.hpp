@@ -56,7 +56,8 @@ inline std::string fixtures(const std::string& script, const std::string& args =
   const fs::path tmp = root / ("tmp-" + std::to_string(::getpid()) + "-" + std::to_string(key));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
-  const std::string cmd = "/usr/bin/python3 -B " + src + script + " " + tmp.string() + " " + args;
+  const std::string cmd = "PYTHONPATH=" + source_dir() + "/formats/python /usr/bin/python3 -B " + src + script + " " +
+                          tmp.string() + " " + args;
   const int status = std::system(cmd.c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (code == 77) {

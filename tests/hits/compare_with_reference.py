@@ -1,7 +1,7 @@
 """Compares s2f-call-hits outputs with the PyTorch reference and with the
 planted truth.
 
-  compare_hits.py --ours DIR --ref DIR --regions regions.npz [--truth truth.tsv]
+  compare_with_reference.py --ours DIR --ref DIR --regions regions.npz [--truth truth.tsv]
                   [--min-identical 0.99] [--coef-rtol 1e-3] [--min-recall 0.9]
                   [--json summary.json]
 

@@ -1,0 +1,94 @@
+"""What the Python tests share: where the binaries and the source tree are,
+running a stage and checking its exit code and message, temporary
+directories, and the check()/finish() harness of the script-style tests.
+
+Import paths are set once, outside the tests: ctest runs every Python test
+with PYTHONPATH = tests/lib : formats/python : pipelines/demo
+(S2F_TEST_PYTHONPATH in tests/CMakeLists.txt), so `import s2f_stream`,
+`import s2f_testing` and the demo's modules (demo_grammar, demo_torch,
+compare_hits) work without touching sys.path. By hand, from the source tree:
+
+    PYTHONPATH=tests/lib:formats/python:pipelines/demo S2F_BIN_DIR=build/bin \\
+        /usr/bin/python3 tests/score/test_score.py
+"""
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SOURCE_DIR = os.environ.get("S2F_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+BIN_DIR = os.path.abspath(os.environ.get("S2F_BIN_DIR") or os.path.join(SOURCE_DIR, "build", "bin"))
+# Debian's python3, which has numpy, h5py and torch (a python3 earlier on PATH may not).
+PYTHON = os.environ.get("S2F_PYTHON", "/usr/bin/python3")
+DEMO_DIR = os.path.join(SOURCE_DIR, "pipelines", "demo")
+DEMO_MODEL_DIR = os.path.join(DEMO_DIR, "model")
+SHARED_DATA = os.path.join(SOURCE_DIR, "..", "shared", "data")
+SKIP = 77  # exit code ctest reads as "skipped" (SKIP_RETURN_CODE)
+
+
+def source_path(*parts):
+    return os.path.join(SOURCE_DIR, *parts)
+
+
+def tool_path(name):
+    """The built binary of a stage: tool_path("s2f-view")."""
+    return os.path.join(BIN_DIR, name)
+
+
+def env_with_bin():
+    """os.environ with BIN_DIR first on PATH (for stages that run other stages)."""
+    return dict(os.environ, PATH=BIN_DIR + os.pathsep + os.environ.get("PATH", ""))
+
+
+def run(name, *args, check=False, timeout=600, **kw):
+    """Runs stage `name` (a binary in BIN_DIR) with text output captured.
+    check=True raises AssertionError with its stderr when it exits non-zero."""
+    r = subprocess.run([tool_path(name), *map(str, args)], capture_output=True, text=True, timeout=timeout, **kw)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{name} {' '.join(map(str, args))} exited {r.returncode}:\n{r.stderr}")
+    return r
+
+
+def fails_with(result, code, message):
+    """True when a finished run exited `code` and said `message` on stderr."""
+    return result.returncode == code and message in result.stderr
+
+
+def expect_failure(name, args, code, message, **kw):
+    """Runs a stage that must fail; returns (ok, result)."""
+    r = run(name, *args, **kw)
+    return fails_with(r, code, message), r
+
+
+@contextlib.contextmanager
+def temp_dir(prefix="s2f-test-", keep=None):
+    """A temporary directory, removed afterwards unless S2F_KEEP_TMP=1 (or keep=True)."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield d
+    finally:
+        if not (keep if keep is not None else os.environ.get("S2F_KEEP_TMP") == "1"):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+# The script-style harness: check() prints ok/FAIL per line, finish() exits
+# 1 when anything failed (unittest-style tests use unittest.main instead).
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return bool(cond)
+
+
+def finish():
+    if failures:
+        print(f"{len(failures)} check(s) failed:", *failures, sep="\n  ")
+        sys.exit(1)
+    print("all checks passed")
+    sys.exit(0)
