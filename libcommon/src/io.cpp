@@ -316,6 +316,16 @@ std::string link_destination(const std::string& path) {
 
 }  // namespace
 
+std::string temporary_path_for(const std::string& target) {
+  static std::atomic<unsigned> counter{0};
+  auto slash = target.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : target.substr(0, slash);
+  std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+  const std::string prefix = "." + base + ".tmp." + host_name() + ".";
+  remove_stale_temps(dir, prefix);
+  return dir + "/" + prefix + std::to_string(::getpid()) + "." + std::to_string(counter++);
+}
+
 std::string replaceable_output_path(const std::string& path) {
   std::string target = link_destination(path);
   struct stat st {};

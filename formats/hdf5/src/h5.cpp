@@ -301,10 +301,12 @@ File File::create(const std::string& path) {
   silence_hdf5();
   File f;
   f.path_ = path;
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  f.temp_ = dir + "." + base + ".tmp." + std::to_string(::getpid());
+  // HDF5 seeks, so a device or FIFO is refused rather than replaced; a
+  // symlink's destination is replaced and the link kept.
+  f.target_ = replaceable_output_path(path);
+  const auto slash = f.target_.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : f.target_.substr(0, slash + 1);
+  f.temp_ = temporary_path_for(f.target_);
   f.temp_slot_ = register_temp_file(f.temp_);
   f.file_ = Handle(H5Fcreate(f.temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), Kind::file);
   if (!f.file_.valid())
@@ -317,7 +319,7 @@ File File::create(const std::string& path) {
 void File::commit() {
   if (!file_.close()) fail_io("writing the HDF5 file failed at close", path_, "check free disk space and permissions");
   if (!writing_) return;
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0)
     fail_io("cannot rename the finished HDF5 file into place: " + std::string(std::strerror(errno)), path_,
             "check the directory is writable");
   writing_ = false;

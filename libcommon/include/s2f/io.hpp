@@ -85,6 +85,11 @@ class TextOutput {
 // destination, so the link is kept). A device, FIFO or directory is
 // refused with a message: it cannot be replaced without destroying it.
 std::string replaceable_output_path(const std::string& path);
+// A temporary name next to `target` for a library that creates the file
+// itself: .<base>.tmp.<host>.<pid>.<n>, the pattern every s2f writer uses,
+// so the next run removes it if this process is killed (stale temporaries
+// of dead processes on this host are removed here first).
+std::string temporary_path_for(const std::string& target);
 
 // Registers a temporary output file written by a library that does its own
 // I/O (HDF5), so an interrupted run removes it too. Returns a slot for

@@ -183,7 +183,7 @@ class File {
                          const std::vector<uint64_t>& max_dims, const std::vector<uint64_t>& chunk, bool growing);
 
   Handle file_;
-  std::string path_, temp_, expected_;
+  std::string path_, target_, temp_, expected_;
   int temp_slot_ = -1;
   bool writing_ = false;
 };
