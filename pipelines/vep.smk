@@ -35,7 +35,7 @@ rule all:
 
 rule encode:
     input: config["vcf"]
-    output: seqs = f"{OUT}/{NAME}.seqs.s2f", na = f"{OUT}/{NAME}.na.tsv"
+    output: seqs = f"{OUT}/{NAME}.seqs.s2f", na = f"{OUT}/{NAME}.skipped.tsv"
     threads: THREADS
     shell: stage("vep-encode")
 
@@ -48,7 +48,7 @@ rule score_shard:
     shell: stage("vep-shard", "{wildcards.k}", N)
 
 rule merge:
-    input: expand(f"{D}/{NAME}.{{k}}.scores.s2f", k=range(1, N + 1)), na = f"{OUT}/{NAME}.na.tsv"
+    input: expand(f"{D}/{NAME}.{{k}}.scores.s2f", k=range(1, N + 1)), na = f"{OUT}/{NAME}.skipped.tsv"
     output:
         scores = f"{OUT}/{NAME}.scores.s2f",
         selene = [f"{OUT}/{NAME}{s}{EXT}" for s in SUFFIXES] + [f"{OUT}/{NAME}{s}" for s in LABELS],
