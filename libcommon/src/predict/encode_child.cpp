@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/paths.hpp"
 #include "s2f/run.hpp"
 
@@ -55,19 +56,28 @@ std::string temporary_side_file() {
 EncodeChild::EncodeChild(EncodeChild&& o) noexcept { *this = std::move(o); }
 
 EncodeChild& EncodeChild::operator=(EncodeChild&& o) noexcept {
+  if (this == &o) return *this;
+  drop_temporary_side_file();
   process = std::move(o.process);
   reader = std::move(o.reader);
   side_file = std::move(o.side_file);
   side_file_is_temporary = o.side_file_is_temporary;
+  temp_slot = o.temp_slot;
   o.side_file_is_temporary = false;
+  o.temp_slot = -1;
   return *this;
 }
 
-EncodeChild::~EncodeChild() {
+EncodeChild::~EncodeChild() { drop_temporary_side_file(); }
+
+void EncodeChild::drop_temporary_side_file() {
   if (side_file_is_temporary) {
     std::error_code ec;
     std::filesystem::remove(side_file, ec);
   }
+  if (temp_slot >= 0) unregister_temp_file(temp_slot);
+  side_file_is_temporary = false;
+  temp_slot = -1;
 }
 
 void EncodeChild::wait_success() {
@@ -95,6 +105,7 @@ EncodeChild start_encode(const EncodeInputs& inputs, int64_t window_length) {
   if (c.side_file.empty()) {
     c.side_file = temporary_side_file();
     c.side_file_is_temporary = true;
+    c.temp_slot = register_temp_file(c.side_file);  // removed even if the stage is interrupted
   }
   c.process = std::make_unique<ChildProcess>(inputs.command(window_length, c.side_file), 0, "s2f-encode");
   c.process->take_stdin()->commit();  // s2f-encode reads its files, not stdin

@@ -44,6 +44,7 @@ struct EncodeChild {
   // one (removed with this object) so they can still be counted.
   std::string side_file;
   bool side_file_is_temporary = false;
+  int temp_slot = -1;  // register_temp_file slot of a temporary side file
   EncodeChild() = default;
   EncodeChild(EncodeChild&&) noexcept;
   EncodeChild& operator=(EncodeChild&&) noexcept;
@@ -54,6 +55,9 @@ struct EncodeChild {
   void wait_success(Run& run);
   // Records the child skipped (lines of its side file), once it has ended.
   uint64_t skipped() const;
+
+ private:
+  void drop_temporary_side_file();
 };
 EncodeChild start_encode(const EncodeInputs& inputs, int64_t window_length);
 
