@@ -101,11 +101,9 @@ int main(int argc, char** argv) {
     else if (v.hdf5.empty() || v.bed || v.vcf)
       sinks.push_back(text_sink(run.opt.output, shown, v.bed ? TextFormat::bed : v.vcf ? TextFormat::vcf : TextFormat::tsv,
                                 !v.no_header_line, std::string("s2f-view ") + version()));
-    std::vector<RecordSink*> to;
-    for (auto& s : sinks) to.push_back(s.get());
     std::function<void(Batch&)> transform;
     if (filter) transform = [&](Batch& b) { filter->slice(b); };
-    in.copy(slice, transform, pairs ? &*pairs : nullptr, to, run);
+    in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, run);
     for (auto& s : sinks) s->finish();
     return 0;
   });

@@ -46,7 +46,7 @@ uint64_t JoinedStreams::read_through(Run& run) {
 }
 
 void JoinedStreams::copy(const RecordSlice& slice, const std::function<void(Batch&)>& transform,
-                         const PairOrder* pairs, const std::vector<RecordSink*>& sinks, Run& run) {
+                         const PairOrder* pairs, const std::vector<std::unique_ptr<RecordSink>>& sinks, Run& run) {
   Batch batch;
   uint64_t index = 0;
   for (auto& reader : readers_) {
@@ -62,7 +62,7 @@ void JoinedStreams::copy(const RecordSlice& slice, const std::function<void(Batc
       const auto r1 = static_cast<size_t>(std::min(slice.hi, b1) - b0);
       if (pairs)
         for (size_t r = r0; r < r1; ++r) pairs->check(batch, r, b0 + r);
-      for (RecordSink* sink : sinks) run.records_out += sink->write(batch, r0, r1);
+      for (const auto& sink : sinks) run.records_out += sink->write(batch, r0, r1);
       if (b1 >= slice.hi) return;
     }
   }

@@ -37,7 +37,7 @@ class JoinedStreams {
   // rewrites each batch in range first (track selection); `pairs` (may be
   // null) checks ref/alt order. Stops reading once past the slice.
   void copy(const RecordSlice& slice, const std::function<void(Batch&)>& transform, const PairOrder* pairs,
-            const std::vector<RecordSink*>& sinks, Run& run);
+            const std::vector<std::unique_ptr<RecordSink>>& sinks, Run& run);
 
  private:
   std::vector<std::unique_ptr<Reader>> readers_;
