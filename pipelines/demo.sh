@@ -35,14 +35,14 @@ G=genome/genome.fa
 
 say "background, baselines: 400 random positions -> encode -> predict (--rc mean) -> summary/perbin values"
 s2f-sample-positions -q -g $G --strategy random --count 400 --margin $L --seed 789 \
-  | s2f-encode -q -g $G -L $L --na baselines.na.tsv \
+  | s2f-encode -q -g $G -L $L --na baselines.skipped.tsv \
   | s2f-predict -q --model demo --rc mean -t 2 -o baselines.preds.s2f
 s2f-score -q --stat log2fc --window $WINDOW --emit summary -o summary.values.s2f baselines.preds.s2f
 s2f-score -q --stat log2fc --window $WINDOW --emit perbin  -o perbin.values.s2f  baselines.preds.s2f
 
 say "background, variants: 300 random SNPs -> encode -> predict -> effect values"
 s2f-sample-positions -q -g $G --strategy snps --chromosomes chr1,chr2,chr3 --count 300 --margin $L --seed 42 \
-  | s2f-encode -q -g $G -L $L --na snps.na.tsv \
+  | s2f-encode -q -g $G -L $L --na snps.skipped.tsv \
   | s2f-predict -q --model demo --rc mean -t 2 \
   | s2f-score -q --stat log2fc --window $WINDOW --emit effect -o effect.values.s2f
 
@@ -53,7 +53,7 @@ done
 s2f-merge-cdfs -q --name demo --out-dir . effect.reservoir.s2f summary.reservoir.s2f perbin.reservoir.s2f
 
 say "scoring the VCF with percentiles (Selene-compatible TSVs in vep_*)"
-s2f-encode -q -g $G -L $L --vcf genome/variants.vcf --na vep.na.tsv \
+s2f-encode -q -g $G -L $L --vcf genome/variants.vcf --na vep.skipped.tsv \
   | s2f-predict -q --model demo --rc mean -t 2 \
   | s2f-score -q --stat log2fc,diff --window $WINDOW --cdf demo_pertrack.npz --tsv vep -o vep.scores.s2f
 
@@ -77,8 +77,8 @@ s2f-marginalize -q --model demo --random --gc 0.41 -n 64 --seed 5 -t 2 --heads c
   --motif ATGAGTCAT --motif CCCCACCC --spacing 0:30:1 --summary spacing.summary.tsv -o spacing.s2f
 
 say "summary"
-n_skipped=$( (grep -vc '^#' vep.na.tsv || true) )
-echo "variants scored: $(s2f-view -q --no-header-line vep.scores.s2f | wc -l)   not scorable (see vep.na.tsv): $n_skipped"
+n_skipped=$( (grep -vc '^#' vep.skipped.tsv || true) )
+echo "variants scored: $(s2f-view -q --no-header-line vep.scores.s2f | wc -l)   not scorable (see vep.skipped.tsv): $n_skipped"
 echo "top variants by |log2fc| over the profile (+, -) and counts tracks, with effect percentiles:"
 s2f-view -q vep.scores.s2f \
   | awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; next}
@@ -119,7 +119,7 @@ echo "files in $OUT:"
 echo "  demo_pertrack.npz            per-track effect/summary/perbin CDFs (chorus layout)"
 echo "  vep.scores.s2f               scores + percentiles (s2f-view vep.scores.s2f)"
 echo "  vep_diffs.tsv, vep.*_predictions.tsv, vep_row_labels   Selene-compatible outputs"
-echo "  vep.na.tsv                   variants that could not be encoded, with reasons"
+echo "  vep.skipped.tsv                   variants that could not be encoded, with reasons"
 echo "  motifs.contrib.s2f           ISM contribution scores (hypothetical, L x 4) of motifs.fa"
 echo "  hits/                        Fi-NeMo-style hits.tsv, hits.bed, peaks_qc.tsv, motif_data.tsv"
 echo "  ism/                         Selene-compatible ISM TSVs of the first sequence"

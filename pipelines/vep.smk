@@ -51,7 +51,7 @@ rule all:
 
 rule encode:
     input: config["vcf"]
-    output: seqs = f"{OUT}/{NAME}.seqs.s2f", na = f"{OUT}/{NAME}.na.tsv"
+    output: seqs = f"{OUT}/{NAME}.seqs.s2f", na = f"{OUT}/{NAME}.skipped.tsv"
     threads: THREADS
     shell: stage("vep-encode")
 
@@ -64,7 +64,7 @@ rule score_shard:
     shell: stage("vep-shard", "{wildcards.k}", N)
 
 rule merge:
-    input: expand(f"{D}/{NAME}.{{k}}.scores.s2f", k=range(1, N + 1)), na = f"{OUT}/{NAME}.na.tsv"
+    input: expand(f"{D}/{NAME}.{{k}}.scores.s2f", k=range(1, N + 1)), na = f"{OUT}/{NAME}.skipped.tsv"
     output:
         scores = f"{OUT}/{NAME}.scores.s2f",
         selene = selene_files(f"{OUT}/{NAME}"),

@@ -14,9 +14,6 @@
 using namespace s2f;
 using namespace s2f::background;
 
-namespace {
-}
-
 int main(int argc, char** argv) {
   Tool tool("merge-cdfs", "Merge reservoir shards into per-track percentile CDFs (.npz)",
             "s2f-merge-cdfs --name enformer --out-dir backgrounds effect.*.res.s2f summary.*.res.s2f perbin.*.res.s2f\n"

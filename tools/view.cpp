@@ -1,15 +1,16 @@
 // s2f-view: like `samtools view` for s2f streams. Prints records as TSV
 // (default), BED or VCF; prints the header; validates; takes the first N
 // records or a shard; joins several streams (--s2f writes a stream again).
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/error.hpp"
-#include "s2f/stream/hdf5_export.hpp"
+#include "s2f/stream/joined_streams.hpp"
 #include "s2f/stream/kinds.hpp"
-#include "s2f/stream/text.hpp"
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
 
@@ -27,38 +28,6 @@ struct ViewOptions {
   bool tracks = false;
   catalog::TrackFilterOptions select;
 };
-
-// The catalog (after selection) as TSV: its own columns, one row per track.
-void write_tracks(const catalog::TrackCatalog& cat, TextOutput& out) {
-  std::string s;
-  for (size_t c = 0; c < cat.columns().size(); ++c) s += (c ? "\t" : "") + cat.columns()[c];
-  s += "\n";
-  for (size_t r = 0; r < cat.size(); ++r) {
-    for (size_t c = 0; c < cat.columns().size(); ++c) {
-      if (c) s += '\t';
-      if (const auto& v = cat.cell(r, c)) s += *v;
-    }
-    s += '\n';
-  }
-  out.write(s);
-}
-
-int64_t window_length(const Header& h) {
-  const auto& m = h.meta;
-  if (m.contains("geometry") && m["geometry"].is_object() && m["geometry"].contains("sequence_length") &&
-      m["geometry"]["sequence_length"].is_number_integer())
-    return m["geometry"]["sequence_length"].get<int64_t>();
-  int seq = h.schema.find("seq");
-  if (seq >= 0 && h.schema[static_cast<size_t>(seq)].shape.size() == 1) return h.schema[static_cast<size_t>(seq)].shape[0];
-  return 0;
-}
-
-// Streams joined with --cat must agree on kind and schema.
-void check_compatible(const Header& first, const Header& h, const std::string& name) {
-  if (h.kind != first.kind || !(h.schema == first.schema))
-    fail_input("cannot join streams of different kind or schema (" + first.kind + " vs " + h.kind + ")", name,
-               "join only outputs of the same stage run with the same options");
-}
 
 }  // namespace
 
@@ -95,153 +64,47 @@ int main(int argc, char** argv) {
 
   return tool.run(argc, argv, [&](Run& run) {
     if (v.head < -1) fail_usage("--head must be >= 0");
-    std::vector<std::unique_ptr<Reader>> readers;
-    for (const auto& path : v.inputs) readers.push_back(Reader::open(path));
-    const Header& first = readers[0]->header();
-    for (size_t i = 1; i < readers.size(); ++i) check_compatible(first, readers[i]->header(), readers[i]->name());
-
+    JoinedStreams in(v.inputs);
     // Track selection slices per-track fields and the catalog together.
     std::unique_ptr<catalog::StreamTrackFilter> filter;
     bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding;
-    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(first, v.select);
+    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(in.header(), v.select);
     if (v.tracks) {
       TextOutput out(run.opt.output);
-      write_tracks(filter->catalog(), out);
+      out.write(filter->catalog().to_tsv());
       out.commit();
       run.records_out = filter->catalog().size();
       return 0;
     }
     if (!selecting) filter.reset();
-    const Header& shown = filter ? filter->header() : first;
-    Batch sliced;
-
+    const Header& shown = filter ? filter->header() : in.header();
     if (v.header) {
       TextOutput out(run.opt.output);
-      nlohmann::json j = shown.to_json();
-      j["version"] = std::to_string(first.version_major) + "." + std::to_string(first.version_minor);
-      out.write(j.dump(2) + "\n");
+      out.write(in.header_json(shown).dump(2) + "\n");
       out.commit();
       return 0;
     }
 
-    // Which global record indices to emit.
-    uint64_t lo = 0, hi = UINT64_MAX;
-    if (!run.opt.shard.whole()) {
-      uint64_t total = 0;
-      for (auto& r : readers) {
-        auto t = r->peek_total();
-        if (!t)
-          fail_usage("--shard needs the record count, which a pipe cannot give before it ends (" + r->name() + ")",
-                     "write the stream to a file first, or shard at the stage that creates the records");
-        total += *t;
-      }
-      if (v.pairs) {
-        if (total % 2)
-          fail_input("--pairs: the streams hold " + std::to_string(total) + " records, an odd number, so they are not ref/alt pairs",
-                     readers[0]->name(), "use --pairs only on variant streams from s2f-encode --vcf");
-        std::tie(lo, hi) = run.opt.shard.range(total / 2);
-        lo *= 2;
-        hi *= 2;
-      } else {
-        std::tie(lo, hi) = run.opt.shard.range(total);
-      }
-    }
-    // With --pairs every emitted record at an even index must be a ref window.
-    const int allele_field = v.pairs ? shown.schema.find("allele") : -1;
-    if (v.pairs && allele_field < 0)
-      fail_input("--pairs needs records with an 'allele' field (ref/alt windows)", readers[0]->name(),
-                 "use --pairs only on variant streams from s2f-encode --vcf or their predictions");
-    if (v.head >= 0) hi = std::min<uint64_t>(hi, lo + static_cast<uint64_t>(v.head));
-
-    std::unique_ptr<Hdf5Export> hdf5;
-    if (!v.hdf5.empty()) hdf5 = std::make_unique<Hdf5Export>(v.hdf5, shown);
-    Batch selected;
-    std::unique_ptr<Writer> writer;
-    std::unique_ptr<TextOutput> text;
-    std::unique_ptr<CoordinateText> coords;
-    std::string line;
-    if (v.s2f_out) {
-      Header h = make_header(shown.kind, shown.schema, run.provenance(), &shown);
-      if (readers.size() > 1) {
-        auto parts = nlohmann::json::array();
-        for (auto& r : readers) parts.push_back(r->name());
-        h.meta["joined_from"] = parts;
-      }
-      writer = open_writer(run.opt.output, run.opt.zstd_level, std::move(h));
-    } else if (!v.validate && (v.hdf5.empty() || v.bed || v.vcf)) {
-      text = std::make_unique<TextOutput>(run.opt.output);
-      if (v.bed || v.vcf) coords = std::make_unique<CoordinateText>(shown.kind, shown.schema, window_length(shown));
-      if (v.vcf) text->write(CoordinateText::vcf_header(std::string("s2f-view ") + version()));
-      else if (!v.bed && !v.no_header_line) text->write(tsv_header_line(shown.schema));
-    }
-
-    Batch batch;
-    uint64_t index = 0;
-    bool stop_early = false;
-    for (auto& reader : readers) {
-      while (!stop_early && reader->next(batch)) {
-        run.records_in += batch.size();
-        run.progress.tick(run.records_in);
-        if (v.validate) continue;
-        uint64_t b0 = index, b1 = index + batch.size();
-        index = b1;
-        if (b1 <= lo) continue;
-        if (filter) {  // slice the frame's per-track fields, then proceed as usual
-          sliced.reset(shown.schema);
-          for (size_t r = 0; r < batch.size(); ++r) filter->copy(batch, r, sliced);
-          std::swap(batch, sliced);
-        }
-        if (b0 >= hi) {
-          stop_early = true;
-          break;
-        }
-        size_t r0 = static_cast<size_t>(lo > b0 ? lo - b0 : 0);
-        size_t r1 = static_cast<size_t>(std::min<uint64_t>(hi, b1) - b0);
-        line.clear();
-        if (hdf5) {
-          if (r0 == 0 && r1 == batch.size()) {
-            hdf5->append(batch);
-          } else {
-            selected.reset(batch.schema());
-            for (size_t r = r0; r < r1; ++r) selected.append_from(batch, r);
-            hdf5->append(selected);
-          }
-        }
-        for (size_t r = r0; r < r1; ++r) {
-          if (allele_field >= 0) {
-            const auto a = batch.scalar<uint8_t>(static_cast<size_t>(allele_field), r);
-            const bool even = (b0 + r) % 2 == 0;
-            if (a != (even ? 'R' : 'A'))
-              fail_input("--pairs: record " + std::to_string(b0 + r) + " is " +
-                             (a == 'R' ? "a ref" : a == 'A' ? "an alt" : "a non-variant") + " window where " +
-                             (even ? "a ref" : "an alt") + " window was expected",
-                         readers[0]->name(), "use --pairs only on streams where every variant is a ref then an alt record");
-          }
-          if (writer) {
-            writer->batch().append_from(batch, r);
-            writer->end_record();
-            ++run.records_out;
-            continue;
-          }
-          if (v.bed) coords->append_bed(line, batch, r);
-          else if (v.vcf) {
-            if (!coords->append_vcf(line, batch, r)) continue;
-          } else append_tsv_line(line, batch, r);
-          ++run.records_out;
-        }
-        if (text) text->write(line);
-        if (b1 >= hi) stop_early = true;
-      }
-      if (stop_early) break;
-    }
-    if (hdf5) hdf5->finish();
-    if (writer) writer->finish();
-    if (text) text->commit();
+    RecordSlice slice = shard_slice(in.readers(), run.opt.shard, v.pairs);
+    std::optional<PairOrder> pairs;  // every emitted record at an even index must be a ref window
+    if (v.pairs) pairs.emplace(shown.schema, in.name());
+    if (v.head >= 0) slice.limit(static_cast<uint64_t>(v.head));
     if (v.validate) {
-      uint64_t frames = 0;
-      for (auto& r : readers) frames += r->frames_read();
+      const uint64_t frames = in.read_through(run);
       run.summary_extra = "valid: " + std::to_string(run.records_in) + " records in " + std::to_string(frames) + " frames";
+      return 0;
     }
+    std::vector<std::unique_ptr<RecordSink>> sinks;
+    if (!v.hdf5.empty()) sinks.push_back(hdf5_sink(v.hdf5, shown));
+    if (v.s2f_out)
+      sinks.push_back(stream_sink(open_writer(run.opt.output, run.opt.zstd_level, in.output_header(shown, run.provenance()))));
+    else if (v.hdf5.empty() || v.bed || v.vcf)
+      sinks.push_back(text_sink(run.opt.output, shown, v.bed ? TextFormat::bed : v.vcf ? TextFormat::vcf : TextFormat::tsv,
+                                !v.no_header_line, std::string("s2f-view ") + version()));
+    std::function<void(Batch&)> transform;
+    if (filter) transform = [&](Batch& b) { filter->slice(b); };
+    in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, run);
+    for (auto& s : sinks) s->finish();
     return 0;
   });
 }

@@ -97,6 +97,11 @@ void SkipLog::skip(std::string_view record, std::string_view where, std::string_
   out_->write(line);
 }
 
+void SkipLog::add_counted(uint64_t n, const std::string& file) {
+  count_ += n;
+  if (n && path_.empty() && !out_) path_ = file;
+}
+
 void SkipLog::commit() {
   if (out_) out_->commit();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Joins the Selene-compatible files of VEP shards, in shard order.
 
-    merge_selene.py --format tsv|hdf5 [--save diffs,...] --na ENCODE.na.tsv \\
+    merge_selene.py --format tsv|hdf5 [--save diffs,...] --na ENCODE.skipped.tsv \\
         -o OUT/NAME  SHARD1_PREFIX SHARD2_PREFIX ...
 
 Each shard prefix is what `s2f-score --tsv PREFIX` (or `--hdf5 PREFIX`) was

@@ -49,8 +49,8 @@ bg_baselines() {  # K N
   [ -z "${CFG_CCRES:-}" ] || extra+=(--ccres "$CFG_CCRES")
   s2f_predict_opts
   s2f-sample-positions -q -g "$CFG_GENOME" --strategy "$CFG_BASELINES_STRATEGY" "${extra[@]}" \
-      --seed "$CFG_BASELINES_SEED" --shard "$shard" --na "$d/baselines.$1.positions.na.tsv" \
-    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/baselines.$1.na.tsv" \
+      --seed "$CFG_BASELINES_SEED" --shard "$shard" --na "$d/baselines.$1.positions.skipped.tsv" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/baselines.$1.skipped.tsv" \
     | s2f-predict -q "${PREDICT_OPTS[@]}" -o "$d/baselines.$1.preds.s2f"
 }
 
@@ -79,8 +79,8 @@ bg_effects() {  # K N
   [ -z "${CFG_SNPS_CHROMOSOMES:-}" ] || extra+=(--chromosomes "$CFG_SNPS_CHROMOSOMES")
   s2f_predict_opts
   s2f-sample-positions -q -g "$CFG_GENOME" --strategy snps "${extra[@]}" --seed "$CFG_SNPS_SEED" \
-      --shard "$shard" --na "$d/snps.$1.positions.na.tsv" \
-    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/snps.$1.na.tsv" \
+      --shard "$shard" --na "$d/snps.$1.positions.skipped.tsv" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/snps.$1.skipped.tsv" \
     | s2f-predict -q "${PREDICT_OPTS[@]}" \
     | s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit effect -o "$d/effect.$1.values.s2f"
 }
@@ -126,7 +126,7 @@ bg_merge() {  # N
 }
 
 # ---- 2. variant effect prediction (Selene's job) ----------------------------
-# OUT/NAME.seqs.s2f (+ OUT/NAME.na.tsv), OUT/shards-N/NAME.K.*, then
+# OUT/NAME.seqs.s2f (+ OUT/NAME.skipped.tsv), OUT/shards-N/NAME.K.*, then
 # OUT/NAME.scores.s2f, OUT/NAME_diffs.tsv ... (or .h5 + NAME_row_labels.txt), OUT/NAME.NA
 
 # The whole VCF encoded once: the side file of variants that cannot be
@@ -134,11 +134,11 @@ bg_merge() {  # N
 vep_encode() {
   s2f_need CFG_OUTDIR CFG_NAME CFG_GENOME CFG_VCF CFG_LENGTH
   mkdir -p "$CFG_OUTDIR"
-  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --vcf "$CFG_VCF" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" \
+  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --vcf "$CFG_VCF" --na "$CFG_OUTDIR/$CFG_NAME.skipped.tsv" \
     -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/$CFG_NAME.seqs.s2f"
   # The side file exists only when something was skipped; the workflow
   # promises it always (an empty table says "nothing skipped").
-  [ -e "$CFG_OUTDIR/$CFG_NAME.na.tsv" ] || printf '#record\twhere\treason\n' > "$CFG_OUTDIR/$CFG_NAME.na.tsv"
+  [ -e "$CFG_OUTDIR/$CFG_NAME.skipped.tsv" ] || printf '#record\twhere\treason\n' > "$CFG_OUTDIR/$CFG_NAME.skipped.tsv"
 }
 
 vep_format_opt() {
@@ -187,7 +187,7 @@ vep_merge() {  # N
   for ((k = 1; k <= $1; k++)); do scores+=("$d/$CFG_NAME.$k.scores.s2f"); prefixes+=("$d/$CFG_NAME.$k"); done
   vep_save_opts
   "$S2F_PYTHON" "$S2F_PIPELINES/lib/merge_selene.py" --format "${CFG_SELENE_FORMAT:-tsv}" \
-    "${SAVE_OPTS[@]}" --na "$CFG_OUTDIR/$CFG_NAME.na.tsv" -o "$CFG_OUTDIR/$CFG_NAME" "${prefixes[@]}"
+    "${SAVE_OPTS[@]}" --na "$CFG_OUTDIR/$CFG_NAME.skipped.tsv" -o "$CFG_OUTDIR/$CFG_NAME" "${prefixes[@]}"
   # Last, so its presence says the whole merge is done.
   s2f-view -q --s2f -o "$CFG_OUTDIR/$CFG_NAME.scores.s2f" "${scores[@]}"
 }
@@ -198,7 +198,7 @@ vep_merge() {  # N
 motif_encode() {
   s2f_need CFG_OUTDIR CFG_GENOME CFG_PEAKS CFG_LENGTH
   mkdir -p "$CFG_OUTDIR"
-  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --narrowpeak "$CFG_PEAKS" --na "$CFG_OUTDIR/windows.na.tsv" \
+  s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --narrowpeak "$CFG_PEAKS" --na "$CFG_OUTDIR/windows.skipped.tsv" \
     -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/windows.s2f"
 }
 

@@ -29,7 +29,7 @@ view() { "$BIN/s2f-view" -q "$@"; }
 "$BIN/s2f-encode" -g $G -L 1000 --vcf "$VCF" -o real.s2f 2>real.err
 n_alt=$(zcat "$VCF" | grep -v '^#' | awk -F'\t' '{n += split($5, a, ",")} END {print n}')
 [[ $(view real.s2f | wc -l) == 1 ]] && pass "no real variant encoded" || bad "no real variant encoded"
-[[ $(grep -c "lies beyond the end of chr22" real.s2f.na.tsv) == "$n_alt" ]] && pass "all $n_alt variants in the side file with the reason" \
+[[ $(grep -c "lies beyond the end of chr22" real.s2f.skipped.tsv) == "$n_alt" ]] && pass "all $n_alt variants in the side file with the reason" \
   || bad "side file count"
 grep -q "skipped $n_alt" real.err && pass "skips counted in the run summary" || { bad "summary count"; cat real.err; }
 
@@ -56,9 +56,9 @@ done
 cp "$DATA/peaks/ENCSR000AKO_100.bed" peaks.narrowPeak
 "$BIN/s2f-encode" -g $G -L 2114 peaks.narrowPeak -o peaks.s2f 2>peaks.err
 out=$(( $(view peaks.s2f | wc -l) - 1 ))
-skipped=$(( $(wc -l < peaks.s2f.na.tsv) - 1 ))
+skipped=$(( $(wc -l < peaks.s2f.skipped.tsv) - 1 ))
 [[ $((out + skipped)) == 100 ]] && pass "100 real peaks: $out encoded + $skipped in the side file" || bad "peaks accounted"
-grep -q "chromosome 'chr21' is not in the genome" peaks.s2f.na.tsv && pass "chr21 peaks explained" || bad "chr21 reason"
+grep -q "chromosome 'chr21' is not in the genome" peaks.s2f.skipped.tsv && pass "chr21 peaks explained" || bad "chr21 reason"
 
 # Real GTF: its transcript lies outside the excerpt, so the TSS sampler says so.
 "$BIN/s2f-sample-positions" -g $G --strategy tss --gene-type any --annotation "$EX/chr22_ENST00000319363.gtf" \

@@ -33,11 +33,11 @@ for L in 11 12 1000; do
   view v$L.s2f > v$L.tsv
   check "variant windows L=$L match samtools" $PY "$SRC/tests/genome/check_windows.py" $G $L v$L.tsv
 done
-grep -q $'sym1\t.*symbolic ALT <DEL>' v11.s2f.na.tsv && pass "symbolic ALT in side file" || bad "symbolic ALT in side file"
-grep -q $'bnd1\t.*breakend ALT' v11.s2f.na.tsv && pass "breakend in side file" || bad "breakend in side file"
-grep -q $'unknown1\t.*not in the genome' v11.s2f.na.tsv && pass "unknown chromosome in side file" || bad "unknown chromosome"
-grep -q $'nearstart1\t.*runs off the chromosome' v1000.s2f.na.tsv && pass "window off contig start" || bad "window off contig start"
-grep -q $'nearend1\t.*runs off the chromosome' v1000.s2f.na.tsv && pass "window off contig end" || bad "window off contig end"
+grep -q $'sym1\t.*symbolic ALT <DEL>' v11.s2f.skipped.tsv && pass "symbolic ALT in side file" || bad "symbolic ALT in side file"
+grep -q $'bnd1\t.*breakend ALT' v11.s2f.skipped.tsv && pass "breakend in side file" || bad "breakend in side file"
+grep -q $'unknown1\t.*not in the genome' v11.s2f.skipped.tsv && pass "unknown chromosome in side file" || bad "unknown chromosome"
+grep -q $'nearstart1\t.*runs off the chromosome' v1000.s2f.skipped.tsv && pass "window off contig start" || bad "window off contig start"
+grep -q $'nearend1\t.*runs off the chromosome' v1000.s2f.skipped.tsv && pass "window off contig end" || bad "window off contig end"
 [[ $(grep -c $'^multi1:.\t' v11.tsv) == 6 ]] && pass "multi-allelic: one variant per ALT" || bad "multi-allelic split"
 awk -F'\t' '$1=="mismatch1" && $9!=0 {e=1} END{exit e}' v11.tsv && pass "ref mismatch flagged" || bad "ref mismatch flagged"
 awk -F'\t' '$1=="snv0" && $6=="R" {print substr($11, 6, 1), $7}' v12.tsv | awk '$1!=$2{exit 1}' \
@@ -59,7 +59,7 @@ check "BED windows with strand match samtools" $PY "$SRC/tests/genome/check_wind
 awk -F'\t' 'NR==FNR {mid[$4]=$2+int(($3-$2)/2); next} FNR>1 && $3!=mid[$1] {exit 1}' syn/peaks.bed b.tsv \
   && pass "BED midpoint = start + floor(len/2)" || bad "BED midpoint"
 "$BIN/s2f-encode" -q -g $G -L 101 --bed syn/peaks.bed --strand-column 6 --require-strand -o rs.s2f
-[[ $(grep -c "no strand" rs.s2f.na.tsv) == $(awk '$6=="."' syn/peaks.bed | wc -l) ]] && pass "--require-strand sends '.' to side file" || bad "--require-strand"
+[[ $(grep -c "no strand" rs.s2f.skipped.tsv) == $(awk '$6=="."' syn/peaks.bed | wc -l) ]] && pass "--require-strand sends '.' to side file" || bad "--require-strand"
 
 # VCF with a strand column (here column 9): '-' reverse-complements both windows.
 awk -F'\t' -v OFS='\t' '/^#/ {print; next} {print $0, (NR % 2 ? "-" : "+")}' syn/variants.vcf > stranded.vcf
@@ -145,7 +145,7 @@ awk -F'\t' 'NR==FNR && $3=="gene" {n++; c[n]=$1; s[n]=$4-1-1000; e[n]=$5+1000; n
 printf 'chr1\t100\t200\nchr1\tx\t300\n' > badbed.bed
 expect_fail "malformed BED names file:line" 1 "badbed.bed:2" "$BIN/s2f-encode" -g $G -L 10 badbed.bed
 "$BIN/s2f-encode" -q -g $G -L 10 badbed.bed --skip-bad -o sb.s2f
-grep -q $'badbed.bed:2\tmalformed' sb.s2f.na.tsv && pass "--skip-bad writes the side file" || bad "--skip-bad"
+grep -q $'badbed.bed:2\tmalformed' sb.s2f.skipped.tsv && pass "--skip-bad writes the side file" || bad "--skip-bad"
 printf 'chr1\t100\n' > short.bed
 expect_fail "BED with 2 columns" 1 "needs at least 3" "$BIN/s2f-encode" -g $G -L 10 short.bed
 printf 'chr1\t300\t200\n' > rev.bed

@@ -17,7 +17,7 @@ mkdir -p ref && (cd ref && export CFG_SHARDS=1 &&
 # The VEP reads the CDFs the make run builds (its own background target).
 write_vep_config vep.yaml out/demo_pertrack.npz tsv
 mkdir -p plain
-s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain/vep.na.tsv \
+s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain/vep.skipped.tsv \
   | s2f-predict -q --model demo --rc mean \
   | s2f-score -q --stat log2fc,diff --window 101 --cdf "$WORK/ref/out/demo_pertrack.npz" --tsv plain/vep \
       -o plain/vep.scores.s2f

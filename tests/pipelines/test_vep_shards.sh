@@ -20,7 +20,7 @@ write_vep_config vep_h5.yaml "$CDF" hdf5
 
 # The reference: one pipe, no workflow.
 mkdir -p plain
-s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain/vep.na.tsv \
+s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain/vep.skipped.tsv \
   | s2f-predict -q --model demo --rc mean \
   | s2f-score -q --stat log2fc,diff --window 101 --cdf "$CDF" --tsv plain/vep -o plain/vep.scores.s2f
 [ -s plain/vep.NA ] || fail "the synthetic VCF should have variants that cannot be encoded (NA file)"
@@ -45,7 +45,7 @@ done
 
 for n in 1 3; do snake vep.smk h5-$n --configfile "$WORK/vep_h5.yaml" --config shards=$n; done
 mkdir -p plain_h5
-s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain_h5/vep.na.tsv \
+s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain_h5/vep.skipped.tsv \
   | s2f-predict -q --model demo --rc mean \
   | s2f-score -q --stat log2fc,diff --window 101 --cdf "$CDF" --hdf5 plain_h5/vep -o plain_h5/vep.scores.s2f
 "$S2F_PYTHON" - <<'EOF' || fail "HDF5 outputs differ"

@@ -11,10 +11,10 @@ fails=0 passes=0
 check() { if eval "$2"; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi; }
 "$PY" "$HERE/../genome/make_synthetic_genome.py" "$T/g" >/dev/null
 G=$T/g/genome.fa
-"$B/s2f-predict" -q --model demo -g "$G" --vcf "$T/g/variants.vcf" --na "$T/a.na.tsv" -o "$T/a.s2f"
-"$B/s2f-encode" -q -g "$G" -L 500 --vcf "$T/g/variants.vcf" --na "$T/b.na.tsv" | "$B/s2f-predict" -q --model demo -o "$T/b.s2f"
+"$B/s2f-predict" -q --model demo -g "$G" --vcf "$T/g/variants.vcf" --na "$T/a.skipped.tsv" -o "$T/a.s2f"
+"$B/s2f-encode" -q -g "$G" -L 500 --vcf "$T/g/variants.vcf" --na "$T/b.skipped.tsv" | "$B/s2f-predict" -q --model demo -o "$T/b.s2f"
 check "--vcf input = encode | predict" 'cmp -s <("$B/s2f-view" -q "$T/a.s2f") <("$B/s2f-view" -q "$T/b.s2f")'
-check "the side file is written" 'cmp -s "$T/a.na.tsv" "$T/b.na.tsv"'
+check "the side file is written" 'cmp -s "$T/a.skipped.tsv" "$T/b.skipped.tsv"'
 "$B/s2f-predict" -q --model demo -g "$G" --bed "$T/g/peaks.bed" -o "$T/c.s2f"
 "$B/s2f-encode" -q -g "$G" -L 500 --bed "$T/g/peaks.bed" | "$B/s2f-predict" -q --model demo -o "$T/d.s2f"
 check "--bed input = encode | predict" 'cmp -s <("$B/s2f-view" -q "$T/c.s2f") <("$B/s2f-view" -q "$T/d.s2f")'

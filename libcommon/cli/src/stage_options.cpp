@@ -41,7 +41,12 @@ void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
   app.add_option("-L,--length", o.length, "Window length for encoded inputs (default: the model's input length)");
   app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
   app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");
-  app.add_option("--na", o.na, "Side file for records that cannot be encoded (as s2f-encode --na)");
+  app.add_option("--na", o.na,
+                 "Side file for records that cannot be encoded (default: OUTPUT.skipped.tsv; none when -o is stdout)");
+  // The encode child's side file follows the stage's -o (EncodeInputs::side_file).
+  app.parse_complete_callback([&app, &o] {
+    if (auto* out = app.get_option_no_throw("--output"); out && out->count()) o.stage_output = out->results().front();
+  });
 }
 
 }  // namespace s2f::cli

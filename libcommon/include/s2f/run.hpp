@@ -59,6 +59,9 @@ class SkipLog {
   void always_create();
   void skip(std::string_view record, std::string_view where, std::string_view reason);
   uint64_t count() const { return count_; }
+  // Skips another process logged (a child s2f-encode) into `file`: counted
+  // here, and named in the summary when this log has no file of its own.
+  void add_counted(uint64_t n, const std::string& file);
   void commit();
 
  private:

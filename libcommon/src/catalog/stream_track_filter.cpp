@@ -118,4 +118,10 @@ void StreamTrackFilter::copy(const stream::Batch& in, size_t rec, stream::Batch&
   }
 }
 
+void StreamTrackFilter::slice(stream::Batch& batch) {
+  scratch_.reset(header_.schema);
+  for (size_t r = 0; r < batch.size(); ++r) copy(batch, r, scratch_);
+  std::swap(batch, scratch_);
+}
+
 }  // namespace s2f::catalog

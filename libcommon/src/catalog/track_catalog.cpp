@@ -32,6 +32,20 @@ TrackCatalog TrackCatalog::load_tsv(const std::string& path, LoadOptions options
   return parse_tsv(ss.str(), path, options);
 }
 
+std::string TrackCatalog::to_tsv() const {
+  std::string s;
+  for (size_t c = 0; c < columns_.size(); ++c) s += (c ? "\t" : "") + columns_[c];
+  s += "\n";
+  for (size_t r = 0; r < size(); ++r) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (c) s += '\t';
+      if (const auto& v = cell(r, c)) s += *v;
+    }
+    s += '\n';
+  }
+  return s;
+}
+
 TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string& where, LoadOptions options) {
   TrackCatalog c;
   c.padding_kept_ = options.keep_padding;

@@ -28,6 +28,8 @@ class StreamTrackFilter {
   const TrackCatalog& catalog() const { return selected_; }
   // Appends record `rec` of `in` to `out` (which has header().schema).
   void copy(const stream::Batch& in, size_t rec, stream::Batch& out) const;
+  // Replaces a whole batch of the input by its sliced records.
+  void slice(stream::Batch& batch);
 
  private:
   struct FieldSlice {
@@ -39,6 +41,7 @@ class StreamTrackFilter {
   TrackCatalog selected_;
   std::vector<FieldSlice> slices_;
   std::vector<std::pair<size_t, size_t>> plain_;  // fields copied unchanged
+  stream::Batch scratch_;
 };
 
 }  // namespace s2f::catalog

@@ -52,6 +52,8 @@ class TrackCatalog {
   static TrackCatalog parse_tsv(const std::string& text, const std::string& where, LoadOptions options = {});
   static TrackCatalog from_json(const nlohmann::json& j);
   nlohmann::json to_json() const;
+  // The catalog as TSV: its own columns, one row per track (as parse_tsv reads).
+  std::string to_tsv() const;
 
   size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }

@@ -28,7 +28,6 @@ struct SamplingRequest {
   int category_column = 0;
   std::vector<std::string> quotas;
   bool skip_bad = false;
-  std::string na;
 };
 
 class PositionSampler {

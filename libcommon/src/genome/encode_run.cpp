@@ -1,0 +1,107 @@
+#include "s2f/genome/encode_run.hpp"
+
+#include <memory>
+
+#include "s2f/error.hpp"
+#include "s2f/genome/encoder.hpp"
+#include "s2f/genome/job_sources.hpp"
+#include "s2f/genome/reference.hpp"
+#include "s2f/genome/window.hpp"
+#include "s2f/stream/kinds.hpp"
+
+namespace s2f::genome {
+namespace {
+
+struct ResolvedInput {
+  InputFormat format = InputFormat::stream;
+  std::string path;
+};
+
+ResolvedInput resolve_input(const EncodeRequest& o) {
+  int named = !o.bed.empty() + !o.narrowpeak.empty() + !o.vcf.empty() + !o.fasta_records.empty() +
+              !o.sequences.empty();
+  if (named > 1) fail_usage("give one input: --bed, --narrowpeak, --vcf, --fasta-records or --sequences");
+  if (named == 1 && o.input != "-") fail_usage("an input file and --" + std::string("bed/--vcf/... both given"));
+  if (o.length < 1) fail_usage("-L/--length must be at least 1");
+  if (o.length > (int64_t{1} << 28)) fail_usage("-L/--length " + std::to_string(o.length) + " is implausibly large");
+  if (o.variant_index && (*o.variant_index < 0 || *o.variant_index >= o.length))
+    fail_usage("--variant-index must be in [0, L)");
+  if (o.strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+
+  ResolvedInput in{InputFormat::stream, o.input};
+  if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
+  else if (!o.narrowpeak.empty()) in = {InputFormat::narrowpeak, o.narrowpeak};
+  else if (!o.vcf.empty()) in = {InputFormat::vcf, o.vcf};
+  else if (!o.fasta_records.empty()) in = {InputFormat::fasta_records, o.fasta_records};
+  else if (!o.sequences.empty()) in = {InputFormat::sequences, o.sequences};
+  else if (o.input != "-") in.format = detect_input_format(o.input);
+
+  const bool needs_genome = in.format != InputFormat::fasta_records && in.format != InputFormat::sequences;
+  const std::string name = input_format_name(in.format);
+  if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
+  if (o.strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
+    fail_usage("--strand-column applies to BED, narrowPeak and VCF input only");
+  if (o.require_strand && o.strand_column == 0 && in.format != InputFormat::stream)
+    fail_usage("--require-strand needs --strand-column for " + name + " input");
+  return in;
+}
+
+nlohmann::json geometry(const EncodeRequest& o) {
+  return {{"sequence_length", o.length},
+          {"position_index", position_index(o.length)},
+          {"variant_index", o.variant_index ? nlohmann::json(*o.variant_index)
+                                            : nlohmann::json("ceil(L/2)-1-floor(len(REF)/2)")},
+          {"indels", "insertions cropped floor(d/2) left, ceil(d/2) right; deletions refilled floor(k/2) left, ceil(k/2) right"},
+          {"strand", "'-' windows are reverse-complemented"}};
+}
+
+std::string summarize(const EncodeCounts& counts, uint64_t malformed) {
+  std::string extra = "windows " + std::to_string(counts.windows) + " with N " + std::to_string(counts.with_unknown);
+  if (counts.variants) {
+    extra += " variants " + std::to_string(counts.variants) + " ref_mismatch " + std::to_string(counts.ref_mismatches);
+    if (counts.ref_mismatches * 2 > counts.variants && counts.variants >= 10)
+      warn("REF differs from the genome for " + std::to_string(counts.ref_mismatches) + " of " +
+           std::to_string(counts.variants) +
+           " variants: most mismatches usually mean the wrong genome build (e.g. hg19 VCF against hg38)");
+    else if (counts.ref_mismatches)
+      warn(std::to_string(counts.ref_mismatches) + " variant(s) have a REF that differs from the genome; their REF "
+           "windows use the VCF REF and carry ref_match=0");
+  }
+  if (malformed) extra += " malformed " + std::to_string(malformed);
+  return extra;
+}
+
+}  // namespace
+
+void run_encode(const EncodeRequest& o, Run& run) {
+  const ResolvedInput in = resolve_input(o);
+  BadLines bad(&run.skips, o.skip_bad);
+  std::unique_ptr<ReferenceGenome> genome;
+  if (in.format != InputFormat::fasta_records && in.format != InputFormat::sequences)
+    genome = ReferenceGenome::open(o.genome);
+  EncodeSettings settings;
+  settings.length = o.length;
+  settings.variant_index = o.variant_index;
+  settings.require_strand = o.require_strand;
+  settings.cache_bytes = o.cache_mb << 20;
+  WindowEncoder encoder(genome.get(), settings, run.skips);
+
+  auto source = open_job_source(in.format, in.path, o.strand_column, bad, run.skips);
+  stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()),
+                                              run.provenance(), source->header());
+  header.meta["geometry"] = geometry(o);
+  if (genome) header.meta["reference"] = genome->describe();
+  header.meta["encode_input"] = {{"format", input_format_name(in.format)}, {"path", in.path}};
+  // Downstream stages (s2f-score --tsv) carry the side file along with their
+  // results. The path as the user gave it: headers never record directories
+  // the user did not name.
+  if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
+  auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
+
+  EncodeCounts counts = run_encoder(*source, encoder, *writer, run);
+  writer->finish();
+  if (encoder.names() && !encoder.names()->mapping_summary().empty()) warn(encoder.names()->mapping_summary());
+  run.summary_extra = summarize(counts, bad.count());
+}
+
+}  // namespace s2f::genome
