@@ -5,7 +5,7 @@
 //   auto model = std::make_shared<s2f::engine::CompiledModel>(graph);
 //   s2f::engine::Predictor predictor(model);               // plans memory once
 //   std::vector<float> x(batch * predictor.input_length() * 4);
-//   s2f::engine::one_hot(seq, predictor.input_length(), x.data());   // per sequence
+//   s2f::predict::one_hot(bases, 0.25f, x.data());         // per sequence (s2f/predict/one_hot.hpp)
 //   std::vector<s2f::engine::HeadOutput> heads;
 //   predictor.predict(x.data(), batch, heads);             // heads[h].values: [batch][tracks][bins]
 //
