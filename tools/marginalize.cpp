@@ -2,146 +2,14 @@
 // region) into background sequences and report the model's outputs before
 // and after, per head and track (tangermeme marginalize,
 // marginalize_annotations, space and ablate). The algorithms live in
-// libcommon/src/marginalize; this file maps options to them.
-#include <cstdio>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "s2f/catalog/track_catalog.hpp"
-#include "s2f/engine/compiled_model.hpp"
-#include "s2f/engine/model_file.hpp"
-#include "s2f/engine/predictor.hpp"
-#include "s2f/error.hpp"
-#include "s2f/marginalize/backgrounds.hpp"
-#include "s2f/marginalize/effect_summary.hpp"
-#include "s2f/marginalize/experiments.hpp"
-#include "s2f/marginalize/marginalize.hpp"
-#include "s2f/marginalize/motif.hpp"
-#include "s2f/predict/model_tracks.hpp"
-#include "s2f/predict/runners.hpp"
-#include "s2f/predict/track_plan.hpp"
-#include "s2f/stream/kinds.hpp"
+// libcommon/src/marginalize; this file maps options to them
+// (mg::run_marginalize, libcommon/src/marginalize/marginalize_request.cpp).
 #include "s2f/cli/stage_options.hpp"
+#include "s2f/marginalize/marginalize_request.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
 namespace mg = s2f::marginalize;
-
-namespace {
-
-struct Options {
-  std::string input;  // empty: stdin when the mode reads sequences
-  predict::ModelOptions model;
-  predict::TrackPlanOptions plan;
-  std::vector<std::string> motifs;
-  std::string motif_file;
-  bool sample = false;
-  std::optional<int64_t> start;
-  std::string spacing, annotations, background, ablate, shuffle;
-  bool random = false;
-  double gc = 0.41;
-  std::optional<int64_t> count;
-  std::optional<int64_t> length;
-  std::string summary, save_backgrounds;
-  mg::LoopOptions loop;
-};
-
-// Every record of a sequences stream of the model's length.
-struct Sequences {
-  std::unique_ptr<stream::Reader> reader;
-  std::vector<std::string> seqs;
-};
-Sequences read_sequences(const std::string& path, int64_t length, Run& run) {
-  Sequences s;
-  s.reader = stream::Reader::open(path);
-  size_t field = predict::require_sequences(*s.reader, length, "the model");
-  stream::Batch batch;
-  while (s.reader->next(batch))
-    for (size_t r = 0; r < batch.size(); ++r) {
-      auto bases = batch.fixed<uint8_t>(field, r);
-      s.seqs.emplace_back(bases.begin(), bases.end());
-    }
-  run.records_in += s.seqs.size();
-  if (s.seqs.empty()) fail_input("the sequences stream has no records", s.reader->name());
-  return s;
-}
-
-// The motifs named on the command line: names of --motif-file motifs first,
-// IUPAC strings otherwise.
-std::vector<mg::Motif> resolve_motifs(const Options& o) {
-  std::vector<mg::Motif> file, out;
-  if (!o.motif_file.empty()) file = mg::read_motif_file(o.motif_file);
-  for (const auto& text : o.motifs) {
-    bool found = false;
-    for (const auto& m : file) found |= m.name == text || m.alt_name == text;
-    if (found) {
-      mg::Motif m = mg::find_motif(file, text, o.motif_file);
-      m.name = text;  // results are labelled as asked
-      out.push_back(std::move(m));
-      continue;
-    }
-    bool iupac = text.find_first_not_of("ACGTURYSWKMBDHVNacgturyswkmbdhvn") == std::string::npos;
-    if (!file.empty() && !iupac) mg::find_motif(file, text, o.motif_file);  // fails listing the names
-    out.push_back(mg::parse_iupac(text));
-  }
-  return out;
-}
-
-void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds, int64_t length,
-                      const Run& run) {
-  auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
-  header.meta["geometry"] = {{"sequence_length", length}};
-  auto sink = ByteSink::open(path);
-  stream::WriterOptions wo;
-  wo.zstd_level = stream::zstd_level_for(run.opt.zstd_level, *sink);
-  stream::Writer w(std::move(sink), std::move(header), wo);
-  const auto& schema = w.header().schema;
-  const size_t id = schema.index("id"), strand = schema.index("strand"), start = schema.index("start"),
-               allele = schema.index("allele"), seq = schema.index("seq");
-  for (size_t i = 0; i < backgrounds.size(); ++i) {
-    auto& b = w.batch();
-    size_t r = b.add_record();
-    b.set_str(id, r, "background_" + std::to_string(i));
-    b.set_scalar<uint8_t>(strand, r, '.');
-    b.set_scalar<int64_t>(start, r, -1);
-    b.set_scalar<uint8_t>(allele, r, stream::kAlleleNone);
-    auto out = b.fixed_mut<uint8_t>(seq, r);
-    std::copy(backgrounds[i].begin(), backgrounds[i].end(), out.begin());
-    w.end_record();
-  }
-  w.finish();
-}
-
-// One place for option combinations, one message each.
-void check_combinations(const Options& o) {
-  predict::check_model_options(o.model, false);
-  const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
-  if (motif_mode + ann_mode + ablate_mode != 1) fail_usage("give exactly one of --motif, --annotations or --ablate");
-  if (!o.spacing.empty() && !motif_mode) fail_usage("--spacing goes with two or more --motif");
-  if (!o.spacing.empty() && o.motifs.size() < 2) fail_usage("--spacing needs at least two --motif");
-  if (!motif_mode && (o.sample || o.start || !o.motif_file.empty()))
-    fail_usage("--sample, --start and --motif-file go with --motif");
-  if (o.random + !o.shuffle.empty() + !o.background.empty() > 1)
-    fail_usage("give at most one of --random, --shuffle and --background");
-  if (ablate_mode && (o.random || !o.shuffle.empty() || !o.background.empty()))
-    fail_usage("--ablate shuffles a region of the input sequences; --random, --shuffle and --background do not apply");
-  if (!o.background.empty() && !ann_mode) fail_usage("--background goes with --annotations (otherwise give the backgrounds as the input)");
-  if (ann_mode && !o.random && o.shuffle.empty() && o.background.empty())
-    fail_usage("--annotations needs backgrounds: --background FILE, --shuffle dinucleotide or --random");
-  if (o.random && motif_mode && !o.input.empty())
-    fail_usage("--random generates the backgrounds; do not also give an input stream");
-  if (o.random && !o.count) fail_usage("--random needs -n (how many backgrounds)");
-  if (o.count && !o.random && o.shuffle.empty() && !ablate_mode)
-    fail_usage("-n goes with --random, --shuffle or --ablate");
-  if (o.count && *o.count < 1) fail_usage("-n must be at least 1");
-  if (o.length && !o.random) fail_usage("-L goes with --random");
-  if (o.start && *o.start < 0) fail_usage("--start must be >= 0");
-  if (!(o.gc >= 0 && o.gc <= 1)) fail_usage("--gc must be between 0 and 1");
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   Tool tool("marginalize", "Insert motifs into background sequences and report the model's outputs before and after",
@@ -157,7 +25,7 @@ int main(int argc, char** argv) {
             "  s2f-encode --fasta-records peaks.fa -L 500 | s2f-marginalize --model demo --ablate 240:260 -n 20 --seed 3\n"
             "  s2f-marginalize --model demo peaks.s2f --annotations sites.tsv --shuffle dinucleotide -n 10 --seed 2");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Compress);
-  Options o;
+  mg::MarginalizeRequest o;
   auto& app = tool.app();
   app.footer(
       "Modes (one per run):\n"
@@ -205,151 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("--summary", o.summary, "Write the per motif x head x track effect table (TSV) here");
   app.add_option("--save-backgrounds", o.save_backgrounds, "Also write the background sequences as a sequences stream");
 
-  tool.validate([&](const CommonOptions&) { check_combinations(o); });
+  tool.validate([&](const CommonOptions&) { mg::check_request(o); });
   return tool.run(argc, argv, [&](Run& run) {
-    const std::string model_path = predict::resolve_model_path(o.model.model);
-    o.loop.batch_size = o.model.batch_size;
-    o.loop.n_value = o.model.n_value;
-    const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
-    if (!run.opt.seed) run.opt.seed = defaults::marginalize_seed;  // recorded in provenance like a given one
-    const uint64_t seed = *run.opt.seed;
-    const int64_t count = o.count.value_or(20);
-    const std::string input = o.input.empty() ? "-" : o.input;
-
-    // Model, heads and tracks, as s2f-predict plans them.
-    auto graph = engine::load_model(model_path);
-    const int64_t L = graph.input_length;
-    auto heads = predict::heads_of_model(graph);
-    o.plan.heads = split_option_list({o.model.heads});
-    o.plan.dtype = stream::DType::f32;
-    auto plan = predict::plan_tracks(heads, predict::choose_catalog(o.model.catalog, heads, predict::embedded_catalog(graph).get()), o.plan);
-    if (o.length && *o.length != L)
-      fail_usage("-L " + std::to_string(*o.length) + ": the model takes " + std::to_string(L) + "-bp sequences",
-                 "leave -L out, or give -L " + std::to_string(L));
-
-    // Motifs are checked before any sequence is read or generated.
-    std::vector<mg::Motif> motifs;
-    std::optional<mg::SpacingSweep> sweep;
-    mg::Insertion how{o.sample, mix_seed(seed ^ 0x5eedULL), o.start.value_or(-1)};
-    if (motif_mode) {
-      motifs = resolve_motifs(o);
-      if (!o.spacing.empty()) sweep = mg::SpacingSweep::parse(o.spacing);
-    }
-    std::vector<mg::Annotation> annotations;
-    if (ann_mode) annotations = mg::read_annotations(o.annotations);
-    std::optional<mg::Region> region;
-    if (ablate_mode) region = mg::Region::parse(o.ablate, L);
-
-    // Sources and backgrounds.
-    std::optional<Sequences> sources;
-    std::vector<std::string> backgrounds;
-    nlohmann::json bg_meta;
-    if (!(motif_mode && o.random)) sources = read_sequences(input, L, run);
-    if (o.random) {
-      backgrounds = mg::random_backgrounds(count, L, o.gc, seed);
-      bg_meta = {{"source", "random"}, {"n", count}, {"gc", o.gc}, {"length", L}, {"seed", seed}};
-    } else if (!o.shuffle.empty()) {
-      backgrounds = mg::shuffled_backgrounds(sources->seqs, count, seed);
-      bg_meta = {{"source", "dinucleotide shuffles of the input"}, {"per_sequence", count}, {"seed", seed}};
-    } else if (!o.background.empty()) {
-      backgrounds = read_sequences(o.background, L, run).seqs;
-      bg_meta = {{"source", o.background}};
-    } else {
-      backgrounds = sources->seqs;
-      bg_meta = {{"source", ablate_mode ? "the input (ablated)" : "the input"}};
-    }
-    bg_meta["count"] = backgrounds.size();
-    const auto nb = static_cast<int64_t>(backgrounds.size());
-
-    std::vector<mg::Experiment> experiments;
-    nlohmann::json mode;
-    if (motif_mode) {
-      auto listed = nlohmann::json::array();
-      for (const auto& m : motifs)
-        listed.push_back({{"name", m.name}, {"length", m.length()}, {"consensus", mg::consensus(m)}});
-      mode = {{"mode", sweep ? "spacing" : "motif"}, {"motifs", listed}, {"sample", o.sample}};
-      if (sweep) {
-        experiments = mg::spacing_experiments(motifs, *sweep, nb, L, how);
-        mode["spacing"] = {{"first", sweep->first}, {"last", sweep->last}, {"step", sweep->step},
-                           {"gap", "bases between the end of one motif and the start of the next"}};
-      } else {
-        experiments = mg::motif_experiments(motifs, nb, L, how);
-      }
-    } else if (ann_mode) {
-      mg::check_annotations(annotations, static_cast<int64_t>(sources->seqs.size()), L, o.annotations);
-      experiments = mg::annotation_experiments(annotations, sources->seqs, nb);
-      mode = {{"mode", "annotations"}, {"annotations", o.annotations}, {"count", annotations.size()}};
-    } else {
-      experiments = mg::ablation_experiments(sources->seqs, *region, count, mix_seed(seed ^ 0xab1a7eULL));
-      mode = {{"mode", "ablate"}, {"start", region->start}, {"end", region->end}, {"shuffles", count}};
-    }
-    mode["backgrounds"] = bg_meta;
-    mode["effect"] = "diff = after - before";
-
-    // Output stream: input metadata carried over, tracks and heads as predict writes them.
-    auto shapes = plan.head_shapes();
-    auto header = stream::make_header(stream::kind::marginal, stream::marginal_schema(shapes), run.provenance(),
-                                      sources ? &sources->reader->header() : nullptr);
-    header.meta["tracks"] = plan.catalog.to_json();
-    if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
-      header.meta["geometry"] = nlohmann::json::object();
-    header.meta["geometry"]["sequence_length"] = L;
-    header.meta["geometry"]["heads"] = plan.geometry();
-    header.meta["model"] = predict::model_identity(o.model.model, graph);
-    header.meta["marginalize"] = mode;
-    auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
-    const auto& schema = writer->header().schema;
-    const size_t f_motif = schema.index("motif"), f_bg = schema.index("background"), f_sp = schema.index("spacing"),
-                 f_rep = schema.index("replicate"), f_start = schema.index("start"), f_ins = schema.index("inserted");
-    std::vector<size_t> f_before, f_after, f_diff;
-    for (const auto& s : shapes) {
-      f_before.push_back(schema.index(s.name + ".before"));
-      f_after.push_back(schema.index(s.name + ".after"));
-      f_diff.push_back(schema.index(s.name + ".diff"));
-    }
-
-    auto compiled = std::make_shared<engine::CompiledModel>(graph);
-    engine::Predictor predictor(compiled);
-    mg::Marginalizer marginalizer(predictor, plan, o.loop);
-    mg::EffectSummary summary(plan);
-    run.progress.set_total(experiments.size());
-    auto sink = [&](size_t k, const mg::HeadSlices& v) {
-      const auto& e = experiments[k];
-      auto& b = writer->batch();
-      size_t r = b.add_record();
-      b.set_str(f_motif, r, e.label);
-      b.set_scalar<int64_t>(f_bg, r, e.background);
-      b.set_scalar<int64_t>(f_sp, r, e.spacing);
-      b.set_scalar<int64_t>(f_rep, r, e.replicate);
-      b.set_scalar<int64_t>(f_start, r, e.segments.empty() ? -1 : e.segments[0].start);
-      std::string inserted;
-      for (const auto& s : e.segments) inserted += (inserted.empty() ? "" : "+") + s.bases;
-      b.set_str(f_ins, r, inserted);
-      for (size_t h = 0; h < shapes.size(); ++h) {
-        auto before = b.fixed_mut<float>(f_before[h], r);
-        auto after = b.fixed_mut<float>(f_after[h], r);
-        auto diff = b.fixed_mut<float>(f_diff[h], r);
-        for (size_t j = 0; j < before.size(); ++j) {
-          before[j] = v.before[h][j];
-          after[j] = v.after[h][j];
-          diff[j] = v.after[h][j] - v.before[h][j];
-        }
-      }
-      writer->end_record();
-      summary.add(e, v);
-      ++run.records_out;
-    };
-    marginalizer.run(backgrounds, experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
-    writer->finish();
-    // Side outputs appear only once the stream is complete.
-    if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, backgrounds, L, run);
-    if (!o.summary.empty()) {
-      TextOutput t(o.summary);
-      t.write(summary.tsv());
-      t.commit();
-    }
-    run.summary_extra = std::to_string(nb) + " backgrounds x " +
-                        std::to_string(nb ? experiments.size() / static_cast<size_t>(nb) : 0) + " insertions";
+    mg::run_marginalize(o, run);
     return 0;
   });
 }

@@ -157,7 +157,10 @@ std::unique_ptr<ByteSource> ChildProcess::take_stdout() {
 }
 
 void ChildProcess::kill() {
-  if (pid_ > 0 && !waited_) ::kill(-pid_, SIGKILL);
+  if (pid_ > 0 && !waited_) {
+    killed_ = true;
+    ::kill(-pid_, SIGKILL);
+  }
 }
 
 std::string ChildProcess::stderr_tail() const {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "s2f/predict/one_hot.hpp"
 #include "test_engine_support.hpp"
 
 using namespace s2f::engine;
@@ -60,14 +61,14 @@ TEST(EngineParity, BpnetLiteOneHotFromSequenceText) {
   require_data("genome/hg38-chr22-excerpt");
   const std::string dir = fixtures("bpnet_reference.py", "8");
   ASSERT_FALSE(dir.empty());
-  // The engine's own one-hot encoder gives the inputs the reference used.
+  // s2f's one-hot encoder (N as an all-zero row) gives the inputs the reference used.
   std::ifstream in(dir + "/bpnet.windows.txt");
   std::string seq;
   const auto x = read_f32(dir + "/bpnet.input.f32");
   std::vector<float> mine(2114 * 4);
   for (size_t b = 0; std::getline(in, seq); ++b) {
     ASSERT_EQ(seq.size(), 2114u);
-    one_hot(seq.data(), 2114, mine.data());
+    s2f::predict::one_hot({reinterpret_cast<const uint8_t*>(seq.data()), seq.size()}, 0.0f, mine.data());
     for (size_t i = 0; i < mine.size(); ++i) ASSERT_EQ(mine[i], x[b * mine.size() + i]) << "window " << b;
   }
 }

@@ -3,6 +3,7 @@
 // child's last words can be shown; reads from stdout can time out so a hung
 // child is detected and killed rather than hanging the pipeline.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,9 @@ class ChildProcess {
   // and the tail of its stderr when it did not exit 0.
   void wait_success();
   void kill();
+  // Whether kill() was called (by the caller, or on a timeout) while the
+  // child had not been waited for: its death is then s2f's doing.
+  bool killed() const { return killed_; }
   // Waits up to `seconds` for the child to exit by itself; returns how it
   // failed ("exited with status 1", "was killed by signal 11") or nullopt
   // when it succeeded or is still running.
@@ -51,6 +55,7 @@ class ChildProcess {
   mutable std::mutex err_mutex_;
   std::string err_tail_;
   bool waited_ = false;
+  std::atomic<bool> killed_{false};
   int status_ = 0;
 };
 

@@ -106,19 +106,4 @@ void Predictor::run_sequence(const float* x, float* arena, std::vector<HeadOutpu
   }
 }
 
-void one_hot(const char* sequence, int64_t length, float* out) {
-  std::fill(out, out + length * 4, 0.0f);
-  for (int64_t i = 0; i < length; ++i) {
-    int k = -1;
-    switch (sequence[i]) {
-      case 'A': case 'a': k = 0; break;
-      case 'C': case 'c': k = 1; break;
-      case 'G': case 'g': k = 2; break;
-      case 'T': case 't': k = 3; break;
-      default: break;
-    }
-    if (k >= 0) out[i * 4 + k] = 1.0f;
-  }
-}
-
 }  // namespace s2f::engine

@@ -191,10 +191,7 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
         fields.push_back({std::string(ism_stat_name(s)) + "." + h.model.name,
                           static_cast<int64_t>(h.channels.size()), h.out_bins(), stream::DType::f32});
     header = stream::make_header(stream::kind::ism, stream::ism_schema(fields), run.provenance(), &input);
-    header.meta["tracks"] = m.plan.catalog.to_json();
-    if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
-      header.meta["geometry"] = nlohmann::json::object();
-    header.meta["geometry"]["heads"] = m.plan.geometry();
+    m.plan.describe(header.meta);
     std::vector<std::string> saved;
     for (auto s : m.o.save) saved.push_back(ism_stat_name(s));
     header.meta["ism"] = {{"save", saved}, {"start", m.o.start}, {"end", m.o.end}};

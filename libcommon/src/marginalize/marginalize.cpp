@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "s2f/error.hpp"
+#include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/one_hot.hpp"
 
 namespace s2f::marginalize {
@@ -11,13 +12,7 @@ Marginalizer::Marginalizer(const engine::Predictor& predictor, const predict::Tr
     : predictor_(predictor), plan_(plan), options_(options) {
   if (options_.batch_size < 1) fail_usage("--batch-size must be at least 1");
   if (plan_.dtype != stream::DType::f32) fail(Exit::internal, "marginalization plans must be f32");
-  const auto& heads = predictor_.model().graph().heads;
-  for (const auto& h : plan_.heads) {
-    size_t k = 0;
-    while (k < heads.size() && heads[k].name != h.model.name) ++k;
-    if (k == heads.size()) fail(Exit::internal, "planned head " + h.model.name + " is not a model head");
-    head_index_.push_back(k);
-  }
+  head_index_ = plan_.model_head_index(predict::heads_of_model(predictor_.model().graph()));
 }
 
 int64_t Marginalizer::values_per_sequence(size_t head) const {

@@ -8,10 +8,7 @@ TensorOutput::TensorOutput(const stream::Header& input, TrackPlan plan, const Ru
                            const nlohmann::json& model_meta)
     : plan_(std::move(plan)) {
   auto header = stream::make_header(stream::kind::tensors, stream::tensors_schema(plan_.head_shapes()), run.provenance(), &input);
-  header.meta["tracks"] = plan_.catalog.to_json();
-  if (!header.meta.contains("geometry") || !header.meta["geometry"].is_object())
-    header.meta["geometry"] = nlohmann::json::object();
-  header.meta["geometry"]["heads"] = plan_.geometry();
+  plan_.describe(header.meta);
   header.meta["model"] = model_meta;
   copier_ = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
   for (const auto& h : plan_.heads) head_fields_.push_back(header.schema.index(h.model.name));

@@ -147,6 +147,23 @@ std::vector<stream::HeadShape> TrackPlan::head_shapes() const {
   return out;
 }
 
+void TrackPlan::describe(nlohmann::json& meta) const {
+  meta["tracks"] = catalog.to_json();
+  if (!meta.contains("geometry") || !meta["geometry"].is_object()) meta["geometry"] = nlohmann::json::object();
+  meta["geometry"]["heads"] = geometry();
+}
+
+std::vector<size_t> TrackPlan::model_head_index(const std::vector<ModelHeadInfo>& model_heads) const {
+  std::vector<size_t> index;
+  for (const auto& h : heads) {
+    size_t k = 0;
+    while (k < model_heads.size() && model_heads[k].name != h.model.name) ++k;
+    if (k == model_heads.size()) fail(Exit::internal, "planned head " + h.model.name + " is not a model head");
+    index.push_back(k);
+  }
+  return index;
+}
+
 nlohmann::json TrackPlan::geometry() const {
   auto a = nlohmann::json::array();
   for (const auto& h : heads) {

@@ -51,8 +51,4 @@ class Predictor {
   std::unique_ptr<Arenas> arenas_;
 };
 
-// One-hot encodes ACGT (any case) into `out` (length x 4); other letters,
-// such as N, give an all-zero row.
-void one_hot(const char* sequence, int64_t length, float* out);
-
 }  // namespace s2f::engine

@@ -1,7 +1,7 @@
 // The two ways s2f-predict gets predictions for a sequence stream: the
 // native engine in-process, or an --exec plug-in (any program that reads a
 // sequences stream on stdin and writes one tensors record per input record,
-// in order, on stdout — formats/EXEC.md).
+// in order, on stdout — formats/EXEC.md), driven by predict::ExecSession.
 #pragma once
 #include "s2f/run.hpp"
 #include "s2f/defaults.hpp"
@@ -36,8 +36,5 @@ using OutputFactory = std::function<std::unique_ptr<TensorOutput>(const std::vec
 
 void predict_exec(stream::Reader& in, const std::string& command, double timeout_seconds,
                   const OutputFactory& make_output, const RunnerOptions& options, Run& run);
-
-// Heads of a tensors stream: its float fields shaped [tracks, bins].
-std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h);
 
 }  // namespace s2f::predict

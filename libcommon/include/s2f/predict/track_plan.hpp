@@ -48,6 +48,11 @@ struct TrackPlan {
 
   std::vector<stream::HeadShape> head_shapes() const;
   nlohmann::json geometry() const;  // meta["geometry"]["heads"]
+  // Writes what the plan says about an output into its header's meta: the
+  // selected catalog (meta.tracks) and meta.geometry.heads.
+  void describe(nlohmann::json& meta) const;
+  // Per planned head, the index of the model output of that name in `heads`.
+  std::vector<size_t> model_head_index(const std::vector<ModelHeadInfo>& heads) const;
   // Copies the selected channels and bins of one record's full head tensor
   // ([model tracks][model bins]) into the output field.
   void extract(size_t head, const float* full, void* out) const;

@@ -1,0 +1,38 @@
+// An s2f-marginalize run: what it is asked (the fields its options fill),
+// the one function that checks option combinations, and the driver: model
+// and track plan, motifs, sources and backgrounds, the experiments of the
+// mode, the marginal stream, the effect summary and saved backgrounds.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "s2f/predict/model_options.hpp"
+#include "s2f/predict/track_plan.hpp"
+#include "s2f/run.hpp"
+
+namespace s2f::marginalize {
+
+struct MarginalizeRequest {
+  std::string input;  // empty: stdin when the mode reads sequences
+  predict::ModelOptions model;
+  predict::TrackPlanOptions plan;
+  std::vector<std::string> motifs;  // IUPAC strings or --motif-file names
+  std::string motif_file;
+  bool sample = false;
+  std::optional<int64_t> start;
+  std::string spacing, annotations, background, ablate, shuffle;
+  bool random = false;
+  double gc = 0.41;
+  std::optional<int64_t> count;   // -n
+  std::optional<int64_t> length;  // -L
+  std::string summary, save_backgrounds;
+};
+
+// Usage errors for impossible combinations, one message each.
+void check_request(const MarginalizeRequest& request);
+
+void run_marginalize(const MarginalizeRequest& request, Run& run);
+
+}  // namespace s2f::marginalize

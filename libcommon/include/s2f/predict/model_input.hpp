@@ -1,0 +1,26 @@
+// What a model-running stage (s2f-predict, s2f-ism) reads: the native
+// model's graph (none with --exec) and its sequences, either a stream or
+// genomic inputs (--bed/--vcf/...) encoded by an s2f-encode child at the
+// model's input length (-L for an --exec model).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "s2f/engine/graph.hpp"
+#include "s2f/predict/encode_child.hpp"
+#include "s2f/predict/model_options.hpp"
+#include "s2f/stream/stream.hpp"
+
+namespace s2f::predict {
+
+struct ModelInput {
+  std::unique_ptr<engine::ModelGraph> graph;  // null for an --exec model
+  EncodeChild encoder;                        // running when genomic inputs were given
+  std::unique_ptr<stream::Reader> in;
+};
+
+// Usage checks of `encode` against the `input` stream first, then the model
+// is loaded and the input opened.
+ModelInput open_model_input(const ModelOptions& model, const EncodeInputs& encode, const std::string& input);
+
+}  // namespace s2f::predict

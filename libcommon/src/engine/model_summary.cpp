@@ -1,0 +1,113 @@
+#include "s2f/engine/model_summary.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "s2f/engine/activation_planner.hpp"
+#include "s2f/engine/compiled_model.hpp"
+#include "s2f/engine/receptive_field.hpp"
+
+namespace s2f::engine {
+
+namespace {
+
+std::string layer_params(const Node& n) {
+  char buf[160];
+  switch (n.op) {
+    case Op::conv1d:
+      std::snprintf(buf, sizeof buf, "k=%lld d=%lld s=%lld pad=%lld,%lld %s", static_cast<long long>(n.kernel),
+                    static_cast<long long>(n.dilation), static_cast<long long>(n.stride),
+                    static_cast<long long>(n.pad_left), static_cast<long long>(n.pad_right), activation_name(n.activation));
+      return buf;
+    case Op::dense:
+      return activation_name(n.activation);
+    case Op::activation:
+      return activation_name(n.activation);
+    case Op::maxpool1d:
+    case Op::avgpool1d:
+      std::snprintf(buf, sizeof buf, "pool=%lld s=%lld", static_cast<long long>(n.kernel), static_cast<long long>(n.stride));
+      return buf;
+    case Op::crop:
+      std::snprintf(buf, sizeof buf, "crop=%lld,%lld", static_cast<long long>(n.crop_left), static_cast<long long>(n.crop_right));
+      return buf;
+    case Op::flatten:
+      return "order=" + n.flatten_order;
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+nlohmann::json model_summary(const ModelGraph& graph) {
+  auto model = std::make_shared<CompiledModel>(graph);
+  const auto plan = ActivationPlanner::plan(*model);
+  const auto rf = receptive_fields(model->graph());
+  const auto& mg = model->graph();
+  int64_t max_rf = 0;
+  for (const auto& h : mg.heads) max_rf = std::max(max_rf, rf[static_cast<size_t>(h.node)].size);
+
+  nlohmann::json j;
+  j["name"] = mg.name;
+  j["source_format"] = mg.metadata.value("source_format", "");
+  j["content_hash"] = mg.metadata.value("content_hash", "");
+  j["input"] = {{"length", mg.input_length}, {"channels", mg.input_channels}};
+  j["parameters"] = mg.parameter_count();
+  j["receptive_field"] = max_rf;
+  j["flops_per_sequence"] = plan.flops;
+  j["activation_bytes_per_thread"] = plan.arena_floats * 4;
+  j["kernels"] = model->isa();
+  auto layers = nlohmann::json::array();
+  for (size_t i = 0; i < mg.nodes.size(); ++i) {
+    const Node& n = mg.nodes[i];
+    nlohmann::json ins = nlohmann::json::array();
+    for (int k : n.inputs) ins.push_back(mg.nodes[static_cast<size_t>(k)].name);
+    int64_t params = 0;
+    for (const auto& [key, w] : n.weights) params += w.numel();
+    layers.push_back({{"name", n.name}, {"op", op_name(n.op)}, {"inputs", ins},
+                      {"length", n.shape.length}, {"channels", n.shape.channels}, {"parameters", params},
+                      {"receptive_field", rf[i].size}, {"details", layer_params(n)}});
+  }
+  j["layers"] = layers;
+  auto heads = nlohmann::json::array();
+  for (const auto& h : mg.heads) {
+    const Shape s = mg.nodes[static_cast<size_t>(h.node)].shape;
+    heads.push_back({{"name", h.name}, {"kind", h.kind == HeadKind::profile ? "profile" : "scalar"},
+                     {"tracks", s.channels}, {"bins", s.length}, {"bin_size", h.bin_size},
+                     {"receptive_field", rf[static_cast<size_t>(h.node)].size}});
+  }
+  j["outputs"] = heads;
+  return j;
+}
+
+std::string model_summary_text(const nlohmann::json& j) {
+  auto text = [&](const nlohmann::json& v) { return v.get<std::string>(); };
+  auto num = [&](const nlohmann::json& v) { return static_cast<long long>(v.get<int64_t>()); };
+  std::string s;
+  char line[512];
+  std::snprintf(line, sizeof line, "model\t%s (%s)\nhash\t%s\ninput\t%lld x %lld (one-hot ACGT)\nparameters\t%lld\n"
+                "receptive_field\t%lld bp\ncompute\t%.3f GFLOP per sequence\nactivations\t%.1f MB per thread\nkernels\t%s\n",
+                text(j["name"]).c_str(), text(j["source_format"]).c_str(), text(j["content_hash"]).c_str(),
+                num(j["input"]["length"]), num(j["input"]["channels"]), num(j["parameters"]), num(j["receptive_field"]),
+                j["flops_per_sequence"].get<double>() / 1e9,
+                static_cast<double>(j["activation_bytes_per_thread"].get<int64_t>()) / 1e6, text(j["kernels"]).c_str());
+  s += line;
+  for (const auto& h : j["outputs"]) {
+    std::snprintf(line, sizeof line, "output\t%s\t%s\t%lld tracks x %lld bins (bin size %lld)\n",
+                  text(h["name"]).c_str(), text(h["kind"]).c_str(), num(h["tracks"]), num(h["bins"]), num(h["bin_size"]));
+    s += line;
+  }
+  s += "#layer\top\tinputs\tlength\tchannels\tparameters\treceptive_field\tdetails\n";
+  for (const auto& l : j["layers"]) {
+    std::string ins;
+    for (const auto& in : l["inputs"]) ins += (ins.empty() ? "" : ",") + in.get<std::string>();
+    std::snprintf(line, sizeof line, "%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\n", text(l["name"]).c_str(),
+                  text(l["op"]).c_str(), ins.empty() ? "-" : ins.c_str(), num(l["length"]), num(l["channels"]),
+                  num(l["parameters"]), num(l["receptive_field"]), text(l["details"]).c_str());
+    s += line;
+  }
+  return s;
+}
+
+}  // namespace s2f::engine

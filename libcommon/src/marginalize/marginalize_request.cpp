@@ -1,0 +1,296 @@
+#include "s2f/marginalize/marginalize_request.hpp"
+
+#include <memory>
+
+#include "s2f/engine/compiled_model.hpp"
+#include "s2f/engine/model_file.hpp"
+#include "s2f/engine/predictor.hpp"
+#include "s2f/error.hpp"
+#include "s2f/io.hpp"
+#include "s2f/marginalize/backgrounds.hpp"
+#include "s2f/marginalize/effect_summary.hpp"
+#include "s2f/marginalize/experiments.hpp"
+#include "s2f/marginalize/marginalize.hpp"
+#include "s2f/marginalize/motif.hpp"
+#include "s2f/predict/model_tracks.hpp"
+#include "s2f/predict/runners.hpp"
+#include "s2f/rng.hpp"
+#include "s2f/stream/kinds.hpp"
+
+namespace s2f::marginalize {
+
+namespace {
+
+// Every record of a sequences stream of the model's length.
+struct Sequences {
+  std::unique_ptr<stream::Reader> reader;
+  std::vector<std::string> seqs;
+};
+Sequences read_sequences(const std::string& path, int64_t length, Run& run) {
+  Sequences s;
+  s.reader = stream::Reader::open(path);
+  size_t field = predict::require_sequences(*s.reader, length, "the model");
+  stream::Batch batch;
+  while (s.reader->next(batch))
+    for (size_t r = 0; r < batch.size(); ++r) {
+      auto bases = batch.fixed<uint8_t>(field, r);
+      s.seqs.emplace_back(bases.begin(), bases.end());
+    }
+  run.records_in += s.seqs.size();
+  if (s.seqs.empty()) fail_input("the sequences stream has no records", s.reader->name());
+  return s;
+}
+
+// The motifs named on the command line: names of --motif-file motifs first,
+// IUPAC strings otherwise.
+std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
+  std::vector<Motif> file, out;
+  if (!o.motif_file.empty()) file = read_motif_file(o.motif_file);
+  for (const auto& text : o.motifs) {
+    bool found = false;
+    for (const auto& m : file) found |= m.name == text || m.alt_name == text;
+    if (found) {
+      Motif m = find_motif(file, text, o.motif_file);
+      m.name = text;  // results are labelled as asked
+      out.push_back(std::move(m));
+      continue;
+    }
+    bool iupac = text.find_first_not_of("ACGTURYSWKMBDHVNacgturyswkmbdhvn") == std::string::npos;
+    if (!file.empty() && !iupac) find_motif(file, text, o.motif_file);  // fails listing the names
+    out.push_back(parse_iupac(text));
+  }
+  return out;
+}
+
+void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds, int64_t length,
+                      const Run& run) {
+  auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
+  header.meta["geometry"] = {{"sequence_length", length}};
+  auto sink = ByteSink::open(path);
+  stream::WriterOptions wo;
+  wo.zstd_level = stream::zstd_level_for(run.opt.zstd_level, *sink);
+  stream::Writer w(std::move(sink), std::move(header), wo);
+  const auto& schema = w.header().schema;
+  const size_t id = schema.index("id"), strand = schema.index("strand"), start = schema.index("start"),
+               allele = schema.index("allele"), seq = schema.index("seq");
+  for (size_t i = 0; i < backgrounds.size(); ++i) {
+    auto& b = w.batch();
+    size_t r = b.add_record();
+    b.set_str(id, r, "background_" + std::to_string(i));
+    b.set_scalar<uint8_t>(strand, r, '.');
+    b.set_scalar<int64_t>(start, r, -1);
+    b.set_scalar<uint8_t>(allele, r, stream::kAlleleNone);
+    auto out = b.fixed_mut<uint8_t>(seq, r);
+    std::copy(backgrounds[i].begin(), backgrounds[i].end(), out.begin());
+    w.end_record();
+  }
+  w.finish();
+}
+
+// What a run predicts: the experiments of its mode over its backgrounds,
+// and how they were made (meta.marginalize of the output).
+struct Design {
+  std::optional<Sequences> sources;  // the input stream, when the mode reads one
+  std::vector<std::string> backgrounds;
+  std::vector<Experiment> experiments;
+  nlohmann::json mode;
+};
+
+Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run) {
+  const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
+  const int64_t count = o.count.value_or(20);
+  const std::string input = o.input.empty() ? "-" : o.input;
+  Design d;
+
+  // Motifs are checked before any sequence is read or generated.
+  std::vector<Motif> motifs;
+  std::optional<SpacingSweep> sweep;
+  Insertion how{o.sample, mix_seed(seed ^ 0x5eedULL), o.start.value_or(-1)};
+  if (motif_mode) {
+    motifs = resolve_motifs(o);
+    if (!o.spacing.empty()) sweep = SpacingSweep::parse(o.spacing);
+  }
+  std::vector<Annotation> annotations;
+  if (ann_mode) annotations = read_annotations(o.annotations);
+  std::optional<Region> region;
+  if (ablate_mode) region = Region::parse(o.ablate, L);
+
+  // Sources and backgrounds.
+  nlohmann::json bg_meta;
+  if (!(motif_mode && o.random)) d.sources = read_sequences(input, L, run);
+  if (o.random) {
+    d.backgrounds = random_backgrounds(count, L, o.gc, seed);
+    bg_meta = {{"source", "random"}, {"n", count}, {"gc", o.gc}, {"length", L}, {"seed", seed}};
+  } else if (!o.shuffle.empty()) {
+    d.backgrounds = shuffled_backgrounds(d.sources->seqs, count, seed);
+    bg_meta = {{"source", "dinucleotide shuffles of the input"}, {"per_sequence", count}, {"seed", seed}};
+  } else if (!o.background.empty()) {
+    d.backgrounds = read_sequences(o.background, L, run).seqs;
+    bg_meta = {{"source", o.background}};
+  } else {
+    d.backgrounds = d.sources->seqs;
+    bg_meta = {{"source", ablate_mode ? "the input (ablated)" : "the input"}};
+  }
+  bg_meta["count"] = d.backgrounds.size();
+  const auto nb = static_cast<int64_t>(d.backgrounds.size());
+
+  if (motif_mode) {
+    auto listed = nlohmann::json::array();
+    for (const auto& m : motifs) listed.push_back({{"name", m.name}, {"length", m.length()}, {"consensus", consensus(m)}});
+    d.mode = {{"mode", sweep ? "spacing" : "motif"}, {"motifs", listed}, {"sample", o.sample}};
+    if (sweep) {
+      d.experiments = spacing_experiments(motifs, *sweep, nb, L, how);
+      d.mode["spacing"] = {{"first", sweep->first}, {"last", sweep->last}, {"step", sweep->step},
+                           {"gap", "bases between the end of one motif and the start of the next"}};
+    } else {
+      d.experiments = motif_experiments(motifs, nb, L, how);
+    }
+  } else if (ann_mode) {
+    check_annotations(annotations, static_cast<int64_t>(d.sources->seqs.size()), L, o.annotations);
+    d.experiments = annotation_experiments(annotations, d.sources->seqs, nb);
+    d.mode = {{"mode", "annotations"}, {"annotations", o.annotations}, {"count", annotations.size()}};
+  } else {
+    d.experiments = ablation_experiments(d.sources->seqs, *region, count, mix_seed(seed ^ 0xab1a7eULL));
+    d.mode = {{"mode", "ablate"}, {"start", region->start}, {"end", region->end}, {"shuffles", count}};
+  }
+  d.mode["backgrounds"] = bg_meta;
+  d.mode["effect"] = "diff = after - before";
+  return d;
+}
+
+// The marginal stream: one record per experiment with the experiment's
+// identity and <head>.before, <head>.after, <head>.diff per planned head;
+// input metadata carried over, tracks and heads as s2f-predict writes them.
+class MarginalOutput {
+ public:
+  MarginalOutput(const predict::TrackPlan& plan, const stream::Header* input, int64_t length,
+                 const nlohmann::json& model_meta, const nlohmann::json& mode, const Run& run)
+      : shapes_(plan.head_shapes()) {
+    auto header = stream::make_header(stream::kind::marginal, stream::marginal_schema(shapes_), run.provenance(), input);
+    plan.describe(header.meta);
+    header.meta["geometry"]["sequence_length"] = length;
+    header.meta["model"] = model_meta;
+    header.meta["marginalize"] = mode;
+    writer_ = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
+    const auto& schema = writer_->header().schema;
+    f_motif_ = schema.index("motif");
+    f_bg_ = schema.index("background");
+    f_sp_ = schema.index("spacing");
+    f_rep_ = schema.index("replicate");
+    f_start_ = schema.index("start");
+    f_ins_ = schema.index("inserted");
+    for (const auto& s : shapes_) {
+      f_before_.push_back(schema.index(s.name + ".before"));
+      f_after_.push_back(schema.index(s.name + ".after"));
+      f_diff_.push_back(schema.index(s.name + ".diff"));
+    }
+  }
+
+  void write(const Experiment& e, const HeadSlices& v) {
+    auto& b = writer_->batch();
+    size_t r = b.add_record();
+    b.set_str(f_motif_, r, e.label);
+    b.set_scalar<int64_t>(f_bg_, r, e.background);
+    b.set_scalar<int64_t>(f_sp_, r, e.spacing);
+    b.set_scalar<int64_t>(f_rep_, r, e.replicate);
+    b.set_scalar<int64_t>(f_start_, r, e.segments.empty() ? -1 : e.segments[0].start);
+    std::string inserted;
+    for (const auto& s : e.segments) inserted += (inserted.empty() ? "" : "+") + s.bases;
+    b.set_str(f_ins_, r, inserted);
+    for (size_t h = 0; h < shapes_.size(); ++h) {
+      auto before = b.fixed_mut<float>(f_before_[h], r);
+      auto after = b.fixed_mut<float>(f_after_[h], r);
+      auto diff = b.fixed_mut<float>(f_diff_[h], r);
+      for (size_t j = 0; j < before.size(); ++j) {
+        before[j] = v.before[h][j];
+        after[j] = v.after[h][j];
+        diff[j] = v.after[h][j] - v.before[h][j];
+      }
+    }
+    writer_->end_record();
+  }
+  void finish() { writer_->finish(); }
+
+ private:
+  std::vector<stream::HeadShape> shapes_;
+  std::unique_ptr<stream::Writer> writer_;
+  size_t f_motif_ = 0, f_bg_ = 0, f_sp_ = 0, f_rep_ = 0, f_start_ = 0, f_ins_ = 0;
+  std::vector<size_t> f_before_, f_after_, f_diff_;
+};
+
+}  // namespace
+
+void check_request(const MarginalizeRequest& o) {
+  predict::check_model_options(o.model, false);
+  const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
+  if (motif_mode + ann_mode + ablate_mode != 1) fail_usage("give exactly one of --motif, --annotations or --ablate");
+  if (!o.spacing.empty() && !motif_mode) fail_usage("--spacing goes with two or more --motif");
+  if (!o.spacing.empty() && o.motifs.size() < 2) fail_usage("--spacing needs at least two --motif");
+  if (!motif_mode && (o.sample || o.start || !o.motif_file.empty()))
+    fail_usage("--sample, --start and --motif-file go with --motif");
+  if (o.random + !o.shuffle.empty() + !o.background.empty() > 1)
+    fail_usage("give at most one of --random, --shuffle and --background");
+  if (ablate_mode && (o.random || !o.shuffle.empty() || !o.background.empty()))
+    fail_usage("--ablate shuffles a region of the input sequences; --random, --shuffle and --background do not apply");
+  if (!o.background.empty() && !ann_mode) fail_usage("--background goes with --annotations (otherwise give the backgrounds as the input)");
+  if (ann_mode && !o.random && o.shuffle.empty() && o.background.empty())
+    fail_usage("--annotations needs backgrounds: --background FILE, --shuffle dinucleotide or --random");
+  if (o.random && motif_mode && !o.input.empty())
+    fail_usage("--random generates the backgrounds; do not also give an input stream");
+  if (o.random && !o.count) fail_usage("--random needs -n (how many backgrounds)");
+  if (o.count && !o.random && o.shuffle.empty() && !ablate_mode)
+    fail_usage("-n goes with --random, --shuffle or --ablate");
+  if (o.count && *o.count < 1) fail_usage("-n must be at least 1");
+  if (o.length && !o.random) fail_usage("-L goes with --random");
+  if (o.start && *o.start < 0) fail_usage("--start must be >= 0");
+  if (!(o.gc >= 0 && o.gc <= 1)) fail_usage("--gc must be between 0 and 1");
+}
+
+void run_marginalize(const MarginalizeRequest& o, Run& run) {
+  const std::string model_path = predict::resolve_model_path(o.model.model);
+  LoopOptions loop;
+  loop.batch_size = o.model.batch_size;
+  loop.n_value = o.model.n_value;
+  if (!run.opt.seed) run.opt.seed = defaults::marginalize_seed;  // recorded in provenance like a given one
+  const uint64_t seed = *run.opt.seed;
+
+  // Model, heads and tracks, as s2f-predict plans them.
+  auto graph = engine::load_model(model_path);
+  const int64_t L = graph.input_length;
+  auto heads = predict::heads_of_model(graph);
+  predict::TrackPlanOptions plan_options = o.plan;
+  plan_options.heads = split_option_list({o.model.heads});
+  plan_options.dtype = stream::DType::f32;
+  auto plan = predict::plan_tracks(
+      heads, predict::choose_catalog(o.model.catalog, heads, predict::embedded_catalog(graph).get()), plan_options);
+  if (o.length && *o.length != L)
+    fail_usage("-L " + std::to_string(*o.length) + ": the model takes " + std::to_string(L) + "-bp sequences",
+               "leave -L out, or give -L " + std::to_string(L));
+
+  Design d = design(o, L, seed, run);
+  MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
+                     predict::model_identity(o.model.model, graph), d.mode, run);
+  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(graph));
+  Marginalizer marginalizer(predictor, plan, loop);
+  EffectSummary summary(plan);
+  run.progress.set_total(d.experiments.size());
+  auto sink = [&](size_t k, const HeadSlices& v) {
+    out.write(d.experiments[k], v);
+    summary.add(d.experiments[k], v);
+    ++run.records_out;
+  };
+  marginalizer.run(d.backgrounds, d.experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
+  out.finish();
+  // Side outputs appear only once the stream is complete.
+  if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, L, run);
+  if (!o.summary.empty()) {
+    TextOutput t(o.summary);
+    t.write(summary.tsv());
+    t.commit();
+  }
+  const size_t nb = d.backgrounds.size();
+  run.summary_extra = std::to_string(nb) + " backgrounds x " + std::to_string(nb ? d.experiments.size() / nb : 0) +
+                      " insertions";
+}
+
+}  // namespace s2f::marginalize

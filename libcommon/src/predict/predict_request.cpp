@@ -1,0 +1,77 @@
+#include "s2f/predict/predict_request.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include "s2f/engine/compiled_model.hpp"
+#include "s2f/engine/predictor.hpp"
+#include "s2f/error.hpp"
+#include "s2f/predict/model_input.hpp"
+#include "s2f/predict/model_tracks.hpp"
+#include "s2f/predict/runners.hpp"
+
+namespace s2f::predict {
+
+namespace {
+
+// One stderr line before the first prediction: how much output to expect.
+void announce_size(const TensorOutput& out, std::optional<uint64_t> total, const Run& run) {
+  if (run.opt.quiet) return;
+  const uint64_t per = out.bytes_per_record();
+  std::string what;
+  for (const auto& s : out.plan().head_shapes())
+    what += (what.empty() ? "" : " + ") + s.name + " " + std::to_string(s.tracks) + "x" + std::to_string(s.bins);
+  if (total)
+    std::fprintf(stderr, "s2f-predict: %llu records x (%s) x %zu bytes = %s of predictions\n",
+                 static_cast<unsigned long long>(*total), what.c_str(), stream::dtype_size(out.plan().dtype),
+                 human_bytes(static_cast<double>(per) * static_cast<double>(*total)).c_str());
+  else
+    std::fprintf(stderr, "s2f-predict: %s of predictions per record (%s); 1 M records = %s\n",
+                 human_bytes(static_cast<double>(per)).c_str(), what.c_str(),
+                 human_bytes(static_cast<double>(per) * 1e6).c_str());
+}
+
+}  // namespace
+
+void run_predict(const PredictRequest& o, Run& run) {
+  check_model_options(o.model, true);
+  if (o.plan.crop < 0) fail_usage("--crop must be >= 0");
+  TrackPlanOptions plan_options = o.plan;
+  plan_options.heads = split_option_list({o.model.heads});
+  plan_options.dtype = o.dtype == "f16" ? stream::DType::f16 : stream::DType::f32;
+  RunnerOptions runner;
+  runner.batch_size = o.model.batch_size;
+  runner.n_value = o.model.n_value;
+  runner.rc = parse_rc_mode(o.rc);
+
+  ModelInput source = open_model_input(o.model, o.encode, o.input);
+  stream::Reader& in = *source.in;
+  const std::optional<uint64_t> total = in.peek_total();
+  if (total) run.progress.set_total(*total);
+
+  if (!o.model.exec_command.empty()) {
+    auto make_output = [&](const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog* child) {
+      auto plan = plan_tracks(heads, choose_catalog(o.model.catalog, heads, child), plan_options);
+      auto out = std::make_unique<TensorOutput>(in.header(), std::move(plan), run,
+                                                nlohmann::json{{"format", "exec"}, {"command", o.model.exec_command}});
+      announce_size(*out, total, run);
+      return out;
+    };
+    predict_exec(in, o.model.exec_command, o.model.exec_timeout, make_output, runner, run);
+    source.encoder.wait_success();
+    return;
+  }
+
+  const engine::ModelGraph& graph = *source.graph;
+  auto heads = heads_of_model(graph);
+  auto embedded = embedded_catalog(graph);
+  auto plan = plan_tracks(heads, choose_catalog(o.model.catalog, heads, embedded.get()), plan_options);
+  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(graph));
+  TensorOutput out(in.header(), std::move(plan), run, model_identity(o.model.model, graph));
+  announce_size(out, total, run);
+  predict_native(in, predictor, out, runner, run);
+  source.encoder.wait_success();
+  out.finish();
+}
+
+}  // namespace s2f::predict
