@@ -250,6 +250,7 @@ void Dataset::append_bytes(const void* data, uint64_t records) {
 File::File(File&& o) noexcept
     : file_(std::move(o.file_)),
       path_(std::move(o.path_)),
+      target_(std::move(o.target_)),
       temp_(std::move(o.temp_)),
       expected_(std::move(o.expected_)),
       temp_slot_(o.temp_slot_),
@@ -263,6 +264,7 @@ File& File::operator=(File&& o) noexcept {
     release();
     file_ = std::move(o.file_);
     path_ = std::move(o.path_);
+    target_ = std::move(o.target_);
     temp_ = std::move(o.temp_);
     expected_ = std::move(o.expected_);
     temp_slot_ = std::exchange(o.temp_slot_, -1);

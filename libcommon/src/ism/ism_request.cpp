@@ -74,7 +74,7 @@ void run_ism(const IsmRequest& o, Run& run) {
     MutantPredictor predictor(std::make_shared<engine::CompiledModel>(graph), o.naive, options.n_value, read);
     ism_native(in, predictor, options, sink, run);
   }
-  source.encoder.wait_success();
+  source.encoder.wait_success(run);
   if (!out) fail_input("the --exec command wrote no header", o.model.exec_command);
   out->finish();
 }

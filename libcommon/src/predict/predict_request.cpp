@@ -58,7 +58,7 @@ void run_predict(const PredictRequest& o, Run& run) {
       return out;
     };
     predict_exec(in, o.model.exec_command, o.model.exec_timeout, make_output, runner, run);
-    source.encoder.wait_success();
+    source.encoder.wait_success(run);
     return;
   }
 
@@ -70,7 +70,7 @@ void run_predict(const PredictRequest& o, Run& run) {
   TensorOutput out(in.header(), std::move(plan), run, model_identity(o.model.model, graph));
   announce_size(out, total, run);
   predict_native(in, predictor, out, runner, run);
-  source.encoder.wait_success();
+  source.encoder.wait_success(run);
   out.finish();
 }
 
