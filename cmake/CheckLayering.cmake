@@ -14,3 +14,17 @@ foreach(root IN LISTS ROOTS)
     endif()
   endforeach()
 endforeach()
+
+# The format layer takes provenance and output settings as values, not the
+# running stage: nothing under FORMAT_ROOTS includes s2f/run.hpp.
+string(REPLACE "|" ";" FORMAT_ROOTS "${FORMAT_ROOTS}")
+foreach(root IN LISTS FORMAT_ROOTS)
+  file(GLOB_RECURSE files "${root}/*.cpp" "${root}/*.hpp")
+  foreach(f IN LISTS files)
+    file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]s2f/run\\.hpp")
+    if(lines)
+      message(FATAL_ERROR "layering: ${f} includes s2f/run.hpp; the format layer takes provenance "
+                          "(run.provenance()) and output settings as values")
+    endif()
+  endforeach()
+endforeach()

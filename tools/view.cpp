@@ -90,7 +90,9 @@ int main(int argc, char** argv) {
     if (v.pairs) pairs.emplace(shown.schema, in.name());
     if (v.head >= 0) slice.limit(static_cast<uint64_t>(v.head));
     if (v.validate) {
-      const uint64_t frames = in.read_through(run);
+      JoinedStreams::Counts counts{0, 0, [&](uint64_t n) { run.progress.tick(n); }};
+      const uint64_t frames = in.read_through(counts);
+      run.records_in = counts.in;
       run.summary_extra = "valid: " + std::to_string(run.records_in) + " records in " + std::to_string(frames) + " frames";
       return 0;
     }
@@ -103,7 +105,10 @@ int main(int argc, char** argv) {
                                 !v.no_header_line, std::string("s2f-view ") + version()));
     std::function<void(Batch&)> transform;
     if (filter) transform = [&](Batch& b) { filter->slice(b); };
-    in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, run);
+    JoinedStreams::Counts counts{0, 0, [&](uint64_t n) { run.progress.tick(n); }};
+    in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, counts);
+    run.records_in = counts.in;
+    run.records_out = counts.out;
     for (auto& s : sinks) s->finish();
     return 0;
   });

@@ -32,27 +32,21 @@ nlohmann::json JoinedStreams::header_json(const Header& shown) const {
   return j;
 }
 
-uint64_t JoinedStreams::read_through(Run& run) {
-  Batch batch;
+uint64_t JoinedStreams::read_through(Counts& counts) {
+  copy(RecordSlice{}, {}, nullptr, {}, counts);  // the whole slice: every stream read to its trailer
   uint64_t frames = 0;
-  for (auto& reader : readers_) {
-    while (reader->next(batch)) {
-      run.records_in += batch.size();
-      run.progress.tick(run.records_in);
-    }
-    frames += reader->frames_read();
-  }
+  for (const auto& reader : readers_) frames += reader->frames_read();
   return frames;
 }
 
 void JoinedStreams::copy(const RecordSlice& slice, const std::function<void(Batch&)>& transform,
-                         const PairOrder* pairs, const std::vector<std::unique_ptr<RecordSink>>& sinks, Run& run) {
+                         const PairOrder* pairs, const std::vector<std::unique_ptr<RecordSink>>& sinks, Counts& counts) {
   Batch batch;
   uint64_t index = 0;
   for (auto& reader : readers_) {
     while (reader->next(batch)) {
-      run.records_in += batch.size();
-      run.progress.tick(run.records_in);
+      counts.in += batch.size();
+      if (counts.on_read) counts.on_read(counts.in);
       const uint64_t b0 = index, b1 = index + batch.size();
       index = b1;
       if (b1 <= slice.lo) continue;
@@ -62,7 +56,7 @@ void JoinedStreams::copy(const RecordSlice& slice, const std::function<void(Batc
       const auto r1 = static_cast<size_t>(std::min(slice.hi, b1) - b0);
       if (pairs)
         for (size_t r = r0; r < r1; ++r) pairs->check(batch, r, b0 + r);
-      for (const auto& sink : sinks) run.records_out += sink->write(batch, r0, r1);
+      for (const auto& sink : sinks) counts.out += sink->write(batch, r0, r1);
       if (b1 >= slice.hi) return;
     }
   }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "s2f/run.hpp"
+#include <functional>
 #include "s2f/stream/record_sinks.hpp"
 #include "s2f/stream/record_slice.hpp"
 #include "s2f/stream/stream.hpp"
@@ -30,14 +30,21 @@ class JoinedStreams {
   // `shown` as JSON, with the format version of the first stream.
   nlohmann::json header_json(const Header& shown) const;
 
+  // Records read and written by read_through/copy; `on_read` (may be empty)
+  // is told the running count of records read, for progress.
+  struct Counts {
+    uint64_t in = 0, out = 0;
+    std::function<void(uint64_t)> on_read;
+  };
+
   // Reads everything (checking every checksum and trailer); returns frames.
-  uint64_t read_through(Run& run);
+  uint64_t read_through(Counts& counts);
 
   // Copies the records of `slice` to the sinks. `transform` (may be empty)
   // rewrites each batch in range first (track selection); `pairs` (may be
   // null) checks ref/alt order. Stops reading once past the slice.
   void copy(const RecordSlice& slice, const std::function<void(Batch&)>& transform, const PairOrder* pairs,
-            const std::vector<std::unique_ptr<RecordSink>>& sinks, Run& run);
+            const std::vector<std::unique_ptr<RecordSink>>& sinks, Counts& counts);
 
  private:
   std::vector<std::unique_ptr<Reader>> readers_;

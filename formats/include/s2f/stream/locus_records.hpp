@@ -9,40 +9,27 @@
 
 namespace s2f::stream {
 
-// The locus block (id, chrom, pos, strand) every locus kind starts with.
+// The locus block (id, chrom, pos, strand) every locus kind starts with,
+// followed by the kind's two string fields.
 class LocusAppender {
  public:
-  explicit LocusAppender(Writer& writer);
-
- protected:
-  // Adds a record, fills its locus block and returns its row in the batch.
-  size_t begin(std::string_view id, std::string_view chrom, int64_t pos, uint8_t strand);
-  Writer& writer_;
+  LocusAppender(Writer& writer, const char* first, const char* second);
+  void append(std::string_view id, std::string_view chrom, int64_t pos, uint8_t strand, std::string_view first,
+              std::string_view second);
 
  private:
-  size_t id_, chrom_, pos_, strand_;
+  Writer& writer_;
+  size_t id_, chrom_, pos_, strand_, first_, second_;
 };
 
 // Records of kind positions: the locus plus category and partition.
-class PositionAppender : LocusAppender {
- public:
-  explicit PositionAppender(Writer& writer);
-  void append(std::string_view id, std::string_view chrom, int64_t pos, uint8_t strand, std::string_view category,
-              std::string_view partition);
-
- private:
-  size_t category_, partition_;
+struct PositionAppender : LocusAppender {
+  explicit PositionAppender(Writer& writer) : LocusAppender(writer, "category", "partition") {}
 };
 
 // Records of kind variants: the locus plus REF and ALT alleles.
-class VariantAppender : LocusAppender {
- public:
-  explicit VariantAppender(Writer& writer);
-  void append(std::string_view id, std::string_view chrom, int64_t pos, uint8_t strand, std::string_view ref,
-              std::string_view alt);
-
- private:
-  size_t ref_, alt_;
+struct VariantAppender : LocusAppender {
+  explicit VariantAppender(Writer& writer) : LocusAppender(writer, "ref", "alt") {}
 };
 
 }  // namespace s2f::stream
