@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "s2f/paths.hpp"
 #include "s2f/tool.hpp"
 
 namespace {
@@ -33,18 +34,8 @@ constexpr Stage kStages[] = {
     {"view", "print, validate, slice, join and convert s2f streams"},
 };
 
-std::string self_dir() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  buf[n] = '\0';
-  std::string p(buf);
-  auto slash = p.find_last_of('/');
-  return slash == std::string::npos ? std::string() : p.substr(0, slash);
-}
-
 void usage(FILE* out) {
-  std::string dir = self_dir();
+  std::string dir = s2f::executable_dir();
   std::fprintf(out,
                "s2f %s \u2014 sequence-to-function models over genomes, as streaming Unix tools\n\n"
                "Usage: s2f <stage> [options]   (same as s2f-<stage> [options])\n"
@@ -76,7 +67,7 @@ int main(int argc, char** argv) {
   args.push_back(exe.data());
   for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
   args.push_back(nullptr);
-  std::string dir = self_dir();
+  std::string dir = s2f::executable_dir();
   if (!dir.empty()) {
     std::string local = dir + "/" + exe;
     if (::access(local.c_str(), X_OK) == 0) {

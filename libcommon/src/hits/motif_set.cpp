@@ -7,8 +7,11 @@
 #include "s2f/error.hpp"
 #include "s2f/tsv.hpp"
 #include "s2f/stream/schema.hpp"
+#include "s2f/genome/bases.hpp"
 
 namespace s2f::hits {
+
+using genome::kBases;
 
 void MotifSet::add(Motif motif, const std::vector<float>& values_4xw, const std::vector<float>& pfm_4xw) {
   if (values_4xw.size() != 4 * static_cast<size_t>(width_))
@@ -36,7 +39,6 @@ std::pair<int, int> trim_span(const std::vector<double>& values_4xw, int width, 
 }
 
 std::string consensus(const MotifSet& set, size_t motif) {
-  static const char kBases[] = "ACGT";
   const Motif& m = set[motif];
   std::string out;
   for (int w = m.trim_start; w < m.trim_end; ++w) {

@@ -104,14 +104,7 @@ struct IsmOutput::Impl {
         case IsmStat::predictions: scratch[i] = alt[i]; break;
         case IsmStat::diffs: scratch[i] = alt[i] - ref[i]; break;
         case IsmStat::abs_diffs: scratch[i] = std::fabs(alt[i] - ref[i]); break;
-        case IsmStat::logits: {
-          auto logit = [](double p) {
-            p = std::clamp(p, score::kLogitEpsilon, 1.0 - score::kLogitEpsilon);
-            return std::log(p / (1.0 - p));
-          };
-          scratch[i] = static_cast<float>(logit(alt[i]) - logit(ref[i]));
-          break;
-        }
+        case IsmStat::logits: scratch[i] = static_cast<float>(score::logit(alt[i]) - score::logit(ref[i])); break;
       }
     }
     plan.extract(h, scratch.data(), dst);

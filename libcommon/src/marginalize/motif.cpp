@@ -6,8 +6,11 @@
 #include <sstream>
 
 #include "s2f/error.hpp"
+#include "s2f/genome/bases.hpp"
 
 namespace s2f::marginalize {
+
+using genome::kBases;
 
 namespace {
 
@@ -160,7 +163,7 @@ std::vector<Motif> parse_jaspar(const std::vector<std::string>& lines, const std
     // Rows are in A, C, G, T order; a leading base letter must agree.
     char base = static_cast<char>(std::toupper(static_cast<unsigned char>(line[0])));
     if (std::isalpha(static_cast<unsigned char>(line[0]))) {
-      if (rows.size() >= 4 || base != "ACGT"[rows.size()])
+      if (rows.size() >= 4 || base != kBases[rows.size()])
         fail_input(std::string("JASPAR row for base ") + base + " out of A, C, G, T order", at);
       line = line.substr(1);
     }
@@ -240,7 +243,7 @@ std::string consensus(const Motif& m) {
     size_t best = 0;
     for (size_t b = 1; b < 4; ++b)
       if (col[b] > col[best]) best = b;
-    s.push_back(col[best] > 0 ? "ACGT"[best] : kKeepBackground);
+    s.push_back(col[best] > 0 ? kBases[best] : kKeepBackground);
   }
   return s;
 }
@@ -260,7 +263,7 @@ std::string sample(const Motif& m, Rng& rng) {
       acc += col[b];
       if (u < acc) break;
     }
-    s.push_back("ACGT"[b < 4 ? b : last]);  // rounding: u beyond the sum takes the last allowed base
+    s.push_back(kBases[b < 4 ? b : last]);  // rounding: u beyond the sum takes the last allowed base
   }
   return s;
 }

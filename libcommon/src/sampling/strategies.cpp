@@ -140,7 +140,6 @@ std::vector<SampledSnp> sample_snps(const genome::ReferenceGenome& genome, const
   if (picker.total() == 0)
     fail_input("no chromosome is long enough for the SNP margin", genome.path(),
                "lower --margin or choose other --chromosomes");
-  static constexpr char kBases[] = "ACGT";
   oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<uint64_t>(0, count, 256), [&](const auto& range) {
     for (uint64_t i = range.begin(); i < range.end(); ++i) {
       Rng rng = draw_rng(seed, 2, i);
@@ -150,8 +149,8 @@ std::vector<SampledSnp> sample_snps(const genome::ReferenceGenome& genome, const
         auto pick = picker.at(rng.below(picker.total()));
         char ref = genome.fetch(static_cast<size_t>(pick.contig), pick.pos, pick.pos + 1)[0];
         if (!genome::is_acgt(ref)) continue;
-        int r = static_cast<int>(std::string_view(kBases).find(ref));
-        char alt = kBases[(r + 1 + static_cast<int>(rng.below(3))) % 4];
+        int r = static_cast<int>(std::string_view(genome::kBases, 4).find(ref));
+        char alt = genome::kBases[(r + 1 + static_cast<int>(rng.below(3))) % 4];
         auto& s = out[i];
         s.contig = pick.contig;
         s.pos = pick.pos;

@@ -7,6 +7,11 @@
 
 namespace s2f::score {
 
+double logit(double p) {
+  p = std::clamp(p, kLogitEpsilon, 1.0 - kLogitEpsilon);
+  return std::log(p / (1.0 - p));
+}
+
 namespace {
 constexpr const char* kNames[] = {"ref", "alt", "diff", "abs_diff", "logit_diff", "log2fc",
                                   "logfc", "sad", "l1", "l2", "jsd", "max_abs_diff"};
@@ -15,11 +20,6 @@ double sum(std::span<const float> v) {
   double s = 0;
   for (float x : v) s += x;
   return s;
-}
-
-double logit(double p) {
-  p = std::clamp(p, kLogitEpsilon, 1.0 - kLogitEpsilon);
-  return std::log(p / (1.0 - p));
 }
 
 // Softmax over the window: profile heads predict logits per bin.

@@ -9,6 +9,9 @@
 
 namespace s2f::genome {
 
+// The one-hot channel order of every model: A, C, G, T.
+inline constexpr char kBases[4] = {'A', 'C', 'G', 'T'};
+
 // Maps any byte to one of A, C, G, T, N.
 uint8_t normalize_base(uint8_t b);
 // Normalises in place; returns true if any N remains.

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <vector>
+#include "s2f/genome/bases.hpp"
 
 namespace s2f::ism {
 
@@ -20,7 +21,7 @@ struct BaseEdit {
 // One mutant: k edits at increasing positions.
 using Mutation = std::vector<BaseEdit>;
 
-inline constexpr char kBases[4] = {'A', 'C', 'G', 'T'};
+using genome::kBases;
 // 0..3 for A, C, G, T (any case), -1 otherwise.
 int base_index(uint8_t letter);
 

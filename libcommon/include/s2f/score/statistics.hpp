@@ -21,6 +21,8 @@ double default_pseudocount(Statistic s);     // log2fc 1, logfc 0.001, others 0
 
 // Inputs are clipped to [kLogitEpsilon, 1 - kLogitEpsilon] before logit().
 inline constexpr double kLogitEpsilon = 1e-6;
+// ln(p / (1 - p)) of p clipped to [kLogitEpsilon, 1 - kLogitEpsilon].
+double logit(double p);
 
 // One track's window of bins, reference and alternative (alt may be empty
 // for `ref`).
