@@ -11,7 +11,8 @@ using namespace s2f::hits;
 int main(int argc, char** argv) {
   Tool tool("call-hits", "Call motif instances in contribution scores (Fi-NeMo's algorithm, on CPU)",
             "s2f-call-hits -r regions.npz -m modisco.h5 -p peaks.narrowPeak -o hits/ -t 8\n"
-            "  s2f-ism --attr ... | s2f-call-hits -r - -m modisco.h5 -o hits/ --hits-stream hits.s2f");
+            "  s2f-ism --attr ... | s2f-call-hits -r - -m modisco.h5 -o hits/ --hits-stream hits.s2f\n"
+            "Memory is not flat: all regions are held at once, ~N x L x 4 x 4 B of float32 contributions (half for float16) plus their hits: 36k regions of 1 kb ~ 0.6 GB; split --regions to bound it.");
   tool.use(Opt::Threads | Opt::Compress);
   CallHitsRequest o;
   auto& app = tool.app();

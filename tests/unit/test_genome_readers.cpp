@@ -17,6 +17,7 @@
 #include "s2f/genome/fasta_records.hpp"
 #include "s2f/genome/reference.hpp"
 #include "s2f/genome/vcf.hpp"
+#include "s2f/text_excerpt.hpp"
 
 using namespace s2f;
 using namespace s2f::genome;
@@ -192,11 +193,11 @@ TEST(Vcf, MalformedLines) {
   for (const auto& [line, what] : std::vector<std::pair<std::string, std::string>>{
            {"chr1\t0\t.\tA\tC", "POS"}, {"chr1\t5\t.\tQ\tC", "REF"}, {"chr1\t5\t.\tA\tCZ", "ALT"},
            {"chr1\t5\t.\tA", "needs at least 5"}}) {
-    auto p = d.write("bad.vcf", line + "\n");
+    auto p = d.write("bad.vcf", "#CHROM\tPOS\tID\tREF\tALT\n" + line + "\n");
     VcfReader r(p, 0, bad, log);
     Variant v;
     auto msg = error_where([&] { r.next(v); });
-    EXPECT_NE(msg.find(p + ":1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(p + ":2"), std::string::npos) << msg;
     EXPECT_NE(msg.find(what), std::string::npos) << msg;
   }
 }
@@ -319,4 +320,62 @@ TEST(Reference, RealExcerptFirstBases) {
   EXPECT_EQ(g->contigs()[0].name, "chr22");
   EXPECT_EQ(g->contigs()[0].length, 300000);
   EXPECT_EQ(g->fetch(0, 0, 20), "AAGTTCCGGGATACATGTGC");
+}
+
+// Reliability audit (D14/D16/D19/D7): the one excerpt helper, empty files,
+// duplicate contigs, malformed GTF attribute columns.
+TEST(TextExcerpt, BoundsLengthAndEscapesBytes) {
+  EXPECT_EQ(text_excerpt("chr1\t10"), "chr1 10");
+  EXPECT_EQ(text_excerpt(std::string("a\x01\xff\x7f", 4)), "a\\x01\\xff\\x7f");
+  const std::string big(50'000'000, 'x');
+  const std::string e = text_excerpt(big);
+  EXPECT_LT(e.size(), 120u);
+  EXPECT_NE(e.find("... (50000000 bytes)"), std::string::npos) << e;
+}
+
+TEST(TextLines, EmptyFileIsAnErrorNamingIt) {
+  TempDir d;
+  auto p = d.write("empty.bed", "");
+  SkipLog log;
+  BadLines bad(&log, false);
+  auto msg = error_where([&] { BedReader r(p, BedFlavor::bed, 0, bad); });
+  EXPECT_NE(msg.find("is empty"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(p), std::string::npos) << msg;
+}
+
+TEST(Vcf, NoChromHeaderIsNotAVcf) {
+  TempDir d;
+  auto p = d.write("x.vcf", "chr1\t5\t.\tA\tC\n");
+  SkipLog log;
+  BadLines bad(&log, false);
+  VcfReader r(p, 0, bad, log);
+  Variant v;
+  auto msg = error_where([&] { r.next(v); });
+  EXPECT_NE(msg.find("not a VCF: no #CHROM header line"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(p + ":1"), std::string::npos) << msg;
+}
+
+TEST(Annotation, MalformedAttributeColumnNamesFileLine) {
+  TempDir d;
+  SkipLog log;
+  BadLines bad(&log, false);
+  for (const char* attrs : {"gene_id \"G; gene_type \"x\";", "gene_id", "=G;"}) {
+    auto p = d.write("a.gtf", std::string("chr1\tx\tgene\t1\t5\t.\t+\t.\t") + attrs + "\n");
+    auto msg = error_where([&] { read_annotation(p, bad); });
+    EXPECT_NE(msg.find(p + ":1"), std::string::npos) << attrs << ": " << msg;
+    EXPECT_NE(msg.find("attribute"), std::string::npos) << attrs << ": " << msg;
+  }
+  // Semicolons inside quotes, GFF3 and "." are fine.
+  for (const char* attrs : {"gene_id \"G\"; note \"a;b\";", "ID=G;Name=A", "."}) {
+    auto p = d.write("a.gtf", std::string("chr1\tx\tgene\t1\t5\t.\t+\t.\t") + attrs + "\n");
+    EXPECT_EQ(read_annotation(p, bad).genes.size(), 1u) << attrs;
+  }
+}
+
+TEST(Reference, DuplicateContigNameIsRefusedNamingBothLines) {
+  TempDir d;
+  auto p = d.write("dup.fa", ">c1\nACGT\n>c2\nAC\n>c1 again\nGG\n");
+  auto msg = error_where([&] { ReferenceGenome::open(p); });
+  EXPECT_NE(msg.find("'c1'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("lines 1 and 5"), std::string::npos) << msg;
 }

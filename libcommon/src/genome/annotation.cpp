@@ -4,6 +4,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "s2f/error.hpp"
+#include "s2f/text_excerpt.hpp"
+
 namespace s2f::genome {
 
 namespace {
@@ -35,6 +38,32 @@ std::string first_of(std::string_view attrs, std::initializer_list<std::string_v
   return {};
 }
 
+// Empty when the attribute column (column 9) is well formed: items separated
+// by ';' (outside quotes), each `key value` (GTF) or `key=value` (GFF3), with
+// quotes closed. "." means no attributes. Otherwise what is wrong.
+std::string attribute_problem(std::string_view attrs) {
+  if (attrs == ".") return {};
+  size_t at = 0;
+  while (at < attrs.size()) {
+    size_t end = at;
+    bool quoted = false;
+    while (end < attrs.size() && (quoted || attrs[end] != ';')) {
+      if (attrs[end] == '"') quoted = !quoted;
+      ++end;
+    }
+    if (quoted) return "a quote is never closed in '" + text_excerpt(attrs.substr(at), 40) + "'";
+    std::string_view item = attrs.substr(at, end - at);
+    at = end + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    size_t sep = item.find_first_of(" =");
+    if (sep == 0 || sep == std::string_view::npos || sep + 1 >= item.size())
+      return "item '" + text_excerpt(item, 40) + "' is not `key \"value\"` (GTF) or key=value (GFF3)";
+  }
+  return {};
+}
+
 }  // namespace
 
 Annotation read_annotation(const std::string& path, BadLines& bad) {
@@ -51,14 +80,20 @@ Annotation read_annotation(const std::string& path, BadLines& bad) {
     }
     int64_t s = 0, e = 0;
     if (!parse_int(c[3], s) || !parse_int(c[4], e) || s < 1 || e < s) {
-      bad.report(line, lines.where(), "GTF/GFF3 start/end '" + std::string(c[3]) + "', '" + std::string(c[4]) +
+      bad.report(line, lines.where(), "GTF/GFF3 start/end '" + text_excerpt(c[3], 40) + "', '" + text_excerpt(c[4], 40) +
                                           "' are not 1-based with start <= end");
       continue;
     }
     if (c[6] != "+" && c[6] != "-" && c[6] != ".") {
-      bad.report(line, lines.where(), "strand '" + std::string(c[6]) + "' is not +, - or .");
+      bad.report(line, lines.where(), "strand '" + text_excerpt(c[6], 20) + "' is not +, - or .");
       continue;
     }
+    if (auto problem = attribute_problem(c[8]); !problem.empty()) {
+      bad.report(line, lines.where(), "malformed GTF/GFF3 attribute column (column 9): " + problem,
+                 "attributes are `key \"value\";` pairs (GTF) or key=value;... (GFF3)");
+      continue;
+    }
+    ++a.records;
     std::string_view kind = c[2];
     std::vector<Feature>* into = nullptr;
     if (kind == "gene") into = &a.genes;
@@ -83,6 +118,12 @@ Annotation read_annotation(const std::string& path, BadLines& bad) {
     if (!f.type.empty()) a.has_types = true;
     into->push_back(std::move(f));
   }
+  if (a.records == 0)
+    fail_input(path + " holds no valid GTF/GFF3 feature lines (only comments, blank or skipped lines)", path,
+               "check that this is the annotation file you meant");
+  if (a.genes.empty() && a.transcripts.empty())
+    fail_input(path + " has no gene, transcript or mRNA lines (column 3), so it names no genes", path,
+               "give a GTF/GFF3 with gene or transcript features");
   if (a.genes.empty() && !a.transcripts.empty()) {
     // No gene lines (as in UCSC-style GTFs): a gene spans its transcripts.
     std::map<std::string, Feature> by_gene;

@@ -24,12 +24,13 @@ bool BedReader::next(BedRecord& rec) {
       continue;
     }
     if (!parse_int(c[1], rec.start) || !parse_int(c[2], rec.end)) {
-      bad_.report(line_, where, "BED start/end are not integers ('" + std::string(c[1]) + "', '" +
-                                    std::string(c[2]) + "')");
+      bad_.report(line_, where, "BED start/end are not integers ('" + excerpt(c[1], 40) + "', '" +
+                                    excerpt(c[2], 40) + "')",
+                  "BED start and end are whole numbers (0-based, at most 9223372036854775807)");
       continue;
     }
     if (rec.start < 0 || rec.end < rec.start) {
-      bad_.report(line_, where, "BED interval [" + std::string(c[1]) + ", " + std::string(c[2]) +
+      bad_.report(line_, where, "BED interval [" + excerpt(c[1], 40) + ", " + excerpt(c[2], 40) +
                                     ") is negative or ends before it starts",
                   "BED is 0-based half-open with start <= end");
       continue;
@@ -45,7 +46,7 @@ bool BedReader::next(BedRecord& rec) {
       }
       auto s = c[static_cast<size_t>(strand_column_) - 1];
       if (s != "+" && s != "-" && s != ".") {
-        bad_.report(line_, where, "strand '" + std::string(s) + "' is not +, - or .",
+        bad_.report(line_, where, "strand '" + excerpt(s, 20) + "' is not +, - or .",
                     "check --strand-column (1-based)");
         continue;
       }
@@ -59,8 +60,8 @@ bool BedReader::next(BedRecord& rec) {
         continue;
       }
       int64_t summit = 0;
-      if (!parse_int(c[9], summit) || summit < -1 || (summit >= 0 && rec.start + summit >= rec.end)) {
-        bad_.report(line_, where, "narrowPeak summit '" + std::string(c[9]) + "' is not -1 or an offset inside the peak");
+      if (!parse_int(c[9], summit) || summit < -1 || (summit >= 0 && summit >= rec.end - rec.start)) {
+        bad_.report(line_, where, "narrowPeak summit '" + excerpt(c[9], 40) + "' is not -1 or an offset inside the peak");
         continue;
       }
       rec.summit = summit;

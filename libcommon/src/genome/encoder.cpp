@@ -9,6 +9,7 @@
 #include "s2f/genome/bases.hpp"
 #include "s2f/genome/window.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::genome {
 
@@ -44,14 +45,34 @@ bool WindowEncoder::prepare(WindowJob& job) {
     skips_.skip(job.id, job.where, "no strand ('.') while --require-strand is set");
     return false;
   }
+  if (!job.rejected.empty()) {
+    skips_.skip(job.id, job.where, job.rejected);
+    return false;
+  }
   if (job.kind == WindowJob::Kind::sequence) return true;
   job.contig = names_->resolve(job.chrom);
   if (job.contig < 0) {
-    skips_.skip(job.id, job.where, "chromosome '" + job.chrom + "' is not in the genome " + genome_->path());
+    skips_.skip(job.id, job.where,
+                "chromosome '" + text_excerpt(job.chrom, 60) + "' is not in the genome " + genome_->path());
     return false;
   }
   const Contig& c = genome_->contigs()[static_cast<size_t>(job.contig)];
   const int64_t L = settings_.length;
+  // Every window computation below adds or subtracts at most a few L (L <=
+  // 2^28) and a REF length to the position: with the position first checked
+  // against the contig, none of them can overflow, however large the input
+  // coordinate was.
+  const int64_t ref_length = static_cast<int64_t>(job.ref.size());
+  if (job.pos < 0 || job.pos >= c.length || (job.kind == WindowJob::Kind::variant && ref_length > c.length - job.pos)) {
+    const bool variant = job.kind == WindowJob::Kind::variant;
+    const std::string at = variant && job.pos >= 0 ? "variant at " + c.name + ":" + std::to_string(job.pos + 1)
+                                                   : "position " + std::to_string(job.pos) + " on " + c.name;
+    skips_.skip(job.id, job.where,
+                at + (job.pos < 0 ? " lies before the start of " + c.name
+                                  : " lies beyond the end of " + c.name + " (length " + std::to_string(c.length) + ")") +
+                    " — wrong genome or excerpt?");
+    return false;
+  }
   int64_t need_begin = 0, need_end = 0;
   if (job.kind == WindowJob::Kind::position) {
     job.start = position_window_start(job.pos, L);
@@ -65,12 +86,6 @@ bool WindowEncoder::prepare(WindowJob& job) {
       skips_.skip(job.id, job.where,
                   "REF allele of " + std::to_string(job.ref.size()) + " bases does not fit a window of " +
                       std::to_string(L) + " with its first base at index " + std::to_string(index));
-      return false;
-    }
-    if (job.pos + static_cast<int64_t>(job.ref.size()) > c.length) {
-      skips_.skip(job.id, job.where,
-                  "variant at " + c.name + ":" + std::to_string(job.pos + 1) + " lies beyond the end of " + c.name +
-                      " (length " + std::to_string(c.length) + ") — wrong genome or excerpt?");
       return false;
     }
     job.start = lay.ref_start;

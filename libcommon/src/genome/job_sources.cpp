@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 #include "s2f/error.hpp"
 #include "s2f/genome/window.hpp"
@@ -59,7 +60,19 @@ class StreamJobs : public JobSource {
       int64_t s = batch_.scalar<int64_t>(F(start_), r), e = batch_.scalar<int64_t>(F(end_), r);
       int64_t summit = summit_ >= 0 ? batch_.scalar<int64_t>(F(summit_), r) : -1;
       j.kind = WindowJob::Kind::position;
-      j.pos = interval_centre(s, e, summit);
+      // Checked before any arithmetic: with 0 <= s <= e and summit < e - s
+      // the centre cannot overflow.
+      if (s < 0 || e < s) {
+        j.pos = s;
+        j.rejected = "interval [" + std::to_string(s) + ", " + std::to_string(e) +
+                     ") is negative or ends before it starts";
+      } else if (summit >= e - s) {
+        j.pos = s;
+        j.rejected = "summit " + std::to_string(summit) + " lies outside the interval [" + std::to_string(s) + ", " +
+                     std::to_string(e) + ")";
+      } else {
+        j.pos = interval_centre(s, e, summit);
+      }
     } else {
       j.pos = batch_.scalar<int64_t>(F(pos_), r);
       j.kind = kind_ == stream::kind::variants ? WindowJob::Kind::variant : WindowJob::Kind::position;
@@ -74,7 +87,7 @@ class StreamJobs : public JobSource {
                    j.where, "filter symbolic alleles before s2f-encode");
     }
     j.id = id_ >= 0 ? std::string(batch_.str(F(id_), r)) : std::string();
-    if (j.id.empty()) j.id = j.chrom + ":" + std::to_string(j.pos + 1);
+    if (j.id.empty()) j.id = j.chrom + ":" + (j.pos >= 0 && j.pos < INT64_MAX ? std::to_string(j.pos + 1) : std::to_string(j.pos));
     if (category_ >= 0) j.category = std::string(batch_.str(F(category_), r));
     if (partition_ >= 0) j.partition = std::string(batch_.str(F(partition_), r));
     return true;
@@ -140,10 +153,16 @@ class VcfJobs : public JobSource {
 template <class Reader>
 class SequenceJobs : public JobSource {
  public:
-  SequenceJobs(const std::string& path, BadLines& bad) : reader_(path, bad), bad_(bad) {}
-  uint64_t consumed_unseen() const override { return bad_.count(); }
+  SequenceJobs(const std::string& path, BadLines& bad, SkipLog& skips) : reader_(path, bad), bad_(bad), skips_(skips) {}
+  uint64_t consumed_unseen() const override { return bad_.count() + empty_; }
   bool next(WindowJob& j) override {
-    if (!reader_.next(rec_)) return false;
+    // A record without bases would become a window of Ns only: skip it.
+    while (true) {
+      if (!reader_.next(rec_)) return false;
+      if (!rec_.bases.empty()) break;
+      ++empty_;
+      skips_.skip(rec_.id, rec_.where, "empty record: no sequence after its header");
+    }
     j.kind = WindowJob::Kind::sequence;
     j.id = rec_.id;
     j.chrom = rec_.id;
@@ -157,6 +176,8 @@ class SequenceJobs : public JobSource {
  private:
   Reader reader_;
   BadLines& bad_;
+  SkipLog& skips_;
+  uint64_t empty_ = 0;
   SequenceRecord rec_;
 };
 
@@ -190,8 +211,8 @@ std::unique_ptr<JobSource> open_job_source(InputFormat format, const std::string
     case InputFormat::bed: return std::make_unique<BedJobs>(path, BedFlavor::bed, strand_column, bad);
     case InputFormat::narrowpeak: return std::make_unique<BedJobs>(path, BedFlavor::narrowpeak, strand_column, bad);
     case InputFormat::vcf: return std::make_unique<VcfJobs>(path, strand_column, bad, skips);
-    case InputFormat::fasta_records: return std::make_unique<SequenceJobs<FastaRecordReader>>(path, bad);
-    case InputFormat::sequences: return std::make_unique<SequenceJobs<SequenceLineReader>>(path, bad);
+    case InputFormat::fasta_records: return std::make_unique<SequenceJobs<FastaRecordReader>>(path, bad, skips);
+    case InputFormat::sequences: return std::make_unique<SequenceJobs<SequenceLineReader>>(path, bad, skips);
   }
   return nullptr;
 }

@@ -14,9 +14,12 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/genome/text_lines.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::genome {
 
@@ -48,6 +51,63 @@ void refuse_plain_gzip(const std::string& path) {
   if (rc == 0 && fmt.compression == gzip)
     fail_input("the genome FASTA is gzip-compressed but not BGZF, so it cannot be read at random positions", path,
                "recompress it with bgzip: zcat " + path + " | bgzip -@2 > genome.fa.gz && samtools faidx genome.fa.gz");
+}
+
+// What htslib's indexer does not say (it drops a duplicate name with a
+// warning and fails on anything else without telling where): one pass over
+// the FASTA before its index is built. Refuses an empty or binary file, a
+// first line that is not a '>' header, a header without a name and a name
+// given twice (both lines named). With `layout`, run after the indexer
+// failed, it also finds the first line whose length breaks the fixed line
+// width an index needs. Returns when it found nothing to say.
+void check_genome_fasta(const std::string& path, bool layout) {
+  TextLines lines(path);  // refuses a 0-byte or binary file by itself
+  std::unordered_map<std::string, uint64_t> first_line;
+  std::string_view line;
+  std::string name;
+  bool any_header = false;
+  int64_t width = -1;      // bases per line in the current sequence
+  uint64_t short_at = 0;   // a line shorter than the width (must be the last)
+  while (lines.next(line)) {
+    if (!line.empty() && line[0] == '>') {
+      std::string_view n = line.substr(1);
+      n = n.substr(0, n.find_first_of(" \t"));
+      if (n.empty())
+        fail_input("invalid genome FASTA: a '>' header line without a sequence name", lines.where(),
+                   "name every sequence: '>chr1'");
+      name.assign(n);
+      auto [it, fresh] = first_line.try_emplace(name, lines.line_number());
+      if (!fresh)
+        fail_input("invalid genome FASTA: sequence name '" + text_excerpt(name, 60) + "' is used twice, at lines " +
+                       std::to_string(it->second) + " and " + std::to_string(lines.line_number()),
+                   lines.where(), "give every sequence its own name (rename or drop one) and index it again");
+      any_header = true;
+      width = -1;
+      short_at = 0;
+      continue;
+    }
+    if (!any_header) {
+      if (line.empty()) continue;
+      fail_input("invalid genome FASTA: the first line is not a '>' header ('" + text_excerpt(line, 60) + "')",
+                 lines.where(), "a FASTA file starts with a '>name' line; is this the genome file?");
+    }
+    if (!layout) continue;
+    const auto n = static_cast<int64_t>(line.size());
+    if (width < 0) {
+      width = n;
+    } else if (short_at || n > width) {
+      fail_input("invalid genome FASTA: sequence '" + text_excerpt(name, 60) + "' has lines of different lengths (line " +
+                     std::to_string(short_at ? short_at : lines.line_number()) + " is " +
+                     (short_at ? "shorter than" : "longer than") + " the " + std::to_string(width) +
+                     " bases of its first line, and is not its last)",
+                 lines.path() + ":" + std::to_string(short_at ? short_at : lines.line_number()),
+                 "an indexed FASTA needs one line width per sequence: rewrap it, e.g. `seqkit seq -w 60 " + path +
+                     " > rewrapped.fa`");
+    }
+    if (n < width) short_at = lines.line_number();
+  }
+  if (!any_header)
+    fail_input("invalid genome FASTA: no '>' header line", path, "is this the genome file?");
 }
 
 // Workflow jobs running in parallel open the same genome at once. htslib's
@@ -158,6 +218,8 @@ std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) 
   refuse_plain_gzip(path);
   std::unique_ptr<ReferenceGenome> g(new ReferenceGenome());
   g->path_ = path;
+  const bool indexed = file_exists(path + ".fai");
+  if (!indexed) check_genome_fasta(path, false);
   build_index_atomically(path);
   {
     QuietHtslib quiet;
@@ -168,6 +230,8 @@ std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) 
     if (file_exists(fai))
       fail_input("cannot read the FASTA index", fai,
                  "it may be stale or corrupt: delete it and run `samtools faidx " + path + "`");
+    // The indexer failed: say what is wrong with the FASTA when we can.
+    check_genome_fasta(path, true);
     fail_io("the FASTA has no index (.fai/.gzi) and one cannot be written next to it", path,
             "run `samtools faidx " + path + "` where you can write, or copy the FASTA to a writable directory");
   }

@@ -1,18 +1,46 @@
 #include "s2f/genome/text_lines.hpp"
 
 #include <htslib/hts.h>
+#include <htslib/hts_log.h>
 #include <htslib/kstring.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 
 #include "s2f/error.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::genome {
 
 TextLines::TextLines(const std::string& path) : path_(path) {
-  fp_ = hts_open(path.c_str(), "r");
-  if (!fp_) fail_io("cannot open " + path, path, "check the path and its permissions");
+  // A 0-byte file is an error: it is almost always a failed upstream step.
+  // An empty pipe or stdin is an empty input (no records), as a filter that
+  // kept nothing upstream would give.
+  struct stat st {};
+  const bool have_stat = path != "-" && ::stat(path.c_str(), &st) == 0;
+  if (have_stat && S_ISREG(st.st_mode) && st.st_size == 0)
+    fail_input(path + " is empty (0 bytes)", path, "check the step that wrote it; an input file needs at least one line");
+  {
+    const htsLogLevel saved = hts_get_log_level();
+    hts_set_log_level(HTS_LOG_OFF);  // our message below says more than htslib's
+    errno = 0;
+    fp_ = hts_open(path.c_str(), "r");
+    const int err = errno;
+    hts_set_log_level(saved);
+    if (!fp_) {
+      if (path != "-" && !have_stat)
+        fail_io("cannot open " + path + ": " + std::strerror(err), path, "check the path");
+      if (path != "-" && ::access(path.c_str(), R_OK) != 0)
+        fail_io("cannot open " + path + ": " + std::strerror(errno), path, "check its permissions");
+      if (have_stat && S_ISDIR(st.st_mode)) fail_io(path + " is a directory", path, "give a file");
+      fail_input(path + " is not a text file: its content is binary data (not plain text, gzip or BGZF)", path,
+                 "check that this is the file you meant");
+    }
+  }
   buf_ = new kstring_t{0, 0, nullptr};
 }
 
@@ -55,12 +83,6 @@ bool parse_int(std::string_view s, int64_t& out) {
   return r.ec == std::errc{} && r.ptr == s.data() + s.size();
 }
 
-std::string excerpt(std::string_view line, size_t max) {
-  std::string s(line.substr(0, max));
-  for (auto& c : s)
-    if (c == '\t') c = ' ';
-  if (line.size() > max) s += "...";
-  return s;
-}
+std::string excerpt(std::string_view line, size_t max) { return text_excerpt(line, max); }
 
 }  // namespace s2f::genome

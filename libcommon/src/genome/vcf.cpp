@@ -1,11 +1,13 @@
 #include "s2f/genome/vcf.hpp"
 
 #include <htslib/hts.h>
+#include <htslib/hts_log.h>
 #include <htslib/vcf.h>
 
 #include <algorithm>
 
 #include "s2f/error.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::genome {
 
@@ -29,8 +31,14 @@ std::string upper(std::string_view s) {
 
 bool is_bcf(const std::string& path) {
   if (path == "-") return false;
+  const htsLogLevel saved = hts_get_log_level();
+  hts_set_log_level(HTS_LOG_OFF);
   htsFile* fp = hts_open(path.c_str(), "r");
-  if (!fp) fail_io("cannot open " + path, path, "check the path and its permissions");
+  hts_set_log_level(saved);
+  if (!fp) {
+    TextLines diagnose(path);  // says why: missing, unreadable, empty or binary
+    fail_io("cannot open " + path, path, "check the path and its permissions");
+  }
   bool bcf = hts_get_format(fp)->format == ::bcf;
   hts_close(fp);
   return bcf;
@@ -93,7 +101,14 @@ bool VcfReader::refill() {
   std::string_view line;
   while (pending_.empty()) {
     if (!lines_->next(line)) return false;
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      if (line.starts_with("#CHROM")) seen_header_ = true;
+      continue;
+    }
+    if (!seen_header_)
+      fail_input("not a VCF: no #CHROM header line before the first record ('" + text_excerpt(line, 60) + "')",
+                 lines_->where(), "a VCF starts with ## meta lines and a #CHROM POS ID REF ALT ... header line");
     parse_text(line, lines_->where());
   }
   return true;
@@ -108,11 +123,11 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
   }
   int64_t pos = 0;
   if (!parse_int(cols_[1], pos) || pos < 1) {
-    bad_.report(line, where, "VCF POS '" + std::string(cols_[1]) + "' is not a positive integer");
+    bad_.report(line, where, "VCF POS '" + text_excerpt(cols_[1], 40) + "' is not a positive integer");
     return false;
   }
   if (!allele_bases_ok(cols_[3])) {
-    bad_.report(line, where, "VCF REF '" + std::string(cols_[3].substr(0, 40)) + "' is not made of A, C, G, T, N");
+    bad_.report(line, where, "VCF REF '" + text_excerpt(cols_[3], 40) + "' is not made of A, C, G, T, N");
     return false;
   }
   uint8_t strand = '.';
@@ -124,7 +139,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
     }
     auto s = cols_[static_cast<size_t>(strand_column_) - 1];
     if (s != "+" && s != "-" && s != ".") {
-      bad_.report(line, where, "strand '" + std::string(s) + "' is not +, - or .", "check --strand-column (1-based)");
+      bad_.report(line, where, "strand '" + text_excerpt(s, 20) + "' is not +, - or .", "check --strand-column (1-based)");
       return false;
     }
     strand = static_cast<uint8_t>(s[0]);
@@ -140,7 +155,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
   }
   for (auto alt : alts_) {
     if (unencodable_alt_reason(alt).empty() && !allele_bases_ok(alt)) {
-      bad_.report(line, where, "VCF ALT '" + std::string(alt.substr(0, 40)) + "' is not made of A, C, G, T, N");
+      bad_.report(line, where, "VCF ALT '" + text_excerpt(alt, 40) + "' is not made of A, C, G, T, N");
       return false;
     }
   }
@@ -163,7 +178,7 @@ bool VcfReader::read_bcf() {
     std::string_view ref = r->n_allele > 0 ? r->d.allele[0] : "";
     std::string line = std::string(bcf_seqname_safe(bcf_->hdr, r)) + ":" + std::to_string(r->pos + 1);
     if (!allele_bases_ok(ref)) {
-      bad_.report(line, where, "REF '" + std::string(ref.substr(0, 40)) + "' is not made of A, C, G, T, N");
+      bad_.report(line, where, "REF '" + text_excerpt(ref, 40) + "' is not made of A, C, G, T, N");
       continue;
     }
     bool bad_alt = false;

@@ -1,9 +1,11 @@
 // Fi-NeMo's regions .npz (what `finemo extract-regions-*` writes).
+#include <cstdint>
 #include <cstring>
 
 #include "s2f/error.hpp"
 #include "s2f/hits/regions.hpp"
 #include "s2f/npz.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::hits {
 
@@ -90,6 +92,13 @@ RegionSet load_regions_npz(const std::string& path) {
     else t.name.assign(t.chrom.size(), ".");
     if (t.region_start.size() != t.chrom.size() || t.name.size() != t.chrom.size())
       fail_input("'chr', 'start' and 'peak_name' differ in length", path);
+    // A negative start would become a negative BED coordinate in the hits.
+    for (size_t i = 0; i < t.region_start.size(); ++i)
+      if (t.region_start[i] < 0 || t.region_start[i] > INT64_MAX - static_cast<int64_t>(length))
+        fail_input("'start' of region " + std::to_string(i) + " (" + text_excerpt(t.chrom[i], 40) + ", " +
+                       text_excerpt(t.name[i], 40) + ") is " + (t.region_start[i] < 0 ? "negative" : "too large") +
+                       " (" + std::to_string(t.region_start[i]) + ")",
+                   path, "region starts are 0-based genome coordinates: check how the .npz was written");
     if (npz.contains("chr_id")) {
       auto ids = npz.load("chr_id").as_i64("chr_id");
       if (ids.size() != t.chrom.size()) fail_input("'chr_id' and 'chr' differ in length", path);

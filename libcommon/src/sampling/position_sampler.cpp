@@ -5,10 +5,34 @@
 #include "s2f/error.hpp"
 #include "s2f/genome/bed.hpp"
 #include "s2f/sampling/rng.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f::sampling {
 
 using namespace s2f::genome;
+
+namespace {
+// --gene-type naming a type no feature has would sample nothing: say which
+// types the annotation has instead.
+void check_gene_type(const std::vector<Feature>& features, const std::string& gene_type, const char* what,
+                     const std::string& path) {
+  if (gene_type.empty() || gene_type == "any") return;
+  std::vector<std::string> seen;
+  bool more = false;
+  for (const auto& f : features) {
+    if (f.type == gene_type) return;
+    if (f.type.empty() || std::find(seen.begin(), seen.end(), f.type) != seen.end()) continue;
+    if (seen.size() < 8) seen.push_back(f.type);
+    else more = true;
+  }
+  std::string list;
+  for (const auto& t : seen) list += (list.empty() ? "" : ", ") + text_excerpt(t, 40);
+  if (more) list += ", ...";
+  fail_input("--gene-type " + text_excerpt(gene_type, 40) + " matches none of the " + std::to_string(features.size()) +
+                 " " + what + " in the annotation" + (list.empty() ? "" : " (types seen: " + list + ")"),
+             path, "pass one of the types seen, or --gene-type any to use every gene");
+}
+}  // namespace
 
 HoldoutPlan PositionSampler::plan(uint64_t seed) {
   HoldoutPlan p;
@@ -135,11 +159,15 @@ std::vector<SampledPosition> PositionSampler::select(std::vector<SampledPosition
 
 std::vector<SampledPosition> PositionSampler::tss(uint64_t count, uint64_t seed) {
   requested_["tss"] = count;
+  const auto& a = annotation();
+  check_gene_type(a.transcripts.empty() ? a.genes : a.transcripts, o_.gene_type,
+                  a.transcripts.empty() ? "genes" : "transcripts", o_.annotation);
   return select(tss_candidates(annotation(), names_, o_.gene_type, unknown_), count, seed, 3);
 }
 
 std::vector<SampledPosition> PositionSampler::gene_body(uint64_t count, uint64_t seed) {
   requested_["gene_body"] = count;
+  check_gene_type(annotation().genes, o_.gene_type, "genes", o_.annotation);
   return select(gene_body_candidates(annotation(), names_, o_.gene_type, o_.min_gene_length, unknown_), count, seed, 4);
 }
 

@@ -25,6 +25,7 @@ struct Feature {
 struct Annotation {
   std::vector<Feature> genes, transcripts, exons;
   bool has_types = false;  // some gene carried a gene_type/gene_biotype
+  uint64_t records = 0;    // well-formed feature lines read (of any type)
 };
 
 Annotation read_annotation(const std::string& path, BadLines& bad);

@@ -27,6 +27,7 @@ struct WindowJob {
   std::string bases;        // sequences given as they are
   std::string category, partition;  // carried from position streams
   std::string where;        // file:line or stream:record N, for the side file
+  std::string rejected;     // set by a source when the record cannot be placed: the side-file reason
   // Filled by WindowEncoder::prepare.
   int contig = -1;
   int64_t start = -1;

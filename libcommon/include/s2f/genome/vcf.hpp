@@ -48,6 +48,7 @@ class VcfReader {
   std::vector<Variant> pending_;
   size_t next_ = 0;
   uint64_t symbolic_ = 0;
+  bool seen_header_ = false;  // text VCF: #CHROM line seen
   std::vector<std::string_view> cols_, alts_;
 };
 
