@@ -50,6 +50,12 @@ encode -g "$G" -L 10 huge.s2f
 check "D1 positions_stream_int64_limits_are_skipped_not_a_crash" \
   eval '[[ $rc == 0 ]] && grep -q $'"'"'^top\t.*beyond the end'"'"' skipped.tsv && grep -q $'"'"'^bottom\t.*before the start'"'"' skipped.tsv && [[ $("$BIN/s2f-view" -q out.s2f | wc -l) == 2 ]]'
 
+printf 'chr1\tx\tgene\t5\t40\t.\t+\t.\tgene_id "G1"; gene_type "protein_coding";\n' > one_gene.gtf
+"$BIN/s2f-sample-positions" -q -g "$G" --annotation one_gene.gtf --strategy intergenic --margin 9223372036854775807 \
+  --count 20 2> err | "$BIN/s2f-view" -q > intergenic.tsv; rc=${PIPESTATUS[0]}
+check "D1 huge_margin_does_not_wrap_into_genes" \
+  eval '[[ $rc == 0 && $(wc -l < intergenic.tsv) == 21 ]] && ! grep -q $'"'"'\tchr1\t'"'"' intergenic.tsv'
+
 # --- D19: negative region starts, duplicate contigs, empty files, empty records
 "$PY" - "$CH/regions.npz" <<'EOF'
 import sys, numpy as np
@@ -119,6 +125,8 @@ printf 'hello\tworld\tthis\tis\tnot\ta\tvcf\n' > text.vcf
 encode -g "$G" -L 10 --vcf text.vcf
 check "D14 vcf_without_chrom_header_says_not_a_vcf" \
   eval '[[ $rc == 1 ]] && has "not a VCF: no #CHROM header line" err && has "text.vcf:1" err'
+encode -g "$G" -L 10 --vcf text.vcf --skip-bad
+check "D14 vcf_without_chrom_header_is_not_a_vcf_even_with_skip_bad" eval '[[ $rc == 1 ]] && has "not a VCF" err'
 cp binary.bed binary.gtf
 sample --annotation binary.gtf --strategy tss --count 5
 check "D14 binary_gtf_says_not_text" eval '[[ $rc == 1 ]] && has "not a text file" err && printable err'

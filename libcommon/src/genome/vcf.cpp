@@ -103,43 +103,53 @@ bool VcfReader::refill() {
     if (!lines_->next(line)) return false;
     if (line.empty()) continue;
     if (line[0] == '#') {
-      if (line.starts_with("#CHROM")) seen_header_ = true;
+      if (line.starts_with("#CHROM")) trusted_ = true;
       continue;
     }
-    if (!seen_header_)
-      fail_input("not a VCF: no #CHROM header line before the first record ('" + text_excerpt(line, 60) + "')",
-                 lines_->where(), "a VCF starts with ## meta lines and a #CHROM POS ID REF ALT ... header line");
-    parse_text(line, lines_->where());
+    if (parse_text(line, lines_->where())) trusted_ = true;
   }
   return true;
 }
 
+// Headerless VCF lines are accepted as long as they parse; a file whose
+// first line is neither a #CHROM header nor a record is not a VCF at all
+// (and --skip-bad does not make it one).
+void VcfReader::report_text(std::string_view line, const std::string& where, const std::string& what,
+                            const std::string& fix) {
+  if (!trusted_)
+    fail_input("not a VCF: no #CHROM header line, and the first line is no VCF record either ('" +
+                   text_excerpt(line, 60) + "': " + what + ")",
+               where, "a VCF starts with ## meta lines and a #CHROM POS ID REF ALT ... header line");
+  bad_.report(line, where, what, fix);
+}
+
+
 bool VcfReader::parse_text(std::string_view line, const std::string& where) {
   split_tabs(line, cols_);
   if (cols_.size() < 5) {
-    bad_.report(line, where, "VCF line has " + std::to_string(cols_.size()) + " column(s), needs at least 5",
+    report_text(line, where, "VCF line has " + std::to_string(cols_.size()) + " column(s), needs at least 5",
                 "VCF columns are tab-separated: CHROM, POS, ID, REF, ALT");
     return false;
   }
   int64_t pos = 0;
   if (!parse_int(cols_[1], pos) || pos < 1) {
-    bad_.report(line, where, "VCF POS '" + text_excerpt(cols_[1], 40) + "' is not a positive integer");
+    report_text(line, where, "VCF POS '" + text_excerpt(cols_[1], 40) + "' is not a positive integer");
     return false;
   }
   if (!allele_bases_ok(cols_[3])) {
-    bad_.report(line, where, "VCF REF '" + text_excerpt(cols_[3], 40) + "' is not made of A, C, G, T, N");
+    report_text(line, where, "VCF REF '" + text_excerpt(cols_[3], 40) + "' is not made of A, C, G, T, N");
     return false;
   }
   uint8_t strand = '.';
   if (strand_column_ > 0) {
     if (static_cast<size_t>(strand_column_) > cols_.size()) {
-      bad_.report(line, where, "no strand column " + std::to_string(strand_column_) + " (line has " +
+      report_text(line, where, "no strand column " + std::to_string(strand_column_) + " (line has " +
                                    std::to_string(cols_.size()) + ")");
       return false;
     }
     auto s = cols_[static_cast<size_t>(strand_column_) - 1];
     if (s != "+" && s != "-" && s != ".") {
-      bad_.report(line, where, "strand '" + text_excerpt(s, 20) + "' is not +, - or .", "check --strand-column (1-based)");
+      report_text(line, where, "strand '" + text_excerpt(s, 20) + "' is not +, - or .", "check --strand-column (1-based)");
       return false;
     }
     strand = static_cast<uint8_t>(s[0]);
@@ -155,7 +165,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
   }
   for (auto alt : alts_) {
     if (unencodable_alt_reason(alt).empty() && !allele_bases_ok(alt)) {
-      bad_.report(line, where, "VCF ALT '" + text_excerpt(alt, 40) + "' is not made of A, C, G, T, N");
+      report_text(line, where, "VCF ALT '" + text_excerpt(alt, 40) + "' is not made of A, C, G, T, N");
       return false;
     }
   }

@@ -48,8 +48,10 @@ Regions subtract(const Regions& a, const Regions& b) {
 
 Regions pad(Regions r, int64_t margin, const std::vector<genome::Contig>& contigs) {
   for (auto& x : r) {
-    x.begin = std::max<int64_t>(0, x.begin - margin);
-    x.end = std::min<int64_t>(contigs[static_cast<size_t>(x.contig)].length, x.end + margin);
+    // Overflow-safe for any margin >= 0 and 0 <= begin <= end <= length.
+    const int64_t length = contigs[static_cast<size_t>(x.contig)].length;
+    x.begin = margin >= x.begin ? 0 : x.begin - margin;
+    x.end = margin >= length - x.end ? length : x.end + margin;
   }
   normalize(r);
   return r;

@@ -33,6 +33,8 @@ class VcfReader {
  private:
   bool refill();
   bool parse_text(std::string_view line, const std::string& where);
+  void report_text(std::string_view line, const std::string& where, const std::string& what,
+                   const std::string& fix = {});
   bool read_bcf();
   void add(std::string_view chrom, int64_t pos0, std::string_view id, std::string_view ref,
            const std::vector<std::string_view>& alts, uint8_t strand, const std::string& where,
@@ -48,7 +50,7 @@ class VcfReader {
   std::vector<Variant> pending_;
   size_t next_ = 0;
   uint64_t symbolic_ = 0;
-  bool seen_header_ = false;  // text VCF: #CHROM line seen
+  bool trusted_ = false;  // text VCF: a #CHROM line or a valid record seen
   std::vector<std::string_view> cols_, alts_;
 };
 
