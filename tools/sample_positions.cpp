@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
             "  intervals         Selene: uniform inside --intervals BED (10000, 436, 0)\n"
             "Every output is sorted by (chromosome, position); the same inputs and seed give the same bytes for\n"
             "any -t, and --shard k/n slices concatenate to the unsharded output.\n"
-            "Memory is not flat: all sampled positions are held to sort them (~200 B each, ~1 GB for 5 M, also with --shard) plus the whole contigs scanned for N runs.");
+            "Memory is not flat: all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Shard | Opt::Compress | Opt::Skipped);
   SamplingRequest o;
   auto& app = tool.app();

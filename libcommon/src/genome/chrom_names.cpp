@@ -1,5 +1,7 @@
 #include "s2f/genome/chrom_names.hpp"
 
+#include "s2f/text_excerpt.hpp"
+
 #include <charconv>
 
 namespace s2f::genome {
@@ -56,7 +58,7 @@ std::string ChromosomeNames::mapping_summary() const {
       break;
     }
     if (shown++) s += ", ";
-    s += from + " -> " + to;
+    s += text_excerpt(from, 40) + " -> " + text_excerpt(to, 40);
   }
   return s;
 }

@@ -75,16 +75,24 @@ SamplingCounts sample_and_write(const SamplingRequest& o, PositionSampler& sampl
     return counts;
   }
   auto all = draw_positions(o, sampler, count, seed, margin, run.opt.seed);
-  // Drawn positions get ids by rank in the whole (unsharded) list.
+  // Drawn positions get ids by rank in the whole (unsharded) list, made as
+  // they are written rather than stored with every position.
   std::map<std::string, uint64_t> rank;
-  for (auto& p : all)
-    if (p.id.empty()) p.id = p.category + "_" + std::to_string(++rank[p.category]);
   auto [lo, hi] = run.opt.shard.range(all.size());
   auto w = open_output(stream::kind::positions, stream::positions_schema());
   stream::PositionAppender out(*w);
-  for (uint64_t i = lo; i < hi; ++i) {
+  std::string id;
+  for (uint64_t i = 0; i < hi; ++i) {
     const auto& p = all[i];
-    out.append(p.id, chrom(p.contig), p.pos, p.strand, p.category, partition_name(p.partition));
+    if (p.id.empty()) {
+      const uint64_t r = ++rank[p.category];
+      if (i < lo) continue;
+      id = p.category + "_" + std::to_string(r);
+    } else {
+      if (i < lo) continue;
+      id = p.id;
+    }
+    out.append(id, chrom(p.contig), p.pos, p.strand, p.category, partition_name(p.partition));
     ++counts.per_category[p.category];
     ++counts.per_partition[partition_name(p.partition)];
   }
