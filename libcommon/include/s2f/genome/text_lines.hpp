@@ -18,6 +18,8 @@ namespace s2f::genome {
 
 class TextLines {
  public:
+  // Refuses a 0-byte regular file (an empty pipe is zero lines) and says
+  // when a file is binary rather than text.
   explicit TextLines(const std::string& path);
   ~TextLines();
   TextLines(const TextLines&) = delete;
@@ -52,7 +54,8 @@ class BadLines {
 using s2f::split_tabs;  // s2f/tsv.hpp
 // Whole-field integer parse; false on anything else.
 bool parse_int(std::string_view s, int64_t& out);
-// Shortens a line for messages and side files.
+// Shortens a line for messages and side files (s2f::text_excerpt: bounded,
+// non-printable bytes as \xNN).
 std::string excerpt(std::string_view line, size_t max = 120);
 
 }  // namespace s2f::genome
