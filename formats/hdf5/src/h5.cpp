@@ -25,7 +25,13 @@ namespace {
 // HDF5 prints its own error stack unless told not to; s2f reports instead.
 void silence_hdf5() {
   static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  std::call_once(once, [] {
+    // No library shutdown at exit: every file is closed explicitly, and a
+    // file whose close failed (a full disk) stays in HDF5's list, which
+    // H5_term_library then crashes on (a segfault after the error message).
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  });
 }
 
 using Kind = Handle::Kind;

@@ -247,7 +247,7 @@ void ScoreRun::check_variant_statistics() const {
   }
   if (!none && singles_ > 0 && variants_ == 0) {
     none = true;
-    why = "its " + std::to_string(singles_) + " records are all single windows (no ref/alt pair)";
+    why = "all its " + std::to_string(singles_) + " record(s) are single windows (no ref/alt pair)";
   }
   if (none)
     fail_input(variant_stat_ + " needs variants (a ref and an alt record), but " + why + ": every value would be NaN",
