@@ -23,7 +23,12 @@ int main(int argc, char** argv) {
             "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
             "logfc the same in natural log (pc 0.001); logit_diff clips to [1e-6, 1-1e-6]; jsd is in bits on\n"
             "softmax-normalised window profiles. Percentiles: |effect| in [0,1] for unsigned tracks, 2P-1 in\n"
-            "[-1,1] for signed ones; activity = the ref window sum against the summary CDF.");
+            "[-1,1] for signed ones; activity = the ref window sum against the summary CDF.\n"
+            "Single windows: statistics other than ref need a variant (ref and alt records); a single window\n"
+            "among variants gets NaN, and a stream that holds no variant at all (encoded from BED, narrowPeak\n"
+            "or sequences, or positions only) is refused with exit 1 -- score it with --stat ref.\n"
+            "Outputs (-o, --tsv/--hdf5 files, PREFIX.NA, the skipped side file) appear together at the end,\n"
+            "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
   ScoreRunOptions o;
   auto& app = tool.app();

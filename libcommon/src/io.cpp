@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <csignal>
 #include <cstring>
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -230,9 +231,12 @@ class AtomicFileSink final : public ByteSink {
       fail_io("closing output failed: " + errno_text(), final_);
     }
     fd_ = -1;
-    if (::rename(temp_.c_str(), final_.c_str()) != 0)
+    committed_ = true;  // from here the temporary is the open OutputSet's, or renamed
+    if (OutputSet::defer(temp_, final_, name())) return;
+    if (::rename(temp_.c_str(), final_.c_str()) != 0) {
+      ::unlink(temp_.c_str());
       fail_io("cannot rename " + temp_ + " to output: " + errno_text(), final_);
-    committed_ = true;
+    }
   }
 
  protected:
@@ -385,6 +389,85 @@ TextOutput::TextOutput(const std::string& path) : sink_(ByteSink::open(path)) {}
 
 int register_temp_file(const std::string& path) { return register_temp(path); }
 void unregister_temp_file(int slot) { unregister_temp(slot); }
+
+// ---- OutputSet -------------------------------------------------------------
+namespace {
+std::mutex g_set_mutex;
+OutputSet* g_set = nullptr;
+}  // namespace
+
+OutputSet::OutputSet() {
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  if (!g_set) {
+    g_set = this;
+    active_ = true;
+  }
+}
+
+OutputSet::~OutputSet() {
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  if (!active_) return;
+  for (auto& p : pending_) {
+    ::unlink(p.temp.c_str());
+    unregister_temp(p.slot);
+  }
+  pending_.clear();
+  g_set = nullptr;
+}
+
+OutputSet* OutputSet::current() {
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  return g_set;
+}
+
+void OutputSet::rename_last(const std::string& path) {
+  if (path.empty() || path == "-") return;
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  last_.push_back(path);
+  last_.push_back(link_destination(path));
+}
+
+size_t OutputSet::pending() const {
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  return pending_.size();
+}
+
+bool OutputSet::defer(const std::string& temp, const std::string& target, const std::string& name) {
+  std::lock_guard<std::mutex> lock(g_set_mutex);
+  if (!g_set) return false;
+  g_set->pending_.push_back({temp, target, name, register_temp(temp)});
+  return true;
+}
+
+void OutputSet::commit_all() {
+  std::vector<Pending> order;
+  {
+    std::lock_guard<std::mutex> lock(g_set_mutex);
+    if (!active_) return;
+    auto rank = [&](const Pending& p) -> size_t {
+      for (size_t i = 0; i < last_.size(); ++i)
+        if (last_[i] == p.name || last_[i] == p.target) return 1 + i / 2;
+      return 0;
+    };
+    order = pending_;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const Pending& a, const Pending& b) { return rank(a) < rank(b); });
+  }
+  for (auto& p : order) {
+    if (::rename(p.temp.c_str(), p.target.c_str()) != 0) {
+      std::string why = errno_text();
+      fail_io("cannot rename the finished output " + p.temp + " into place: " + why, p.name,
+              "check that the directory is writable; outputs not yet renamed were removed");
+    }
+    std::lock_guard<std::mutex> lock(g_set_mutex);
+    for (auto it = pending_.begin(); it != pending_.end(); ++it)
+      if (it->temp == p.temp) {
+        unregister_temp(it->slot);
+        pending_.erase(it);
+        break;
+      }
+  }
+}
 
 void install_temp_cleanup_handlers() {
   // A signal the parent chose to ignore stays ignored: `nohup` ignores

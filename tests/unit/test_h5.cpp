@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 
 using namespace s2f;
 namespace fs = std::filesystem;
@@ -248,4 +250,79 @@ TEST(H5, WrongTypeOrShapeOnWriteIsABug) {
   auto d = f.create_growing("g", h5::Type::f32, {2}, 4);
   EXPECT_THROW(d.append<double>(std::vector<double>{1, 2}), Error);
   EXPECT_THROW(d.append<float>(std::vector<float>{1, 2, 3}), Error);  // not whole records
+}
+
+// D3: while an OutputSet is open, committed outputs appear only in
+// commit_all(), the one named by rename_last() after the others; without
+// commit_all() (an error on the way) none appears and no temporary is left.
+namespace {
+size_t temporaries_of(const std::string& tag) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    if (e.path().filename().string().find(tag) != std::string::npos) ++n;
+  return n;
+}
+}  // namespace
+
+TEST(OutputSet, OutputsAppearTogetherPrimaryLast) {
+  const std::string side = temp_path("set-side.tsv"), h5 = temp_path("set-side.h5"), primary = temp_path("set-primary");
+  {
+    OutputSet set;
+    set.rename_last(primary);
+    TextOutput p(primary);
+    p.write("primary\n");
+    p.commit();  // committed first, renamed last
+    TextOutput t(side);
+    t.write("side\n");
+    t.commit();
+    auto f = h5::File::create(h5);
+    f.write_scalar<int64_t>("x", 1);
+    f.commit();
+    EXPECT_FALSE(fs::exists(side));
+    EXPECT_FALSE(fs::exists(h5));
+    EXPECT_FALSE(fs::exists(primary));
+    EXPECT_EQ(set.pending(), 3u);
+    set.commit_all();
+    EXPECT_TRUE(fs::exists(side));
+    EXPECT_TRUE(fs::exists(h5));
+    EXPECT_TRUE(fs::exists(primary));
+    // The primary is renamed last (a rename sets the inode's change time).
+    auto ctime = [](const std::string& p) {
+      struct stat st {};
+      ::stat(p.c_str(), &st);
+      return std::pair(st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    };
+    EXPECT_GE(ctime(primary), ctime(side));
+    EXPECT_GE(ctime(primary), ctime(h5));
+  }
+  for (const auto& p : {side, h5, primary}) fs::remove(p);
+}
+
+TEST(OutputSet, FailureLeavesNoOutputAndNoTemporary) {
+  const std::string side = temp_path("setfail-side.tsv"), h5 = temp_path("setfail.h5"), primary = temp_path("setfail-primary");
+  {
+    OutputSet set;
+    set.rename_last(primary);
+    TextOutput p(primary);
+    p.write("primary\n");
+    p.commit();
+    auto f = h5::File::create(h5);
+    f.write_scalar<int64_t>("x", 1);
+    f.commit();
+    TextOutput t(side);
+    t.write("side\n");
+    // An error here: the set is destroyed without commit_all().
+  }
+  for (const auto& p : {side, h5, primary}) EXPECT_FALSE(fs::exists(p)) << p;
+  EXPECT_EQ(temporaries_of("setfail"), 0u);
+}
+
+TEST(OutputSet, WithoutASetCommitRenamesAtOnce) {
+  const std::string path = temp_path("noset.tsv");
+  ASSERT_EQ(OutputSet::current(), nullptr);
+  TextOutput t(path);
+  t.write("x\n");
+  t.commit();
+  EXPECT_TRUE(fs::exists(path));
+  fs::remove(path);
 }

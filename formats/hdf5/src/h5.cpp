@@ -25,7 +25,13 @@ namespace {
 // HDF5 prints its own error stack unless told not to; s2f reports instead.
 void silence_hdf5() {
   static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  std::call_once(once, [] {
+    // No library shutdown at exit: every file is closed explicitly, and a
+    // file whose close failed (a full disk) stays in HDF5's list, which
+    // H5_term_library then crashes on (a segfault after the error message).
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  });
 }
 
 using Kind = Handle::Kind;
@@ -311,9 +317,11 @@ File File::create(const std::string& path) {
   f.temp_ = temporary_path_for(f.target_);
   f.temp_slot_ = register_temp_file(f.temp_);
   f.file_ = Handle(H5Fcreate(f.temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), Kind::file);
-  if (!f.file_.valid())
+  if (!f.file_.valid()) {
+    std::remove(f.temp_.c_str());  // HDF5 may have created it before failing (a full disk)
     fail_io("cannot create HDF5 file", path,
-            "check that directory '" + (dir.empty() ? std::string(".") : dir) + "' exists and is writable");
+            "check that directory '" + (dir.empty() ? std::string(".") : dir) + "' exists and is writable, and free space");
+  }
   f.writing_ = true;
   return f;
 }
@@ -321,6 +329,10 @@ File File::create(const std::string& path) {
 void File::commit() {
   if (!file_.close()) fail_io("writing the HDF5 file failed at close", path_, "check free disk space and permissions");
   if (!writing_) return;
+  if (OutputSet::defer(temp_, target_, path_)) {  // renamed with the run's other outputs
+    writing_ = false;
+    return;
+  }
   if (std::rename(temp_.c_str(), target_.c_str()) != 0)
     fail_io("cannot rename the finished HDF5 file into place: " + std::string(std::strerror(errno)), path_,
             "check the directory is writable");

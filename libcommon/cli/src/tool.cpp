@@ -9,6 +9,7 @@
 #include <oneapi/tbb/global_control.h>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 
 namespace s2f {
 
@@ -77,6 +78,9 @@ int Tool::run(int argc, char** argv, const std::function<int(Run&)>& body) {
 
   Run run{opt_, {}, {}, 0, 0, {}, provenance_command_line(argc, argv)};
   int code = 0;
+  // Every output of the run appears at the end, together, -o last; an error
+  // on the way removes them all (io.hpp).
+  OutputSet outputs;
   try {
     // One place for the shared option combinations.
     if (opt_.threads < 1) fail_usage("--threads must be at least 1");
@@ -90,8 +94,10 @@ int Tool::run(int argc, char** argv, const std::function<int(Run&)>& body) {
 
     oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
                                         static_cast<size_t>(opt_.threads));
+    outputs.rename_last(opt_.output);
     code = body(run);
     run.skips.commit();
+    outputs.commit_all();
   } catch (const Error& e) {
     run.progress.finish();
     std::fprintf(stderr, "%s\n", format_error(program_, e).c_str());

@@ -97,6 +97,51 @@ std::string temporary_path_for(const std::string& target);
 int register_temp_file(const std::string& path);
 void unregister_temp_file(int slot);
 
+// ---- outputs of one run appear together ----------------------------------
+// A stage that writes several files (a stream, side files, --tsv/--hdf5
+// files, a workflow's done marker) makes them appear together or not at
+// all. While an OutputSet is open, commit() of a file output (ByteSink,
+// TextOutput, h5::File) only finishes writing it under its temporary name
+// (so a full disk is still reported there) and hands the rename to the set.
+// commit_all() renames them in the order they were committed, those named
+// by rename_last() after all the others in the order they were named: the
+// primary output (the -o stream, a workflow's done marker) appears last, so
+// a run that fails on its way never leaves it looking complete. A set
+// destroyed without commit_all() (an error) removes every temporary it
+// holds. Without an open set, commit() renames at once. s2f::Tool opens
+// one around every stage, with -o as the last output.
+class OutputSet {
+ public:
+  OutputSet();  // opens the set; an inner set while one is open is inert
+  ~OutputSet();
+  OutputSet(const OutputSet&) = delete;
+  OutputSet& operator=(const OutputSet&) = delete;
+
+  // `path` (as given to the writer, or its symlink destination) is renamed
+  // after every output not so named.
+  void rename_last(const std::string& path);
+  // Renames every held output into place. Errors are I/O errors naming the
+  // output; what is not yet renamed is removed.
+  void commit_all();
+  size_t pending() const;
+
+  // The open set, or nullptr.
+  static OutputSet* current();
+  // For writers: hands over a finished temporary `temp` for `target` (the
+  // user's name `name` for messages). False when no set is open: the caller
+  // renames itself.
+  static bool defer(const std::string& temp, const std::string& target, const std::string& name);
+
+ private:
+  struct Pending {
+    std::string temp, target, name;
+    int slot;
+  };
+  bool active_ = false;
+  std::vector<Pending> pending_;
+  std::vector<std::string> last_;
+};
+
 // Removes every registered temporary file if the process is killed by
 // SIGINT/SIGTERM/SIGHUP, then re-raises the signal.
 void install_temp_cleanup_handlers();

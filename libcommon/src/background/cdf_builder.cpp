@@ -6,9 +6,12 @@
 #include <limits>
 #include <set>
 
+#include <sys/stat.h>
+
 #include "s2f/background/reservoir_merge.hpp"
 #include "s2f/background/track_rng.hpp"
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/run.hpp"
 
 namespace s2f::background {
@@ -20,7 +23,39 @@ uint64_t kind_salt(ValueKind k) { return 0xC2B2AE3D27D4EB4FULL * (static_cast<ui
 
 }  // namespace
 
+void CdfBuilder::check_not_repeated(const std::string& path) {
+  InputIdentity id;
+  id.path = path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    id.file = true;
+    id.dev = static_cast<uint64_t>(st.st_dev);
+    id.ino = static_cast<uint64_t>(st.st_ino);
+    id.size = static_cast<uint64_t>(st.st_size);
+    // FNV-1a of the bytes: a copy of a shard is the same shard.
+    auto src = ByteSource::open(path);
+    std::vector<unsigned char> buf(1 << 16);
+    uint64_t h = 1469598103934665603ULL;
+    while (size_t n = src->read(buf.data(), buf.size()))
+      for (size_t i = 0; i < n; ++i) h = (h ^ buf[i]) * 1099511628211ULL;
+    id.checksum = h;
+  }
+  for (const auto& o : identities_) {
+    if (o.path == path)
+      fail_usage("reservoir file " + path + " is given twice", "each shard must be merged once");
+    if (!id.file || !o.file) continue;
+    if (o.dev == id.dev && o.ino == id.ino)
+      fail_usage("reservoir files " + o.path + " and " + path + " are the same file (same device and inode)",
+                 "each shard must be merged once; drop one of the two arguments");
+    if (o.size == id.size && o.checksum == id.checksum)
+      fail_usage("reservoir files " + o.path + " and " + path + " have identical contents (a copy of one shard)",
+                 "each shard must be merged once; drop one of the two arguments");
+  }
+  identities_.push_back(std::move(id));
+}
+
 void CdfBuilder::add_input(const std::string& path) {
+  check_not_repeated(path);
   auto file = std::make_unique<ReservoirFile>(path);
   const ValueMeta& m = file->meta();
   if (track_ids_.empty() && first_path_.empty()) {

@@ -63,6 +63,24 @@ PercentileTable PercentileTable::load_npz(const std::string& path, ValueKind kin
   std::vector<bool> s;
   if (npz.contains("signed_flags")) s = npz.load("signed_flags").as_bool("signed_flags");
   PercentileTable t(std::move(ids), m.as_f32(cdfs), m.shape[1], std::move(c), std::move(s));
+  // A reversed or damaged row would silently change every percentile: each
+  // row is non-decreasing and has no NaN (a track without values is all NaN).
+  for (size_t i = 0; i < t.ids_.size(); ++i) {
+    auto r = t.row(i);
+    const auto where = cdfs + " row " + std::to_string(i) + " (track '" + t.ids_[i] + "')";
+    size_t nans = 0;
+    for (float v : r) nans += std::isnan(v) ? 1 : 0;
+    if (nans == r.size()) continue;
+    for (size_t j = 0; j < r.size(); ++j) {
+      if (std::isnan(r[j]))
+        fail_input(where + " holds NaN at point " + std::to_string(j) + " among numbers", path,
+                   "the archive is damaged; rebuild it with s2f-merge-cdfs");
+      if (j > 0 && r[j] < r[j - 1])
+        fail_input(where + " decreases at point " + std::to_string(j) + " (" + std::to_string(r[j - 1]) + " then " +
+                       std::to_string(r[j]) + "): a CDF is non-decreasing",
+                   path, "the archive is damaged or reversed; rebuild it with s2f-merge-cdfs");
+    }
+  }
   t.kind_ = kind_name(kind);
   t.path_ = path;
   if (npz.contains("build_config")) {

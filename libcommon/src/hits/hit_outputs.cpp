@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "s2f/error.hpp"
 #include "s2f/io.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/text.hpp"
@@ -64,8 +65,15 @@ void write_stream(const CallHitsRequest& o, const CallResults& r, const std::vec
 }  // namespace
 
 size_t write_hit_outputs(const CallHitsRequest& o, const CallResults& r, Run& run) {
-  std::filesystem::create_directories(o.out_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec || !std::filesystem::is_directory(o.out_dir))
+    fail_io("cannot create the output directory: " + (ec ? ec.message() : std::string("not a directory")), o.out_dir,
+            "give -o a directory you can write to");
   auto out = [&](const char* name) { return (std::filesystem::path(o.out_dir) / name).string(); };
+  // parameters.json is the workflow's done marker: it appears after every
+  // other output (the run's OutputSet renames them all at the end).
+  if (auto* set = OutputSet::current()) set->rename_last(out("parameters.json"));
   const PeakTable& peaks = r.regions.peaks;
   auto hits = collect_hits(r.fits, r.motifs, peaks);
   auto unique = unique_hits(hits, r.motifs, peaks);
@@ -75,10 +83,10 @@ size_t write_hit_outputs(const CallHitsRequest& o, const CallResults& r, Run& ru
   write_peaks_qc(out("peaks_qc.tsv"), r.fits, peaks);
   write_motif_data(out("motif_data.tsv"), r.motifs);
   write_motif_cwms(out("motif_cwms.npy"), r.motifs);
+  if (!o.hits_stream.empty()) write_stream(o, r, hits, run);
   TextOutput pj(out("parameters.json"));
   pj.write(parameters(o, r, hits.size(), run).dump(4) + "\n");
   pj.commit();
-  if (!o.hits_stream.empty()) write_stream(o, r, hits, run);
   return hits.size();
 }
 

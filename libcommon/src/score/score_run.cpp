@@ -10,6 +10,7 @@
 
 #include "s2f/background/percentile_table.hpp"
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/score/bin_sampler.hpp"
 #include "s2f/score/selene_files.hpp"
 #include "s2f/score/variant_scorer.hpp"
@@ -93,6 +94,7 @@ class ScoreRun {
   void open_selene_files();
   void score_pair(const stream::Batch& held, const RecordPairer::Pair& pair);
   void emit_values(std::string_view id, bool variant);
+  void check_variant_statistics() const;
 
   const ScoreRunOptions& o_;
   Run& run_;
@@ -105,6 +107,8 @@ class ScoreRun {
   std::vector<size_t> head_fields_;
   size_t id_field_ = 0;
   std::unique_ptr<Percentiles> percentiles_;
+  std::string variant_stat_;  // a requested statistic that needs ref and alt ("" = none)
+  uint64_t variants_ = 0, singles_ = 0;
   int64_t k_ = 1;  // values per track of a values record
 
   std::unique_ptr<stream::Writer> writer_;
@@ -139,6 +143,17 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
   if (run.opt.output != "-") run.skips.set_path(run.opt.output + ".skipped.tsv");
 
   if (!o.cdf.empty()) percentiles_ = std::make_unique<Percentiles>(o.cdf, *plan_);
+  if (emit_ == Emit::scores) {
+    if (plan_->per_track_layers()) variant_stat_ = "the layer table's effect";
+    for (auto s : plan_->options().statistics)
+      if (variant_stat_.empty() && needs_alt(s)) variant_stat_ = std::string("--stat ") + statistic_name(s);
+    if (variant_stat_.empty() && wants_selene(o))
+      for (auto item : selene_items(o.save))
+        for (auto f : selene_files_of(item))
+          if (variant_stat_.empty() && needs_alt(selene_statistic(f)))
+            variant_stat_ = std::string("the Selene file ") + statistic_name(selene_statistic(f));
+  }
+  check_variant_statistics();
   open_output();
   if (wants_selene(o)) open_selene_files();
 
@@ -196,11 +211,47 @@ void ScoreRun::open_selene_files() {
   const auto& meta = th_->meta;
   if (meta.contains("na_file") && meta["na_file"].is_string() &&
       std::filesystem::exists(meta["na_file"].get<std::string>())) {  // absent: nothing was skipped
-    std::error_code ec;
-    std::filesystem::copy_file(meta["na_file"].get<std::string>(), prefix + ".NA",
-                               std::filesystem::copy_options::overwrite_existing, ec);
-    if (ec) warn("could not copy the NA file " + meta["na_file"].get<std::string>() + ": " + ec.message());
+    // Written like every other output: it appears with them at the end.
+    std::unique_ptr<ByteSource> na;
+    try {
+      na = ByteSource::open(meta["na_file"].get<std::string>());
+    } catch (const Error& e) {
+      warn("could not copy the NA file " + meta["na_file"].get<std::string>() + ": " + e.what());
+    }
+    if (na) {
+      auto out = ByteSink::open(prefix + ".NA");
+      std::vector<char> buf(1 << 16);
+      while (size_t n = na->read(buf.data(), buf.size())) out->write(buf.data(), n);
+      out->commit();
+    }
   }
+}
+
+// D12: a statistic of a variant (diff, log2fc, ...) has no value on a single
+// window. A stream encoded from BED, narrowPeak or sequences holds no
+// variants: refused before anything is written; any other stream that ends
+// without one variant is refused at its end (so no output appears). Single
+// windows in a stream that also holds variants get NaN, as before.
+void ScoreRun::check_variant_statistics() const {
+  if (variant_stat_.empty()) return;
+  bool none = false;
+  std::string why;
+  const auto& meta = th_->meta;
+  if (meta.contains("encode_input") && meta["encode_input"].is_object() &&
+      meta["encode_input"].contains("format") && meta["encode_input"]["format"].is_string()) {
+    auto f = meta["encode_input"]["format"].get<std::string>();
+    if (f == "BED" || f == "narrowPeak" || f == "FASTA records" || f == "sequence lines") {
+      none = true;
+      why = "it was encoded from " + f + ", so it holds single windows only";
+    }
+  }
+  if (!none && singles_ > 0 && variants_ == 0) {
+    none = true;
+    why = "all its " + std::to_string(singles_) + " record(s) are single windows (no ref/alt pair)";
+  }
+  if (none)
+    fail_input(variant_stat_ + " needs variants (a ref and an alt record), but " + why + ": every value would be NaN",
+               in_->name(), "score variants (s2f-encode --vcf), or use --stat ref for the window values of positions");
 }
 
 void ScoreRun::score_all() {
@@ -218,6 +269,7 @@ void ScoreRun::score_all() {
     run_.progress.tick(run_.records_in);
   }
   pairer.finish();
+  check_variant_statistics();
   writer_->finish();
   if (selene_) selene_->finish();
 }
@@ -260,6 +312,7 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
   ref_.load(held, pair.ref, head_fields_);
   if (pair.alt) alt_.load(held, *pair.alt, head_fields_);
   const HeadValues* altp = pair.alt ? &alt_ : nullptr;
+  ++(altp ? variants_ : singles_);
   auto id = held.str(id_field_, pair.ref);
   if (emit_ != Emit::scores) return emit_values(id, altp != nullptr);
 

@@ -54,6 +54,15 @@ class CdfBuilder {
   std::vector<std::string> track_ids_;
   std::vector<bool> signed_flags_;
   std::string first_path_;
+  // Each input's identity: (device, inode) and a checksum of its bytes, so
+  // a shard given twice (./x and x, a symlink, a copy) is refused.
+  struct InputIdentity {
+    std::string path;
+    uint64_t dev = 0, ino = 0, size = 0, checksum = 0;
+    bool file = false;
+  };
+  std::vector<InputIdentity> identities_;
+  void check_not_repeated(const std::string& path);
   std::map<ValueKind, KindSummary> summary_;
 };
 
