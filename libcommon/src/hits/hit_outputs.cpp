@@ -5,6 +5,7 @@
 #include "s2f/io.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/text.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::hits {
 namespace {
@@ -76,7 +77,7 @@ size_t write_hit_outputs(const CallHitsRequest& o, const CallResults& r, Run& ru
   write_motif_data(out("motif_data.tsv"), r.motifs);
   write_motif_cwms(out("motif_cwms.npy"), r.motifs);
   TextOutput pj(out("parameters.json"));
-  pj.write(parameters(o, r, hits.size(), run).dump(4) + "\n");
+  pj.write(dump_json(parameters(o, r, hits.size(), run), 4) + "\n");
   pj.commit();
   if (!o.hits_stream.empty()) write_stream(o, r, hits, run);
   return hits.size();
