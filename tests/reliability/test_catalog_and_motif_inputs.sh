@@ -95,7 +95,7 @@ refuses "meme_id_not_utf8_names_file_line" "latin1.meme:7" "not valid UTF-8" -- 
   marginalize --motif "$(printf 'M\xff1')" --motif-file latin1.meme
 odd=$(printf 'out\xff.s2f')
 "$BIN/s2f-view" -q --s2f -o "$odd" "$SRC/tests/golden/view/windows.s2f" 2> err.txt; rc=$?
-if [[ $rc == 0 ]] && "$BIN/s2f-view" -q --header "$odd" 2> /dev/null | grep -qF 'out\xFF.s2f'; then
+if [[ $rc == 0 ]] && "$BIN/s2f-view" -q --header "$odd" 2> /dev/null | grep -qF 'out\\xFF.s2f'; then
   pass "file_name_not_utf8_escaped_in_provenance"
 else
   fail "file_name_not_utf8_escaped_in_provenance (exit $rc: $(head -c 300 err.txt))"

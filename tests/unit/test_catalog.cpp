@@ -12,6 +12,7 @@
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/catalog/track_selector.hpp"
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 
 using namespace s2f;
 using namespace s2f::catalog;
@@ -281,4 +282,14 @@ TEST(TrackCatalog, RowsRememberTheirFileLine) {
     TrackCatalog::parse_tsv("track_index\ttrack_name\toutput_type\nx\tA\tt\n", "bad.tsv").channel(0);
   });
   EXPECT_NE(m.find("bad.tsv:2"), std::string::npos) << m;
+}
+
+// Audit D11: one helper escapes bytes that are not UTF-8 as \xNN.
+TEST(Utf8, InvalidBytesAreEscapedAndValidTextKept) {
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("caf\xc3\xa9")), "caf\xc3\xa9");
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("out\xff.s2f")), "out\\xFF.s2f");
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("\xc3")), "\\xC3") << "truncated sequence";
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("\xed\xa0\x80")), "\\xED\\xA0\\x80") << "surrogate";
+  nlohmann::json j = {{"name\xfe", std::string("a\xff")}, {"ok", 1}};
+  EXPECT_EQ(s2f::dump_json(j), "{\"name\\\\xFE\":\"a\\\\xFF\",\"ok\":1}");
 }

@@ -51,6 +51,12 @@ std::vector<double> read_matrix(const h5::File& file, const std::string& pattern
   const auto dims = file.shape(object);
   if (dims.size() != 2 || dims[1] != 4)
     fail_input("'" + dataset + "' is not a W x 4 matrix", where, "expected tfmodisco-lite's (width, 4) layout");
+  // A damaged shape would otherwise ask for petabytes before anything is read.
+  constexpr uint64_t kMaxWidth = 100000;
+  if (dims[0] == 0 || dims[0] > kMaxWidth)
+    fail_input("'" + dataset + "' claims a width of " + std::to_string(dims[0]) + " (a motif has 1 to " +
+                   std::to_string(kMaxWidth) + " positions)",
+               where, "the file is damaged; rerun tfmodisco-lite");
   const std::vector<double> raw = file.read<double>(object).values;
   if (raw.size() != dims[0] * 4)
     fail_input("'" + dataset + "' holds " + std::to_string(raw.size()) + " values for a " + std::to_string(dims[0]) +
