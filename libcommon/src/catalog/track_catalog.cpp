@@ -133,16 +133,24 @@ std::string TrackCatalog::where(size_t row) const {
   return source_ + " row " + std::to_string(row + 1);
 }
 
-TrackCatalog TrackCatalog::from_json(const nlohmann::json& j) {
+TrackCatalog TrackCatalog::from_json(const nlohmann::json& j, const std::string& source) {
+  try {
+    return from_json_checked(j, source);
+  } catch (const nlohmann::json::exception& e) {  // a cell of the wrong JSON type
+    fail_input(std::string("the track catalog is malformed: ") + e.what(), source, "rewrite it with s2f");
+  }
+}
+
+TrackCatalog TrackCatalog::from_json_checked(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object() || !j.contains("columns") || !j.contains("rows") || !j["columns"].is_array() ||
       !j["rows"].is_array())
-    fail_input("meta.tracks is not a track catalog (needs 'columns' and 'rows' arrays)", "stream header");
+    fail_input("meta.tracks is not a track catalog (needs 'columns' and 'rows' arrays)", source);
   TrackCatalog c;
-  c.source_ = "stream header meta.tracks";
+  c.source_ = source;
   for (const auto& col : j["columns"]) c.columns_.push_back(col.get<std::string>());
   for (const auto& r : j["rows"]) {
     if (!r.is_array() || r.size() != c.columns_.size())
-      fail_input("catalog row does not have one cell per column", "stream header meta.tracks");
+      fail_input("catalog row " + std::to_string(c.rows_.size() + 1) + " does not have one cell per column", source);
     std::vector<Cell> row;
     row.reserve(r.size());
     for (const auto& v : r) {

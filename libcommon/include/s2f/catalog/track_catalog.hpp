@@ -58,7 +58,8 @@ class TrackCatalog {
   // output_type, strand, track_id; other trailing cells may be left out and
   // read as null); repeated tracks when options.unique_tracks.
   static TrackCatalog parse_tsv(const std::string& text, const std::string& where, LoadOptions options = {});
-  static TrackCatalog from_json(const nlohmann::json& j);
+  // `source` names where the JSON came from, for messages.
+  static TrackCatalog from_json(const nlohmann::json& j, const std::string& source = "stream header meta.tracks");
   nlohmann::json to_json() const;
   // The catalog as TSV: its own columns, one row per track (as parse_tsv reads).
   std::string to_tsv() const;
@@ -101,6 +102,7 @@ class TrackCatalog {
   void set_resolutions(const std::string& head, std::vector<int> resolutions);
 
  private:
+  static TrackCatalog from_json_checked(const nlohmann::json& j, const std::string& source);
   void index_heads();
   std::vector<std::string> columns_;
   std::vector<std::vector<Cell>> rows_;
