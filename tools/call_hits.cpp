@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   app.add_option("--format", o.format, "Layout of --regions: auto (by extension), npz, stream, chrombpnet, bpnet")
       ->check(CLI::IsMember({"auto", "npz", "stream", "chrombpnet", "bpnet"}))
       ->capture_default_str();
-  app.add_option("-m,--modisco-h5", o.modisco, "tfmodisco-lite results (.h5) with the motifs")->required();
+  app.add_option("-m,--modisco-h5", o.modisco, "tfmodisco-lite results (.h5) with the motifs; a pattern with a NaN/inf value is refused, "
+                 "one whose CWM is all zero is left out with a warning")->required();
   app.add_option("-p,--peaks", o.peaks, "narrowPeak file giving the regions' coordinates (one peak per region, "
                                         "regions centred on summits)");
   app.add_option("--chrom-order", o.chrom_order, "Chromosome order for sorting outputs (one name per line)");
@@ -33,10 +34,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-l,--global-lambda", o.lambda, "L1 penalty and similarity threshold of every motif")
       ->capture_default_str();
-  app.add_option("-L,--motif-lambdas", o.motif_lambdas, "TSV: pattern name, lambda (overrides --global-lambda)");
+  app.add_option("-L,--motif-lambdas", o.motif_lambdas, "TSV: pattern name, lambda (overrides --global-lambda); every name must be a pattern of -m, once");
   app.add_option("-I,--motifs-include", o.motifs_include, "Only these patterns (one name per line, e.g. "
                                                           "pos_patterns.pattern_0)");
-  app.add_option("-N,--motif-names", o.motif_names, "TSV: pattern name, new name");
+  app.add_option("-N,--motif-names", o.motif_names, "TSV: pattern name, new name; every name must be a pattern of -m, once");
   app.add_option("--cwm-trim-threshold", o.trim_threshold, "Trim motif columns below this fraction of the "
                                                            "largest column's sum |cwm|")
       ->capture_default_str();

@@ -9,6 +9,7 @@
 #include "s2f/io.hpp"
 #include "s2f/predict/model_options.hpp"
 #include "s2f/tool.hpp"
+#include "s2f/utf8.hpp"
 
 using namespace s2f;
 
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
     engine::ModelGraph g = engine::load_model(predict::resolve_model_path(path));
     const nlohmann::json summary = engine::model_summary(g);
     TextOutput out(run.opt.output);
-    out.write(as_json ? summary.dump(2) + "\n" : engine::model_summary_text(summary));
+    out.write(as_json ? dump_json(summary, 2) + "\n" : engine::model_summary_text(summary));
     out.commit();
     if (!save.empty()) engine::save_model(g, save);
     return 0;

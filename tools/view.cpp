@@ -13,6 +13,7 @@
 #include "s2f/stream/kinds.hpp"
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
+#include "s2f/utf8.hpp"
 
 using namespace s2f;
 using namespace s2f::stream;
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
     const Header& shown = filter ? filter->header() : in.header();
     if (v.header) {
       TextOutput out(run.opt.output);
-      out.write(in.header_json(shown).dump(2) + "\n");
+      out.write(dump_json(in.header_json(shown), 2) + "\n");
       out.commit();
       return 0;
     }

@@ -5,6 +5,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/hdf5/h5.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::stream {
 
@@ -51,7 +52,7 @@ Hdf5Export::Hdf5Export(const std::string& path, const Header& header) : impl_(st
   m.file = h5::File::create(path);
   m.schema = header.schema;
   m.file.write_attribute("/", "s2f_kind", header.kind);
-  m.file.write_attribute("/", "s2f_header", header.to_json().dump());
+  m.file.write_attribute("/", "s2f_header", dump_json(header.to_json()));
   m.file.write_attribute("/", "s2f_layout", "s2f-hdf5 1");
   m.data.resize(m.schema.size());
   m.offsets.resize(m.schema.size());

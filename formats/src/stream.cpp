@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::stream {
 
@@ -331,7 +332,7 @@ std::optional<uint64_t> Reader::peek_total() {
 Writer::Writer(std::unique_ptr<ByteSink> sink, Header header, WriterOptions options)
     : sink_(std::move(sink)), header_(std::move(header)), options_(options), pending_(header_.schema) {
   if (options_.frame_bytes == 0) options_.frame_bytes = kDefaultFrameBytes;
-  std::string json = header_.to_json().dump();
+  std::string json = dump_json(header_.to_json());
   if (json.size() > kMaxJson) fail(Exit::internal, "stream header JSON exceeds 256 MiB");
   std::vector<uint8_t> head(16 + json.size() + 4);
   std::memcpy(head.data(), kMagic, 8);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "s2f/utf8.hpp"
+
 namespace s2f {
 
 namespace {
@@ -13,7 +15,7 @@ std::string compose(const std::string& what, const std::string& where, const std
   std::string s = what;
   if (!where.empty()) s += " (" + where + ")";
   if (!fix.empty()) s += " \u2014 " + fix;
-  return s;
+  return escape_invalid_utf8(std::string_view(s));  // printable whatever bytes the input had
 }
 }  // namespace
 

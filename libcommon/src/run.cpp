@@ -1,4 +1,5 @@
 #include "s2f/run.hpp"
+#include "s2f/utf8.hpp"
 
 #include <cstdio>
 #include <cctype>
@@ -131,7 +132,7 @@ void Progress::finish() {
 
 // ---- Run -------------------------------------------------------------------
 nlohmann::json Run::provenance() const {
-  nlohmann::json p = {{"tool", program_name()}, {"version", version()}, {"command_line", command_line}};
+  nlohmann::json p = {{"tool", program_name()}, {"version", version()}, {"command_line", escape_invalid_utf8(std::string_view(command_line))}};
   if (opt.seed) p["seed"] = *opt.seed;
   if (!opt.shard.whole()) p["shard"] = opt.shard.str();
   return p;

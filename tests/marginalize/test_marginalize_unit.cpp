@@ -231,6 +231,36 @@ TEST(marginalizeMotifs, MemeTextWithDeclaredWidth) {
             std::string::npos);
 }
 
+TEST(marginalizeMotifs, MemeWidthSmallerThanMatrixIsAnErrorNamingMotifAndBothNumbers) {
+  auto m = error_of([] {
+    parse_motif_text("MEME version 4\n\nALPHABET= ACGT\n\nMOTIF m1\nletter-probability matrix: alength= 4 w= 2\n"
+                     "1 0 0 0\n0 1 0 0\n0 0 1 0\n\nMOTIF m2\nletter-probability matrix: w= 1\n1 0 0 0\n",
+                     "short.meme");
+  });
+  EXPECT_NE(m.find("motif m1 declares w= 2 but its matrix has 3 rows"), std::string::npos) << m;
+  EXPECT_NE(m.find("short.meme:6"), std::string::npos) << m;
+}
+
+TEST(marginalizeMotifs, MemeDuplicateIdIsAnErrorNamingBothLines) {
+  auto m = error_of([] {
+    parse_motif_text("MEME version 4\nMOTIF a\nletter-probability matrix: w= 1\n1 0 0 0\n"
+                     "MOTIF b\nletter-probability matrix: w= 1\n0 1 0 0\n"
+                     "MOTIF a\nletter-probability matrix: w= 1\n0 0 1 0\n",
+                     "dup.meme");
+  });
+  EXPECT_NE(m.find("motif id 'a' is used twice, on lines 2 and 8"), std::string::npos) << m;
+  EXPECT_NE(m.find("dup.meme:8"), std::string::npos) << m;
+}
+
+TEST(marginalizeMotifs, MotifIdNotUtf8IsAnErrorNamingFileLine) {
+  auto m = error_of([] {
+    parse_motif_text("MEME version 4\nMOTIF a\xff\nletter-probability matrix: w= 1\n1 0 0 0\n", "latin1.meme");
+  });
+  EXPECT_NE(m.find("not valid UTF-8"), std::string::npos) << m;
+  EXPECT_NE(m.find("a\\xFF"), std::string::npos) << m;
+  EXPECT_NE(m.find("latin1.meme:2"), std::string::npos) << m;
+}
+
 TEST(marginalizeMotifs, IupacWithNAndDegenerateCodes) {
   auto m = parse_iupac("AcgTNR");
   ASSERT_EQ(m.length(), 6u);

@@ -12,6 +12,7 @@
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/catalog/track_selector.hpp"
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 
 using namespace s2f;
 using namespace s2f::catalog;
@@ -235,4 +236,60 @@ TEST(TrackCatalog, SmallCatalogNullsPaddingExtrasAndEscapedCommas) {
   std::string ragged = "a\toutput_type\n1\tx\t2\n";
   EXPECT_NE(error_of([&] { TrackCatalog::parse_tsv(ragged, "r.tsv"); }).find("r.tsv:2"), std::string::npos);
   EXPECT_NE(error_of([&] { TrackCatalog::parse_tsv("a\tb\n", "n.tsv"); }).find("output_type"), std::string::npos);
+}
+
+// Audit D4/D11: rows that would silently change or drop tracks.
+TEST(TrackCatalog, ShortRowLackingStrandIsAnErrorNamingFileLineAndColumnCount) {
+  std::string m = error_of([] {
+    TrackCatalog::parse_tsv("track_index\ttrack_name\toutput_type\tstrand\tnote\n0\tA\tx\t+\n1\tA\tx\n", "s.tsv");
+  });
+  EXPECT_NE(m.find("s.tsv:3"), std::string::npos) << m;
+  EXPECT_NE(m.find("row has 3 cells but the header has 5 columns"), std::string::npos) << m;
+  EXPECT_NE(m.find("'strand'"), std::string::npos) << m;
+}
+
+TEST(TrackCatalog, RepeatedRowIsAnErrorNamingBothLines) {
+  const std::string tsv = "track_index\ttrack_name\toutput_type\tstrand\n0\tA\tx\t+\n1\tA\tx\t-\n0\tA\tx\t+\n";
+  std::string m = error_of([&] { TrackCatalog::parse_tsv(tsv, "r.tsv", {.unique_tracks = true}); });
+  EXPECT_NE(m.find("on line 2 and again on line 4"), std::string::npos) << m;
+  EXPECT_NE(m.find("r.tsv:4"), std::string::npos) << m;
+  // Same name and strand at another channel: the same track twice.
+  const std::string same_id = "track_index\ttrack_name\toutput_type\tstrand\n0\tA\tx\t+\n1\tA\tx\t+\n";
+  m = error_of([&] { TrackCatalog::parse_tsv(same_id, "i.tsv", {.unique_tracks = true}); });
+  EXPECT_NE(m.find("track 'x/A/+' is on line 2 and again on line 3"), std::string::npos) << m;
+  // Padding rows share a name; they are not repeats.
+  EXPECT_EQ(TrackCatalog::parse_tsv("track_index\ttrack_name\toutput_type\n0\tPadding\tx\n1\tpadding\tx\n2\tpadding\tx\n",
+                                    "p.tsv", {.keep_padding = true, .unique_tracks = true})
+                .size(),
+            3u);
+}
+
+TEST(TrackCatalog, CellNotUtf8IsAnErrorNamingFileLine) {
+  std::string m = error_of([] {
+    TrackCatalog::parse_tsv("track_index\ttrack_name\toutput_type\n0\tsynth\xe9tic\tx\n", "latin1.tsv");
+  });
+  EXPECT_NE(m.find("latin1.tsv:2"), std::string::npos) << m;
+  EXPECT_NE(m.find("not valid UTF-8"), std::string::npos) << m;
+  EXPECT_NE(m.find("synth\\xE9tic"), std::string::npos) << m;
+}
+
+TEST(TrackCatalog, RowsRememberTheirFileLine) {
+  auto c = TrackCatalog::parse_tsv(kSmall, "small.tsv");
+  EXPECT_EQ(c.where(0), "small.tsv:2");
+  EXPECT_EQ(c.where(2), "small.tsv:5") << "padding row 4 stripped";
+  EXPECT_EQ(c.subset({3}).where(0), "small.tsv:6");
+  std::string m = error_of([] {
+    TrackCatalog::parse_tsv("track_index\ttrack_name\toutput_type\nx\tA\tt\n", "bad.tsv").channel(0);
+  });
+  EXPECT_NE(m.find("bad.tsv:2"), std::string::npos) << m;
+}
+
+// Audit D11: one helper escapes bytes that are not UTF-8 as \xNN.
+TEST(Utf8, InvalidBytesAreEscapedAndValidTextKept) {
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("caf\xc3\xa9")), "caf\xc3\xa9");
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("out\xff.s2f")), "out\\xFF.s2f");
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("\xc3")), "\\xC3") << "truncated sequence";
+  EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("\xed\xa0\x80")), "\\xED\\xA0\\x80") << "surrogate";
+  nlohmann::json j = {{"name\xfe", std::string("a\xff")}, {"ok", 1}};
+  EXPECT_EQ(s2f::dump_json(j), "{\"name\\\\xFE\":\"a\\\\xFF\",\"ok\":1}");
 }

@@ -123,3 +123,35 @@ TEST(ModiscoMotifs, DuplicateNewNamesAreAnError) {
   EXPECT_THROW(read_name_map(write_temp("dup.tsv", "a\tX\nb\tX\n")), Error);
   EXPECT_THROW(read_lambda_map(write_temp("badlam.tsv", "a\t-1\n")), Error);
 }
+
+// Audit D18: keys of -L/-N tables that name no pattern, or a pattern twice.
+TEST(ModiscoMotifs, TableKeyGivenTwiceIsAnErrorNamingBothLines) {
+  try {
+    read_lambda_map(write_temp("twice.tsv", "a\t0.5\nb\t0.6\na\t0.9\n"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'a' twice, on lines 1 and 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("twice.tsv:3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_name_map(write_temp("twice_names.tsv", "a\tX\na\tY\n")), Error);
+}
+
+TEST(ModiscoMotifs, TableKeyNamingNoPatternIsAnErrorNamingFileLine) {
+  const std::string demo = std::string(S2F_SOURCE_DIR) + "/pipelines/demo/model/demo_modisco.h5";
+  ModiscoOptions o;
+  o.lambdas = read_lambda_map(write_temp("typo.tsv", "pos_patterns.pattern_0\t0.5\npos_patterns.patern_1\t0.5\n"),
+                              &o.lambda_lines);
+  try {
+    load_modisco_motifs(demo, o);
+    FAIL();
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_EQ(e.code(), Exit::bad_input);
+    EXPECT_NE(m.find("'pos_patterns.patern_1'"), std::string::npos) << m;
+    EXPECT_NE(m.find("typo.tsv:2"), std::string::npos) << m;
+    EXPECT_NE(m.find("pos_patterns.pattern_1"), std::string::npos) << m;
+  }
+  ModiscoOptions ok;
+  ok.rename = read_name_map(std::string(S2F_SOURCE_DIR) + "/pipelines/demo/model/demo_motif_names.tsv", &ok.rename_lines);
+  EXPECT_EQ(load_modisco_motifs(demo, ok).size(), 6u);
+}

@@ -23,7 +23,7 @@ void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {
   app.add_option("--select", o.selects, "Keep tracks with field=value (a,b = any of; field= = missing); repeatable, ANDed")
       ->allow_extra_args(false);
   app.add_option("--select-file", o.select_file, "File of --select expressions, one per line");
-  app.add_flag("--allow-empty", o.allow_empty, "A selection matching nothing is not an error (no tracks are kept)");
+  app.add_flag("--allow-empty", o.allow_empty, "A selection matching nothing is not an error (no tracks are kept); catalog rows whose output_type is no head of the model are ignored");
   app.add_flag("--include-padding", o.include_padding, "Keep padding tracks (track_name Padding)");
 }
 

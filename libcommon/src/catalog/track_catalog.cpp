@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::catalog {
 
@@ -29,6 +30,7 @@ TrackCatalog TrackCatalog::load_tsv(const std::string& path, LoadOptions options
   if (!in) fail_io("cannot open track catalog " + path, path, "check the path (a TSV with a header line)");
   std::stringstream ss;
   ss << in.rdbuf();
+  options.unique_tracks = true;
   return parse_tsv(ss.str(), path, options);
 }
 
@@ -49,48 +51,106 @@ std::string TrackCatalog::to_tsv() const {
 TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string& where, LoadOptions options) {
   TrackCatalog c;
   c.padding_kept_ = options.keep_padding;
+  c.source_ = where;
   std::istringstream in(text);
   std::string line;
   size_t line_no = 0;
   int name_col = -1;
+  std::map<std::string, size_t> channel_line, id_line;
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
+    const std::string at = where + ":" + std::to_string(line_no);
     auto cells = split_tabs(line);
+    for (size_t i = 0; i < cells.size(); ++i)
+      require_utf8(cells[i], c.columns_.empty() ? "column name" : "cell " + std::to_string(i + 1), at);
     if (c.columns_.empty()) {
       c.columns_ = cells;
       name_col = c.find_column(kTrackName);
       if (c.find_column(kOutputType) < 0)
-        fail_input("track catalog has no '" + std::string(kOutputType) + "' column", where + ":1",
+        fail_input("track catalog has no '" + std::string(kOutputType) + "' column", at,
                    "the header must name the head of each track (atac, dnase, ...)");
       continue;
     }
     if (cells.size() > c.columns_.size())
       fail_input("row has " + std::to_string(cells.size()) + " cells but the header has " +
                      std::to_string(c.columns_.size()) + " columns",
-                 where + ":" + std::to_string(line_no), "remove the extra tabs or add a column name");
+                 at, "remove the extra tabs or add a column name");
+    if (cells.size() < c.columns_.size())
+      for (const char* key : {kTrackIndex, kTrackName, kOutputType, kStrand, kTrackId}) {
+        int k = c.find_column(key);
+        if (k >= static_cast<int>(cells.size()))
+          fail_input("row has " + std::to_string(cells.size()) + " cells but the header has " +
+                         std::to_string(c.columns_.size()) + " columns, so it has no '" + key + "' (column " +
+                         std::to_string(k + 1) + ")",
+                     at, "a tab is missing or was replaced by spaces; give every row one cell per column");
+      }
     std::vector<Cell> row(c.columns_.size());
     for (size_t i = 0; i < cells.size(); ++i)
       if (!cells[i].empty()) row[i] = std::move(cells[i]);
     bool padding = name_col >= 0 && row[static_cast<size_t>(name_col)] == kPaddingName;
+    // One channel of a head, or one track id, on two rows would make the
+    // track appear twice downstream.
+    auto cell_of = [&](const char* col) -> std::string {
+      int k = c.find_column(col);
+      return k < 0 ? std::string() : row[static_cast<size_t>(k)].value_or("");
+    };
+    if (options.unique_tracks && c.find_column(kTrackIndex) >= 0) {
+      std::string key = cell_of(kOutputType) + "\t" + cell_of(kTrackIndex);
+      auto [it, fresh] = channel_line.emplace(key, line_no);
+      if (!fresh)
+        fail_input("output_type '" + cell_of(kOutputType) + "' track_index " + cell_of(kTrackIndex) +
+                       " is on line " + std::to_string(it->second) + " and again on line " + std::to_string(line_no),
+                   at, "remove the repeated row (each channel of a head is described once)");
+    }
+    std::string name = cell_of(kTrackName);
+    bool any_padding = name.size() == 7 && (name[0] == 'P' || name[0] == 'p') && name.substr(1) == "adding";
+    if (options.unique_tracks && !any_padding) {
+      std::string id = cell_of(kTrackId);
+      if (id.empty()) {
+        id = cell_of(kOutputType) + "/" + name;
+        std::string strand = cell_of(kStrand);
+        if (!strand.empty() && strand != ".") id += "/" + strand;
+      }
+      auto [it, fresh] = id_line.emplace(id, line_no);
+      if (!fresh)
+        fail_input("track '" + id + "' is on line " + std::to_string(it->second) + " and again on line " +
+                       std::to_string(line_no),
+                   at, "remove the repeated row or tell the tracks apart (track_name, strand or track_id)");
+    }
     if (padding && !options.keep_padding) continue;
     c.rows_.push_back(std::move(row));
+    c.lines_.push_back(line_no);
   }
   if (c.columns_.empty()) fail_input("track catalog is empty (no header line)", where);
   c.index_heads();
   return c;
 }
 
-TrackCatalog TrackCatalog::from_json(const nlohmann::json& j) {
+std::string TrackCatalog::where(size_t row) const {
+  if (row < lines_.size()) return source_ + ":" + std::to_string(lines_[row]);
+  return source_ + " row " + std::to_string(row + 1);
+}
+
+TrackCatalog TrackCatalog::from_json(const nlohmann::json& j, const std::string& source) {
+  try {
+    return from_json_checked(j, source);
+  } catch (const nlohmann::json::exception& e) {  // a cell of the wrong JSON type
+    fail_input(std::string("the track catalog is malformed: ") + e.what(), source, "rewrite it with s2f");
+  }
+}
+
+TrackCatalog TrackCatalog::from_json_checked(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object() || !j.contains("columns") || !j.contains("rows") || !j["columns"].is_array() ||
       !j["rows"].is_array())
-    fail_input("meta.tracks is not a track catalog (needs 'columns' and 'rows' arrays)", "stream header");
+    fail_input("meta.tracks is not a track catalog (needs 'columns' and 'rows' arrays)", source);
   TrackCatalog c;
+  c.source_ = source;
   for (const auto& col : j["columns"]) c.columns_.push_back(col.get<std::string>());
   for (const auto& r : j["rows"]) {
     if (!r.is_array() || r.size() != c.columns_.size())
-      fail_input("catalog row does not have one cell per column", "stream header meta.tracks");
+      fail_input("catalog row " + std::to_string(c.rows_.size() + 1) + " does not have one cell per column", source);
     std::vector<Cell> row;
     row.reserve(r.size());
     for (const auto& v : r) {
@@ -145,8 +205,13 @@ TrackCatalog TrackCatalog::subset(const std::vector<size_t>& rows) const {
   c.columns_ = columns_;
   c.resolutions_ = resolutions_;
   c.padding_kept_ = padding_kept_;
+  c.source_ = source_;
   c.rows_.reserve(rows.size());
-  for (size_t r : rows) c.rows_.push_back(rows_.at(r));
+  for (size_t r : rows) {
+    c.rows_.push_back(rows_.at(r));
+    if (r < lines_.size()) c.lines_.push_back(lines_[r]);
+  }
+  if (c.lines_.size() != c.rows_.size()) c.lines_.clear();
   c.index_heads();
   return c;
 }
@@ -181,7 +246,7 @@ int64_t TrackCatalog::channel(size_t row) const {
     int64_t x = 0;
     auto r = std::from_chars(v->data(), v->data() + v->size(), x);
     if (r.ec == std::errc{} && r.ptr == v->data() + v->size()) return x;
-    fail_input("track_index '" + *v + "' is not an integer", "catalog row " + std::to_string(row + 1));
+    fail_input("track_index '" + *v + "' is not an integer", where(row), "give the channel number in the head's tensor");
   }
   auto head_name = get(row, kOutputType).value_or("");
   const auto& rows = head(head_name).rows;
@@ -195,7 +260,8 @@ const Head& TrackCatalog::head(const std::string& name) const {
     if (h.name == name) return h;
   std::string have;
   for (const auto& h : heads_) have += (have.empty() ? "" : ", ") + h.name;
-  fail_input("no head '" + name + "' in the track catalog", "heads: " + have, "use one of the listed heads");
+  fail_input("no head '" + name + "' in the track catalog (heads: " + have + ")", source_,
+             "use one of the listed heads");
 }
 
 void TrackCatalog::set_resolutions(const std::string& head_name, std::vector<int> resolutions) {

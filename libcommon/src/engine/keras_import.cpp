@@ -9,6 +9,7 @@
 #include "h5_weights.hpp"
 #include "s2f/engine/model_file.hpp"
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::engine {
 
@@ -102,7 +103,7 @@ class KerasImporter {
     g_.infer_shapes();
     ModelGraph hashed = g_;
     hashed.metadata = json::object();
-    g_.metadata["content_hash"] = content_hash(architecture_to_json(hashed).dump(), hashed);
+    g_.metadata["content_hash"] = content_hash(dump_json(architecture_to_json(hashed)), hashed);
     return std::move(g_);
   }
 
@@ -217,7 +218,9 @@ class KerasImporter {
     if (path.empty())
       fail_input("weight '" + suffix + "' of layer '" + l.name + "' (" + l.cls + ") not found", path_,
                  "the file has no weights for this layer; save the full model");
-    return read_weights(file_, path);
+    WeightTensor t = read_weights(file_, path);
+    require_finite_weights(t, path_, l.name, suffix);
+    return t;
   }
 
   bool has_weight(const KerasLayer& l, const std::string& suffix) { return !find_weight(l, suffix).empty(); }

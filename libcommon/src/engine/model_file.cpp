@@ -4,6 +4,7 @@
 
 #include "h5_weights.hpp"
 #include "s2f/error.hpp"
+#include "s2f/utf8.hpp"
 #include "sha256.hpp"
 
 namespace s2f::engine {
@@ -40,7 +41,7 @@ void save_model(const ModelGraph& graph_in, const std::string& path) {
       fail_input("layer names must be non-empty and free of '/'", "layer '" + n.name + "'", "rename the layer");
   graph.metadata.erase("content_hash");
   graph.metadata.erase("source_format");
-  const std::string text = architecture_to_json(graph).dump();
+  const std::string text = dump_json(architecture_to_json(graph));
   // Attributes are fixed-length strings, as Keras writes them.
   constexpr auto fixed = h5::File::Strings::fixed_length;
   auto f = h5::File::create(path);
@@ -87,6 +88,7 @@ ModelGraph load_model(const std::string& path) {
     for (auto& [key, t] : n.weights) {
       auto declared = t.shape;
       t = read_weights(f, weight_path(n.name, key));
+      require_finite_weights(t, path, n.name, key);
       if (t.shape != declared)
         fail_input("weight shape differs from the architecture", path + ":" + weight_path(n.name, key),
                    "re-export the model");

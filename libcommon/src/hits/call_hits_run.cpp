@@ -35,11 +35,11 @@ MotifSet load_motifs(const CallHitsRequest& o) {
   mo.kind = o.mode[0] == 'h' ? MotifKind::hypothetical_cwm : MotifKind::cwm;
   mo.trim_threshold = o.trim_threshold;
   mo.lambda_default = o.lambda;
-  if (!o.motifs_include.empty()) mo.include = read_name_list(o.motifs_include);
-  if (!o.motif_names.empty()) mo.rename = read_name_map(o.motif_names);
-  if (!o.motif_lambdas.empty()) mo.lambdas = read_lambda_map(o.motif_lambdas);
+  if (!o.motifs_include.empty()) mo.include = read_name_list(o.motifs_include, &mo.include_lines);
+  if (!o.motif_names.empty()) mo.rename = read_name_map(o.motif_names, &mo.rename_lines);
+  if (!o.motif_lambdas.empty()) mo.lambdas = read_lambda_map(o.motif_lambdas, &mo.lambda_lines);
   if (!o.trim_thresholds.empty())
-    for (auto& [k, v] : read_lambda_map(o.trim_thresholds)) mo.trim_thresholds[k] = v;
+    for (auto& [k, v] : read_lambda_map(o.trim_thresholds, &mo.trim_lines)) mo.trim_thresholds[k] = v;
   return load_modisco_motifs(o.modisco, mo);
 }
 

@@ -6,6 +6,7 @@
 #include "s2f/io.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/text.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::hits {
 namespace {
@@ -85,7 +86,7 @@ size_t write_hit_outputs(const CallHitsRequest& o, const CallResults& r, Run& ru
   write_motif_cwms(out("motif_cwms.npy"), r.motifs);
   if (!o.hits_stream.empty()) write_stream(o, r, hits, run);
   TextOutput pj(out("parameters.json"));
-  pj.write(parameters(o, r, hits.size(), run).dump(4) + "\n");
+  pj.write(dump_json(parameters(o, r, hits.size(), run), 4) + "\n");
   pj.commit();
   return hits.size();
 }

@@ -53,10 +53,15 @@ std::string consensus(const MotifSet& set, size_t motif) {
 
 namespace {
 
-std::vector<std::vector<std::string>> read_tsv(const std::string& path, size_t columns, const char* what) {
+struct TsvRow {
+  size_t line;
+  std::vector<std::string> cells;
+};
+
+std::vector<TsvRow> read_tsv(const std::string& path, size_t columns, const char* what) {
   std::ifstream in(path);
   if (!in) fail_io("cannot open " + std::string(what), path, "check the path");
-  std::vector<std::vector<std::string>> rows;
+  std::vector<TsvRow> rows;
   std::string line;
   size_t lineno = 0;
   while (std::getline(in, line)) {
@@ -69,39 +74,68 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path, size_t c
       fail_input(std::string(what) + " line has " + std::to_string(cells.size()) + " columns, expected " +
                      std::to_string(columns),
                  path + ":" + std::to_string(lineno), "separate the columns with one tab");
-    rows.push_back(std::move(cells));
+    rows.push_back({lineno, std::move(cells)});
   }
   return rows;
 }
 
+// Records where each key was read; a key given twice is an error naming both lines.
+void note_key(std::map<std::string, size_t>& seen, const std::string& key, size_t line, const std::string& path,
+              const char* what) {
+  auto [it, fresh] = seen.emplace(key, line);
+  if (!fresh)
+    fail_input(std::string(what) + " gives '" + key + "' twice, on lines " + std::to_string(it->second) + " and " +
+                   std::to_string(line),
+               path + ":" + std::to_string(line), "keep one line per pattern");
+}
+
+void export_lines(const std::map<std::string, size_t>& seen, const std::string& path,
+                  std::map<std::string, std::string>* lines) {
+  if (!lines) return;
+  for (const auto& [k, l] : seen) (*lines)[k] = path + ":" + std::to_string(l);
+}
+
 }  // namespace
 
-std::map<std::string, std::string> read_name_map(const std::string& path) {
+std::map<std::string, std::string> read_name_map(const std::string& path, std::map<std::string, std::string>* lines) {
   std::map<std::string, std::string> out;
-  std::set<std::string> seen;
-  for (auto& r : read_tsv(path, 2, "motif name map")) {
-    if (!seen.insert(r[1]).second)
-      fail_input("motif name '" + r[1] + "' is given to two patterns", path, "make the new names unique");
+  std::map<std::string, size_t> seen, seen_new;
+  for (auto& [line, r] : read_tsv(path, 2, "motif name map")) {
+    note_key(seen, r[0], line, path, "motif name map");
+    auto [it, fresh] = seen_new.emplace(r[1], line);
+    if (!fresh)
+      fail_input("motif name '" + r[1] + "' is given to two patterns, on lines " + std::to_string(it->second) +
+                     " and " + std::to_string(line),
+                 path + ":" + std::to_string(line), "make the new names unique");
     out[r[0]] = r[1];
   }
+  export_lines(seen, path, lines);
   return out;
 }
 
-std::map<std::string, float> read_lambda_map(const std::string& path) {
+std::map<std::string, float> read_lambda_map(const std::string& path, std::map<std::string, std::string>* lines) {
   std::map<std::string, float> out;
-  for (auto& r : read_tsv(path, 2, "motif lambda file")) {
+  std::map<std::string, size_t> seen;
+  for (auto& [line, r] : read_tsv(path, 2, "motif value table")) {
+    note_key(seen, r[0], line, path, "motif value table");
     char* end = nullptr;
     float v = std::strtof(r[1].c_str(), &end);
     if (end == r[1].c_str() || *end != '\0' || !(v > 0.0f) || !std::isfinite(v))
-      fail_input("lambda '" + r[1] + "' for " + r[0] + " is not a positive number", path);
+      fail_input("value '" + r[1] + "' for " + r[0] + " is not a positive number", path + ":" + std::to_string(line));
     out[r[0]] = v;
   }
+  export_lines(seen, path, lines);
   return out;
 }
 
-std::set<std::string> read_name_list(const std::string& path) {
+std::set<std::string> read_name_list(const std::string& path, std::map<std::string, std::string>* lines) {
   std::set<std::string> out;
-  for (auto& r : read_tsv(path, 1, "motif list")) out.insert(r[0]);
+  std::map<std::string, size_t> seen;
+  for (auto& [line, r] : read_tsv(path, 1, "motif list")) {
+    note_key(seen, r[0], line, path, "motif list");
+    out.insert(r[0]);
+  }
+  export_lines(seen, path, lines);
   return out;
 }
 

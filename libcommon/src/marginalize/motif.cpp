@@ -3,10 +3,12 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::marginalize {
 
@@ -75,6 +77,7 @@ std::array<double, 4> probabilities(std::array<double, 4> col, const std::string
 
 std::vector<Motif> parse_meme(const std::vector<std::string>& lines, const std::string& where) {
   std::vector<Motif> motifs;
+  std::vector<size_t> motif_lines;  // line of each MOTIF
   std::vector<double> nums;
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string line = trim(lines[i]);
@@ -91,7 +94,10 @@ std::vector<Motif> parse_meme(const std::vector<std::string>& lines, const std::
       Motif m;
       in >> m.name >> m.alt_name;
       if (m.name.empty()) fail_input("MOTIF line without a name", at);
+      require_utf8(m.name, "motif id", at);
+      require_utf8(m.alt_name, "motif name", at);
       motifs.push_back(std::move(m));
+      motif_lines.push_back(i + 1);
       continue;
     }
     if (starts_with(line, "letter-probability matrix")) {
@@ -121,10 +127,32 @@ std::vector<Motif> parse_meme(const std::vector<std::string>& lines, const std::
         fail_input("motif " + m.name + " declares w= " + std::to_string(width) + " but has " +
                        std::to_string(m.columns.size()) + " rows",
                    at);
+      // w= smaller than the matrix: the rows after the first w would be
+      // dropped without a word; count them and refuse.
+      size_t extra = 0;
+      for (size_t k = i + 1; k < lines.size(); ++k) {
+        std::string row = trim(lines[k]);
+        if (row.empty()) continue;
+        if (!parse_numbers(row, nums)) break;
+        ++extra;
+      }
+      if (extra > 0)
+        fail_input("motif " + m.name + " declares w= " + std::to_string(width) + " but its matrix has " +
+                       std::to_string(m.columns.size() + extra) + " rows",
+                   at, "set w= to the number of matrix rows");
     }
   }
-  for (const auto& m : motifs)
-    if (m.columns.empty()) fail_input("motif " + m.name + " has no letter-probability matrix", where);
+  for (size_t k = 0; k < motifs.size(); ++k)
+    if (motifs[k].columns.empty())
+      fail_input("motif " + motifs[k].name + " has no letter-probability matrix", where + ":" + std::to_string(motif_lines[k]));
+  std::map<std::string, size_t> first;
+  for (size_t k = 0; k < motifs.size(); ++k) {
+    auto [it, fresh] = first.emplace(motifs[k].name, motif_lines[k]);
+    if (!fresh)
+      fail_input("motif id '" + motifs[k].name + "' is used twice, on lines " + std::to_string(it->second) + " and " +
+                     std::to_string(motif_lines[k]),
+                 where + ":" + std::to_string(motif_lines[k]), "give each MOTIF a distinct id");
+  }
   return motifs;
 }
 
@@ -154,6 +182,8 @@ std::vector<Motif> parse_jaspar(const std::vector<std::string>& lines, const std
       Motif m;
       in >> m.name >> m.alt_name;
       if (m.name.empty()) fail_input("JASPAR header without a name", where + ":" + std::to_string(i + 1));
+      require_utf8(m.name, "motif id", where + ":" + std::to_string(i + 1));
+      require_utf8(m.alt_name, "motif name", where + ":" + std::to_string(i + 1));
       motifs.push_back(std::move(m));
       header_line = i + 1;
       continue;

@@ -14,7 +14,7 @@ std::vector<ModelHeadInfo> heads_of_model(const engine::ModelGraph& g) {
 
 std::unique_ptr<catalog::TrackCatalog> embedded_catalog(const engine::ModelGraph& g) {
   if (!g.metadata.contains("tracks")) return nullptr;
-  return std::make_unique<catalog::TrackCatalog>(catalog::TrackCatalog::from_json(g.metadata["tracks"]));
+  return std::make_unique<catalog::TrackCatalog>(catalog::TrackCatalog::from_json(g.metadata["tracks"], "the model's track catalog"));
 }
 
 catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::vector<ModelHeadInfo>& heads,

@@ -44,10 +44,14 @@ std::vector<int64_t> strand_partners(const catalog::TrackCatalog& cat, const std
 }  // namespace
 
 catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads) {
+  // Heads of one output_type at several resolutions share one track list.
   std::string tsv = "track_index\ttrack_name\toutput_type\tstrand\n";
-  for (const auto& h : heads)
+  std::set<std::string> listed;
+  for (const auto& h : heads) {
+    if (!listed.insert(output_type_of(h.name)).second) continue;
     for (int64_t c = 0; c < h.tracks; ++c)
       tsv += std::to_string(c) + "\t" + h.name + "_" + std::to_string(c) + "\t" + output_type_of(h.name) + "\t.\n";
+  }
   return catalog::TrackCatalog::parse_tsv(tsv, "default catalog", {true});
 }
 
@@ -62,6 +66,22 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
       fail_usage("--heads names '" + want + "', which the model does not have (heads: " + have + ")");
     }
   }
+  // Every row must describe a channel of one of the model's heads: a typo in
+  // output_type would otherwise drop the track without a word.
+  if (!options.allow_empty)
+    for (size_t r = 0; r < cat.size(); ++r) {
+      auto ot = cat.get(r, catalog::kOutputType);
+      bool known = false;
+      for (const auto& h : heads) known |= ot && *ot == output_type_of(h.name);
+      if (known) continue;
+      std::string have;
+      for (const auto& h : heads)
+        if (have.find("'" + output_type_of(h.name) + "'") == std::string::npos)
+          have += (have.empty() ? "" : ", ") + ("'" + output_type_of(h.name) + "'");
+      fail_input("track '" + cat.track_id(r) + "' has output_type '" + ot.value_or("") +
+                     "', which is not a head of the model (its heads: " + have + ")",
+                 cat.where(r), "fix the output_type cell, remove the row, or pass --allow-empty to ignore such rows");
+    }
   // Rows eligible at all: padding stripped unless asked for.
   std::vector<bool> eligible(cat.size(), true);
   if (!options.include_padding)
@@ -89,15 +109,15 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
       if (!ot || *ot != p.output_type) continue;
       int64_t ch = cat.channel(r);
       if (ch < 0 || ch >= h.tracks)
-        fail_input("catalog row " + std::to_string(r + 1) + " puts track '" + cat.track_id(r) + "' at channel " +
-                       std::to_string(ch) + " but head '" + h.name + "' has " + std::to_string(h.tracks) + " channels",
-                   "track catalog", "fix the track_index column or use the model's own catalog");
+        fail_input("track '" + cat.track_id(r) + "' is at channel " + std::to_string(ch) + " but head '" + h.name +
+                       "' has " + std::to_string(h.tracks) + " channels",
+                   cat.where(r), "fix the track_index column or use the model's own catalog");
       head_rows.push_back(r);
       head_channels.push_back(ch);
     }
     if (head_rows.empty() && h.tracks > 0)
       fail_input("the track catalog has no rows for head '" + h.name + "' (output_type '" + p.output_type + "')",
-                 "track catalog", "add rows with output_type=" + p.output_type + " or omit --catalog");
+                 cat.source(), "add rows with output_type=" + p.output_type + " or omit --catalog");
     p.strands.tracks = h.tracks;
     p.strands.bins = h.bins;
     p.strands.profile = h.profile && h.bins > 1;

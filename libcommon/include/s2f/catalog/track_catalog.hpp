@@ -35,6 +35,10 @@ using Cell = std::optional<std::string>;
 struct LoadOptions {
   // Padding rows are dropped unless kept; kept rows answer is_padding().
   bool keep_padding = false;
+  // Refuse two rows for one channel of a head (same output_type and
+  // track_index) or with the same track id; always on for load_tsv (files
+  // people write), off for catalogs built in code.
+  bool unique_tracks = false;
 };
 
 // A group of rows sharing one output_type, in catalog order.
@@ -49,8 +53,13 @@ class TrackCatalog {
   TrackCatalog() = default;
   // Throws bad_input (with file:line) on ragged rows or missing columns.
   static TrackCatalog load_tsv(const std::string& path, LoadOptions options = {});
+  // Also refuses: cells that are not UTF-8; rows shorter than the header
+  // that lack a column the catalog relies on (track_index, track_name,
+  // output_type, strand, track_id; other trailing cells may be left out and
+  // read as null); repeated tracks when options.unique_tracks.
   static TrackCatalog parse_tsv(const std::string& text, const std::string& where, LoadOptions options = {});
-  static TrackCatalog from_json(const nlohmann::json& j);
+  // `source` names where the JSON came from, for messages.
+  static TrackCatalog from_json(const nlohmann::json& j, const std::string& source = "stream header meta.tracks");
   nlohmann::json to_json() const;
   // The catalog as TSV: its own columns, one row per track (as parse_tsv reads).
   std::string to_tsv() const;
@@ -80,6 +89,11 @@ class TrackCatalog {
   // Channel of the row in its head's raw tensor (track_index column; the
   // position within the head when the column is absent).
   int64_t channel(size_t row) const;
+  // Where a row came from, for messages: "file:line" for catalogs read from
+  // TSV, "<source> row N" otherwise.
+  std::string where(size_t row) const;
+  // The file (or "stream header") the catalog was read from.
+  const std::string& source() const { return source_; }
 
   // Heads in order of first appearance.
   const std::vector<Head>& heads() const { return heads_; }
@@ -88,12 +102,15 @@ class TrackCatalog {
   void set_resolutions(const std::string& head, std::vector<int> resolutions);
 
  private:
+  static TrackCatalog from_json_checked(const nlohmann::json& j, const std::string& source);
   void index_heads();
   std::vector<std::string> columns_;
   std::vector<std::vector<Cell>> rows_;
   std::vector<Head> heads_;
   std::map<std::string, std::vector<int>> resolutions_;
   bool padding_kept_ = false;
+  std::string source_ = "track catalog";
+  std::vector<size_t> lines_;  // TSV line of each row (empty when not from TSV)
 };
 
 }  // namespace s2f::catalog

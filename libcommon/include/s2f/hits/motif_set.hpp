@@ -67,6 +67,10 @@ struct ModiscoOptions {
   std::optional<std::set<std::string>> include;              // original names
   std::map<std::string, std::string> rename;                 // original -> new name
   std::map<std::string, float> lambdas;                      // by original name
+  // Where each key of the tables above was read ("file:line"); a key of
+  // rename, lambdas or trim_thresholds that names no pattern of the file is
+  // an error naming it (include lists may name patterns of other files).
+  std::map<std::string, std::string> include_lines, rename_lines, lambda_lines, trim_lines;
   float lambda_default = 0.7f;
   bool reverse_complements = true;
   // Fi-NeMo hands its CWMs to the optimiser as float16; rounding the same
@@ -77,10 +81,14 @@ struct ModiscoOptions {
 // Reads pos_patterns then neg_patterns, pattern_N in numeric order.
 MotifSet load_modisco_motifs(const std::string& path, const ModiscoOptions& options);
 
-// Two-column TSV mapping files (renaming, lambdas) and one-column lists.
-std::map<std::string, std::string> read_name_map(const std::string& path);
-std::map<std::string, float> read_lambda_map(const std::string& path);
-std::set<std::string> read_name_list(const std::string& path);
+// Two-column TSV mapping files (renaming, lambdas) and one-column lists. A
+// key given twice is an error naming both lines; `lines`, when given,
+// receives "file:line" of each key.
+std::map<std::string, std::string> read_name_map(const std::string& path,
+                                                 std::map<std::string, std::string>* lines = nullptr);
+std::map<std::string, float> read_lambda_map(const std::string& path,
+                                             std::map<std::string, std::string>* lines = nullptr);
+std::set<std::string> read_name_list(const std::string& path, std::map<std::string, std::string>* lines = nullptr);
 
 // Consensus over the trimmed span: the most frequent base of the motif's
 // PFM (tfmodisco's `sequence`), or the largest CWM value without one.
