@@ -7,6 +7,7 @@
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/marginalize/marginalize_request.hpp"
 #include "s2f/tool.hpp"
+#include "s2f/defaults.hpp"
 
 using namespace s2f;
 namespace mg = s2f::marginalize;
@@ -68,7 +69,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"dinucleotide"}));
   app.add_flag("--random", o.random, "Backgrounds: -n random i.i.d. sequences with --gc");
   app.add_option("--gc", o.gc, "GC content of --random backgrounds")->capture_default_str();
-  app.add_option("-n", o.count, "Backgrounds for --random; shuffles per sequence for --shuffle and --ablate (default 20)");
+  app.add_option("-n", o.count, "Backgrounds for --random; shuffles per sequence for --shuffle and --ablate (default " +
+                     std::to_string(defaults::marginalize_count) + ")");
   app.add_option("-L,--length", o.length, "Length of --random backgrounds (default and only choice: the model's input length)");
   app.add_option("--summary", o.summary, "Write the per motif x head x track effect table (TSV) here");
   app.add_option("--save-backgrounds", o.save_backgrounds, "Also write the background sequences as a sequences stream");

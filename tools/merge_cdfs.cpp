@@ -17,7 +17,7 @@ using namespace s2f::background;
 int main(int argc, char** argv) {
   Tool tool("merge-cdfs", "Merge reservoir shards into per-track percentile CDFs (.npz)",
             "s2f-merge-cdfs --name enformer --out-dir backgrounds effect.*.res.s2f summary.*.res.s2f perbin.*.res.s2f\n"
-            "  (--seed, default 12345, only matters for shards that were full; the merge is then a\n"
+            "  (--seed, default " + std::to_string(defaults::reservoir_seed) + ", only matters for shards that were full; the merge is then a\n"
             "  uniform sample of their union, see background/reservoir_merge.hpp)");
   tool.use(Opt::Seed);
   std::vector<std::string> inputs;

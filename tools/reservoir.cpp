@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   Tool tool("reservoir", "Per-track reservoir samples of score values (Algorithm R)",
             "s2f-reservoir --capacity 50000 --seed 12345 -o effect.res.s2f effect.values.s2f\n"
             "  s2f-reservoir --shard 3/16 -o effect.3.res.s2f effect.values.s2f   # one of 16 shards\n"
-            "  (--seed defaults to 12345; shard k uses a seed derived from (seed, k))");
+            "  (--seed defaults to " + std::to_string(defaults::reservoir_seed) +
+                "; shard k uses a seed derived from (seed, k))");
   tool.use(Opt::Output | Opt::Seed | Opt::Shard | Opt::Threads | Opt::Compress);
   ReservoirRequest o;
   o.capacity = defaults::reservoir_capacity;

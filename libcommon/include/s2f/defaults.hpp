@@ -28,6 +28,10 @@ inline constexpr uint64_t reservoir_seed = 12345;   // chorus's reservoir seed (
 inline constexpr uint64_t reservoir_capacity = 50000;
 inline constexpr int64_t cdf_points = 10000;
 
+// s2f-marginalize: backgrounds for --random, shuffles per sequence for
+// --shuffle and --ablate, when -n is not given.
+inline constexpr int64_t marginalize_count = 20;
+
 // s2f-score: random bins per record and track for --emit perbin.
 inline constexpr int64_t perbin_k = 32;
 

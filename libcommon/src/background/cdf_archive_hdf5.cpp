@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "s2f/utf8.hpp"
 #include "s2f/background/cdf_archive.hpp"
 #include "s2f/hdf5/h5.hpp"
 
@@ -46,7 +47,7 @@ class Hdf5CdfArchive : public CdfArchive {
 
   void finish(const std::vector<bool>& flags, const nlohmann::json& config) override {
     file_.write_flags("signed_flags", flags);  // h5py reads it as numpy bool
-    file_.write_string("build_config", config.dump());
+    file_.write_string("build_config", dump_json(config));
     file_.commit();
   }
 

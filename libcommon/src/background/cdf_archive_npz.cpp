@@ -1,6 +1,7 @@
 // The *_pertrack.npz layout, written with the project's own zip writer.
 #include <utility>
 
+#include "s2f/utf8.hpp"
 #include "s2f/background/cdf_archive.hpp"
 #include "s2f/npz.hpp"
 
@@ -34,7 +35,7 @@ class NpzCdfArchive : public CdfArchive {
     for (const auto& [name, c] : counts_) npz_.add<int64_t>(name, npz::kI64, {c.size()}, c);
     std::vector<uint8_t> b(flags.begin(), flags.end());
     npz_.add<uint8_t>("signed_flags", npz::kBool, {b.size()}, b);
-    npz_.add_string_scalar("build_config", config.dump());
+    npz_.add_string_scalar("build_config", dump_json(config));
     npz_.finish();
   }
 

@@ -13,6 +13,7 @@
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
 #include "s2f/run.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::background {
 
@@ -80,7 +81,7 @@ void CdfBuilder::add_input(const std::string& path) {
     const auto& first = *group.front();
     std::string key = first_geometry_difference(first.meta().geometry, m.geometry);
     if (!key.empty()) {
-      auto show = [&](const nlohmann::json& g) { return g.contains(key) ? g[key].dump() : std::string("absent"); };
+      auto show = [&](const nlohmann::json& g) { return g.contains(key) ? dump_json(g[key]) : std::string("absent"); };
       fail_input("geometry field '" + key + "' differs between " + kind_name(m.kind) + " reservoirs: " +
                      show(first.meta().geometry) + " in " + first.path() + " but " + show(m.geometry) + " here",
                  path, "merge only shards scored with the same window, statistic and model");

@@ -6,6 +6,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/npz.hpp"
+#include "s2f/utf8.hpp"
 
 namespace s2f::background {
 
@@ -95,7 +96,7 @@ void PercentileTable::require_geometry(const nlohmann::json& geometry, const std
   const auto& built = config_["kinds"][kind_].value("geometry", nlohmann::json::object());
   std::string key = first_geometry_difference(built, geometry);
   if (key.empty()) return;
-  auto show = [&](const nlohmann::json& g) { return g.contains(key) ? g[key].dump() : std::string("absent"); };
+  auto show = [&](const nlohmann::json& g) { return g.contains(key) ? dump_json(g[key]) : std::string("absent"); };
   fail_input("geometry field '" + key + "' is " + show(geometry) + " but the " + kind_ + " background " + path_ +
                  " was built with " + show(built),
              where, "use a background built for this model, window and statistic");

@@ -16,6 +16,7 @@
 #include "s2f/predict/runners.hpp"
 #include "s2f/rng.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/defaults.hpp"
 
 namespace s2f::marginalize {
 
@@ -98,7 +99,7 @@ struct Design {
 
 Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run) {
   const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
-  const int64_t count = o.count.value_or(20);
+  const int64_t count = o.count.value_or(defaults::marginalize_count);
   const std::string input = o.input.empty() ? "-" : o.input;
   Design d;
 

@@ -19,12 +19,13 @@
 #include "s2f/background/cdf.hpp"
 #include "s2f/background/cdf_archive.hpp"
 #include "s2f/background/reservoir_stream.hpp"
+#include "s2f/defaults.hpp"
 
 namespace s2f::background {
 
 struct CdfBuildOptions {
   size_t points = kCdfPoints;
-  uint64_t seed = 12345;       // drives sampled merges
+  uint64_t seed = defaults::reservoir_seed;  // drives sampled merges
   nlohmann::json provenance;   // recorded in build_config
 };
 
