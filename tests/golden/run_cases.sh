@@ -10,11 +10,16 @@
 #   EXPECTED  a file under expected/ that stdout must equal byte for byte, or
 #             "exit=N: TEXT" for a negative control: the command must exit N
 #             and its stderr must contain TEXT.
+# GOLDEN_RTOL (environment): when set, an output that differs byte for byte
+# still passes if every text cell is equal and every number is within this
+# relative tolerance (compare_numeric.py) -- for float sums that round
+# differently between the Release and sanitizer builds.
 # Lines starting with # are comments (the expectations' provenance goes
 # there). UPDATE=1 rewrites expected files from the current binaries (run again
 # without it: cases sharing an expected file are only compared then);
 # negative controls are never rewritten.
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 DIR=$(cd "${1:?usage: run_cases.sh GOLDEN_DIR}" && pwd) || exit 2
 : "${S2F_BIN_DIR:?S2F_BIN_DIR must name the directory of the s2f binaries}"
 S2F_BIN_DIR=$(cd "$S2F_BIN_DIR" && pwd) || exit 2
@@ -50,7 +55,11 @@ while IFS=$'\t' read -r name cmd expected rest; do
   if [[ "${UPDATE:-0}" == 1 ]]; then mkdir -p expected && cp "$TMP/.stdout" "expected/$expected"; fi
   if cmp -s "$TMP/.stdout" "expected/$expected"; then
     pass "$name"
+  elif [[ -n "${GOLDEN_RTOL:-}" ]] \
+       && why=$("${S2F_PYTHON:-/usr/bin/python3}" "$HERE/compare_numeric.py" "expected/$expected" "$TMP/.stdout" "$GOLDEN_RTOL"); then
+    pass "$name (equal within relative $GOLDEN_RTOL)"
   else
+    [[ -n "${why:-}" ]] && echo "     $why"
     fail "$name: output differs from expected/$expected:"
     diff "expected/$expected" "$TMP/.stdout" | head -8
   fi
