@@ -31,6 +31,14 @@ grep -q "skipped [1-9]" ../enc.err && pass "encode to stdout counts its skips" |
 grep -q "skipped [1-9]" ../pos.err && pass "sample-positions to stdout counts its skips" || { bad "sample-positions skips counted"; cat ../pos.err; }
 "$BIN/s2f-predict" -q --model demo -g ../syn/genome.fa --vcf ../syn/variants.vcf > ../pred.s2f
 "$BIN/s2f-score" -q --emit effect ../bed.tensors.s2f > ../score.s2f
+# D5: the encode child's skips are counted in predict's summary, so in + skipped
+# covers every input line (0513cd8 printed "in 8 out 8" for 10 VCF lines).
+"$BIN/s2f-predict" --model demo -g ../syn/genome.fa --vcf ../syn/variants.vcf > /dev/null 2> ../pred.err
+enc_skips=$(grep -o "skipped [0-9]*" ../enc.err | head -1)
+pred_skips=$(grep -o "skipped [0-9]*" ../pred.err | head -1)
+[[ -n "$enc_skips" && "$pred_skips" == "$enc_skips" ]] \
+  && pass "predict --vcf counts the encode child's skips ($pred_skips, as s2f-encode)" \
+  || { bad "predict --vcf skip count '$pred_skips' vs encode '$enc_skips'"; cat ../pred.err; }
 left=$(ls -A)
 [[ -z "$left" ]] && pass "no side file in the current directory" || bad "files appeared in the current directory: $left"
 for f in enc pos pred; do
