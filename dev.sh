@@ -64,10 +64,10 @@ cmd_test() {
   configure_build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Sanitize -DS2F_SANITIZE=ON -DS2F_BUILD_BENCH=OFF
   (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$JOBS" -LE slow)
-  log "fuzzing the stream reader briefly (libFuzzer; only the fuzz targets are built)"
+  log "fuzzing the stream reader and each file reader briefly (libFuzzer; only the fuzz targets are built)"
   CC=clang CXX=clang++ cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCMAKE_BUILD_TYPE=Release -DS2F_FUZZ=ON \
     -DS2F_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target fuzz_stream_reader fuzz_stream_reader_replay make_seed_corpus
+  cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target fuzz_all
   (cd "$ROOT/build-fuzz" && ctest --output-on-failure -L fuzz)
   log "all tests passed in $((SECONDS - t0)) s"
 }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <type_traits>
 #include <utility>
@@ -484,15 +485,53 @@ void File::read_raw(const std::string& dataset, Type type, void* data, size_t co
   if (n < 0 || static_cast<size_t>(n) != count)
     fail_input("dataset has " + std::to_string(n) + " values, expected " + std::to_string(count), where(dataset),
                "the file may be damaged");
+  // A damaged number type (a float whose fields do not fit its size) makes
+  // HDF5's conversion allocate without bound: refuse it first.
+  Handle stored(H5Dget_type(d.id()), Kind::datatype);
+  const H5T_class_t cls = H5Tget_class(stored.id());
+  if (cls == H5T_FLOAT || cls == H5T_INTEGER) {
+    const size_t bytes = H5Tget_size(stored.id()), precision = H5Tget_precision(stored.id());
+    const int offset = H5Tget_offset(stored.id());
+    if (bytes == 0 || bytes > 16 || precision == 0 || offset < 0 ||
+        precision + static_cast<size_t>(offset) > 8 * bytes)
+      fail_input("dataset has a damaged number type (" + std::to_string(bytes) + " bytes, " +
+                     std::to_string(precision) + " bits of precision)",
+                 where(dataset), "the file may be damaged; write it again");
+  }
   Types t = types_of(type);
   if (count > 0 && H5Dread(d.id(), t.mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     fail_input(std::string("cannot read the dataset as ") + type_name(type), where(dataset),
                std::string("store it as a numeric array (or the file is damaged)"));
 }
 
+// A damaged file can claim any shape; allocating it first would end the
+// process (out of memory) instead of reporting the file. Compression lets a
+// dataset hold more than its file (deflate at most ~1000:1), so the bound is
+// generous: 1024 times the file's size, and at least 256 MiB.
+namespace {
+void check_claimed_size(const std::string& path, const std::string& where, const std::vector<uint64_t>& dims,
+                        size_t elem) {
+  if (std::find(dims.begin(), dims.end(), uint64_t{0}) != dims.end()) return;
+  uint64_t n = 1;
+  bool overflow = false;
+  for (auto d : dims) {
+    if (d != 0 && n > UINT64_MAX / d) overflow = true;
+    n *= d;
+  }
+  if (!overflow && n > UINT64_MAX / elem) overflow = true;
+  std::error_code ec;
+  const uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  const uint64_t bound = std::max<uint64_t>(uint64_t{1} << 28, ec ? 0 : std::min(file_bytes, uint64_t{1} << 40) * 1024);
+  if (overflow || n * elem > bound)
+    fail_input("dataset of shape " + shape_text(dims) + " claims more data than the file can hold", where,
+               "the file may be damaged; write it again");
+}
+}  // namespace
+
 template <class T> Array<T> File::read(const std::string& dataset) const {
   Array<T> a;
   a.shape = shape(dataset);
+  check_claimed_size(path_, where(dataset), a.shape, sizeof(T));
   a.values.resize(product(a.shape));
   read_raw(dataset, type_of<T>, a.values.data(), a.values.size());
   return a;
