@@ -373,6 +373,15 @@ class KerasImporter {
 
 }  // namespace
 
-ModelGraph import_keras(const std::string& path) { return KerasImporter(path).run(); }
+ModelGraph import_keras(const std::string& path) {
+  try {
+    return KerasImporter(path).run();
+  } catch (const nlohmann::json::exception& e) {
+    // A model_config missing a key or holding one of the wrong type: a
+    // damaged or hand-edited file, not an s2f bug.
+    fail_input(std::string("the Keras model_config is damaged: ") + e.what(), path,
+               "re-save the model with Keras 2.x (model.save('model.h5'))");
+  }
+}
 
 }  // namespace s2f::engine

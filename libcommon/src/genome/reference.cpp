@@ -1,5 +1,6 @@
 #include "s2f/genome/reference.hpp"
 
+#include <cctype>
 #include <fcntl.h>
 #include <htslib/bgzf.h>
 #include <htslib/faidx.h>
@@ -91,6 +92,14 @@ void check_genome_fasta(const std::string& path, bool layout) {
       fail_input("invalid genome FASTA: the first line is not a '>' header ('" + text_excerpt(line, 60) + "')",
                  lines.where(), "a FASTA file starts with a '>name' line; is this the genome file?");
     }
+    // htslib's indexer counts only graphic bytes as bases: a line holding
+    // others gets an index it cannot read back (a line of none divides by
+    // zero in faidx_fetch_seq64).
+    for (char c : line)
+      if (!std::isgraph(static_cast<unsigned char>(c)))
+        fail_input("invalid genome FASTA: sequence '" + text_excerpt(name, 60) +
+                       "' has a line holding a byte that is not a base letter ('" + text_excerpt(line, 60) + "')",
+                   lines.where(), "a genome FASTA holds letters only (A, C, G, T, N, IUPAC codes); is this the genome file?");
     if (!layout) continue;
     const auto n = static_cast<int64_t>(line.size());
     if (width < 0) {
