@@ -61,7 +61,7 @@ ln -s real/new.s2f dangling.s2f
 mkfifo slow_in
 nohup "$BIN/s2f-view" -q --s2f -o nohup_out.s2f slow_in > /dev/null 2> nohup.err &
 stage=$!
-sleep 0.3
+sleep 1  # long enough for a sanitizer build to start and install its handlers
 kill -HUP $stage 2>/dev/null
 cat "$IN" > slow_in
 wait $stage; rc=$?
@@ -71,9 +71,9 @@ wait $stage; rc=$?
 mkfifo slow_in2
 "$BIN/s2f-view" -q --s2f -o hup_out.s2f slow_in2 2> /dev/null &
 stage=$!
-sleep 0.3
+sleep 1
 kill -HUP $stage
-exec 3> slow_in2; exec 3>&-   # unblock the open if the signal raced it
+exec 3<> slow_in2; exec 3>&-  # unblock its open if the signal came later (read-write: never blocks)
 wait $stage; rc=$?
 [[ $rc != 0 && ! -e hup_out.s2f ]] && [[ -z $(ls -A | grep "^\.hup_out") ]] \
   && pass "SIGHUP without nohup stops the stage, no output, no temp" || fail "SIGHUP without nohup (exit $rc)"
