@@ -263,7 +263,50 @@ def positions_malformations():
         "non_utf8_name": make(["a", "b\udcff", "c"], ["chr1"] * 3, [20, 30, 40]),
         "duplicate_record": make(["a", "b", "c", "a"], ["chr1"] * 4, [20, 30, 40, 20]),
         "unsorted": make(["c", "b", "a"], ["chr1"] * 3, [40, 30, 20]),
+        "huge_line": make(["a", "x" * HUGE, "c"], ["chr1"] * 3, [20, 30, 40]),
     }
+
+
+def write_keras(path):
+    """A Keras 2.x model (input -> Conv1D), written as Keras saves it."""
+    import json
+    import h5py
+    layers = [{"class_name": "InputLayer", "name": "seq", "inbound_nodes": [],
+               "config": {"name": "seq", "batch_input_shape": [None, 32, 4], "dtype": "float32"}},
+              {"class_name": "Conv1D", "name": "conv_a", "inbound_nodes": [[["seq", 0, 0, {}]]],
+               "config": {"name": "conv_a", "filters": 2, "kernel_size": [3], "strides": [1], "padding": "valid",
+                          "data_format": "channels_last", "dilation_rate": [1], "groups": 1,
+                          "activation": "linear", "use_bias": True}}]
+    cfg = {"class_name": "Functional", "config": {"name": "m", "layers": layers, "input_layers": [["seq", 0, 0]],
+                                                  "output_layers": [["conv_a", 0, 0]]}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.4.0"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(cfg).encode()
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([b"seq", b"conv_a"])
+        g.create_group("seq").attrs["weight_names"] = np.zeros(0)
+        c = g.create_group("conv_a")
+        c.attrs["weight_names"] = np.array([b"conv_a/kernel:0", b"conv_a/bias:0"])
+        c["conv_a/kernel:0"] = np.random.default_rng(1).normal(size=(3, 4, 2)).astype(np.float32)
+        c["conv_a/bias:0"] = np.zeros(2, np.float32)
+
+
+def sequences_malformations(work):
+    """Sequence streams encoded from the records reordered or with one twice."""
+    fa = read(os.path.join(GOLD_ENC, "records.fa"))
+    recs = [b">" + r if not r.startswith(b">") else r for r in fa.strip(b"\n").split(b"\n>")]
+
+    def encoded(records):
+        def f(d):
+            src, out = os.path.join(work, "variant.fa"), os.path.join(work, "variant.s2f")
+            with open(src, "wb") as fh:
+                fh.write(b"\n".join(records) + b"\n")
+            t.run("s2f-encode", "-q", "-L", "500", "--fasta-records", src, "-o", out, check=True)
+            return read(out)
+        return f
+
+    return {"unsorted": encoded(list(reversed(recs))), "duplicate_record": encoded(recs + recs[:1])}
 
 
 def sorted_lines(s):
@@ -328,7 +371,11 @@ def setup(work):
     rs.append(Reader("sequences_stream", "seqs.s2f", lambda: read(seqs),
                      lambda f, d: ["s2f-predict", "-q", "-m", "demo", "--rc", "mean", "-o",
                                    os.path.join(d, "out.s2f"), f],
-                     out_s2f, BINARY, {}))
+                     out_s2f, {**BINARY, **sequences_malformations(work)}, {}))
+    keras = os.path.join(work, "keras.h5")
+    write_keras(keras)
+    rs.append(Reader("keras_model", "model.h5", lambda: read(keras), lambda f, d: ["s2f-model-info", f], None,
+                     BINARY, {}))
     return rs
 
 
@@ -370,6 +417,9 @@ ACCEPTED = {
     "bed.non_utf8_name": "accepted: the name column is carried as bytes and escaped when printed",
     "narrowpeak.non_utf8_name": "accepted: the name column is carried as bytes and escaped when printed",
     "gtf.non_utf8_name": "accepted: the gene_id is carried as bytes into the position ids, escaped when printed",
+    "positions_stream.huge_line": "accepted: a 10 MB id is carried like any id",
+    "sequences_stream.unsorted": "reordered",
+    "sequences_stream.duplicate_record": "accepted: a sequence given twice is predicted twice",
     "regions_npz.duplicate_record": "accepted: a region twice is scanned twice",
 }
 # Documented expected failures (a design decision left open); must still exit 0 or 1.
