@@ -68,8 +68,9 @@ std::string utf8(char32_t cp) {
   return s;
 }
 
-[[noreturn]] void wrong_dtype(const std::string& name, const std::string& descr, const char* want) {
-  fail_input("array '" + name + "' has dtype " + descr + ", expected " + want, name,
+[[noreturn]] void wrong_dtype(const std::string& name, const std::string& where, const std::string& descr,
+                              const char* want) {
+  fail_input("array '" + name + "' has dtype " + descr + ", expected " + want, where.empty() ? name : where,
              "rebuild the file with s2f-merge-cdfs or convert the array with numpy");
 }
 
@@ -96,7 +97,7 @@ std::vector<float> NpyArray::as_f32(const std::string& name) const {
       std::memcpy(&d, data.data() + 8 * i, 8);
       out[i] = static_cast<float>(d);
     }
-  else wrong_dtype(name, descr, "float32 or float64");
+  else wrong_dtype(name, where, descr, "float32 or float64");
   return out;
 }
 
@@ -110,20 +111,20 @@ std::vector<int64_t> NpyArray::as_i64(const std::string& name) const {
       std::memcpy(&v, p, 4);
       out[i] = v;
     } else if (descr == "<u4") out[i] = rd32(p);
-    else wrong_dtype(name, descr, "an integer type");
+    else wrong_dtype(name, where, descr, "an integer type");
   }
   return out;
 }
 
 std::vector<bool> NpyArray::as_bool(const std::string& name) const {
-  if (descr != "|b1" && descr != "|u1") wrong_dtype(name, descr, "bool");
+  if (descr != "|b1" && descr != "|u1") wrong_dtype(name, where, descr, "bool");
   std::vector<bool> out(elements());
   for (size_t i = 0; i < out.size(); ++i) out[i] = data[i] != 0;
   return out;
 }
 
 std::vector<std::string> NpyArray::as_strings(const std::string& name) const {
-  if (descr.size() < 3 || descr[1] != 'U' || descr[0] == '>') wrong_dtype(name, descr, "unicode (<U)");
+  if (descr.size() < 3 || descr[1] != 'U' || descr[0] == '>') wrong_dtype(name, where, descr, "unicode (<U)");
   size_t width = itemsize() / 4;
   std::vector<std::string> out(elements());
   for (size_t i = 0; i < out.size(); ++i)
@@ -148,6 +149,7 @@ NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& where) 
   std::string dict(reinterpret_cast<const char*>(bytes.data()) + 8 + len_bytes, hlen);
 
   NpyArray a;
+  a.where = where;
   std::string descr = dict_value(dict, "descr", where);
   a.descr = descr.size() >= 2 ? descr.substr(1, descr.size() - 2) : descr;
   if (a.descr.size() < 3 || a.descr.size() > 8 ||

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "s2f/error.hpp"
+#include "s2f/text_excerpt.hpp"
 
 namespace s2f {
 
@@ -95,7 +96,7 @@ void require_utf8(std::string_view text, const std::string& what, const std::str
   if (at == std::string_view::npos) return;
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned char>(text[at]));
-  fail_input(what + " '" + escape_invalid_utf8(text) + "' is not valid UTF-8 (byte " + buf + " at offset " +
+  fail_input(what + " '" + text_excerpt(text) + "' is not valid UTF-8 (byte " + buf + " at offset " +
                  std::to_string(at) + ")",
              where, "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
 }

@@ -257,7 +257,7 @@ TEST(marginalizeMotifs, MotifIdNotUtf8IsAnErrorNamingFileLine) {
     parse_motif_text("MEME version 4\nMOTIF a\xff\nletter-probability matrix: w= 1\n1 0 0 0\n", "latin1.meme");
   });
   EXPECT_NE(m.find("not valid UTF-8"), std::string::npos) << m;
-  EXPECT_NE(m.find("a\\xFF"), std::string::npos) << m;
+  EXPECT_NE(m.find("a\\xff"), std::string::npos) << m;  // quoted by text_excerpt
   EXPECT_NE(m.find("latin1.meme:2"), std::string::npos) << m;
 }
 

@@ -85,6 +85,7 @@ struct NpyArray {
   std::string descr;             // e.g. "<f4", "<U12", "|b1"
   std::vector<uint64_t> shape;
   std::vector<uint8_t> data;     // raw little-endian elements, C order
+  std::string where;             // "file.npz:name" (set by parse_npy), named in dtype errors
 
   uint64_t elements() const;
   size_t itemsize() const;

@@ -123,7 +123,8 @@ TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string&
     c.rows_.push_back(std::move(row));
     c.lines_.push_back(line_no);
   }
-  if (c.columns_.empty()) fail_input("track catalog is empty (no header line)", where);
+  if (c.columns_.empty()) fail_input("track catalog is empty (no header line)", where,
+                                        "give a TSV whose first line names the columns (track_index, output_type, ...)");
   c.index_heads();
   return c;
 }

@@ -61,6 +61,10 @@ void refuse_plain_gzip(const std::string& path) {
 // given twice (both lines named). With `layout`, run after the indexer
 // failed, it also finds the first line whose length breaks the fixed line
 // width an index needs. Returns when it found nothing to say.
+// The longest sequence name accepted: htslib cannot read back an index whose
+// name is megabytes long, and real contig names are far shorter.
+constexpr size_t kMaxSequenceName = 4096;
+
 void check_genome_fasta(const std::string& path, bool layout) {
   TextLines lines(path);  // refuses a 0-byte or binary file by itself
   std::unordered_map<std::string, uint64_t> first_line;
@@ -76,6 +80,10 @@ void check_genome_fasta(const std::string& path, bool layout) {
       if (n.empty())
         fail_input("invalid genome FASTA: a '>' header line without a sequence name", lines.where(),
                    "name every sequence: '>chr1'");
+      if (n.size() > kMaxSequenceName)
+        fail_input("invalid genome FASTA: a sequence name of " + std::to_string(n.size()) + " bytes ('" +
+                       text_excerpt(n, 40) + "'); names are at most " + std::to_string(kMaxSequenceName) + " bytes",
+                   lines.where(), "shorten the name on the '>' line (the index cannot hold it)");
       name.assign(n);
       auto [it, fresh] = first_line.try_emplace(name, lines.line_number());
       if (!fresh)

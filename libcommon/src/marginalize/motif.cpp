@@ -8,6 +8,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/text_excerpt.hpp"
 #include "s2f/utf8.hpp"
 
 namespace s2f::marginalize {
@@ -120,13 +121,20 @@ std::vector<Motif> parse_meme(const std::vector<std::string>& lines, const std::
         ++i;
         const std::string row_at = where + ":" + std::to_string(i + 1);
         if (nums.size() != 4)
-          fail_input("motif " + m.name + " row has " + std::to_string(nums.size()) + " values, expected 4", row_at);
+          fail_input("motif " + m.name + " row has " + std::to_string(nums.size()) + " values, expected 4", row_at,
+                     "write each matrix row as 4 probabilities (A C G T)");
         m.columns.push_back(probabilities({nums[0], nums[1], nums[2], nums[3]}, row_at));
       }
-      if (width >= 0 && static_cast<int64_t>(m.columns.size()) != width)
+      if (width >= 0 && static_cast<int64_t>(m.columns.size()) != width) {
+        // The matrix stopped early at a line that is not numbers: name that line.
+        const std::string next = i + 1 < lines.size() ? trim(lines[i + 1]) : std::string();
+        if (!next.empty() && !starts_with(next, "MOTIF"))
+          fail_input("motif " + m.name + " matrix row '" + text_excerpt(next) + "' is not 4 numbers",
+                     where + ":" + std::to_string(i + 2), "write each matrix row as 4 probabilities (A C G T)");
         fail_input("motif " + m.name + " declares w= " + std::to_string(width) + " but has " +
                        std::to_string(m.columns.size()) + " rows",
-                   at);
+                   at, "set w= to the number of matrix rows");
+      }
       // w= smaller than the matrix: the rows after the first w would be
       // dropped without a word; count them and refuse.
       size_t extra = 0;
@@ -233,13 +241,14 @@ std::vector<Motif> parse_motif_text(const std::string& text, const std::string& 
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   size_t first = 0;
   while (first < lines.size() && trim(lines[first]).empty()) ++first;
-  if (first == lines.size()) fail_input("motif file is empty", where);
+  if (first == lines.size())
+    fail_input("motif file is empty", where, "give a MEME or JASPAR motif file (MEME files start with 'MEME version')");
   const std::string head = trim(lines[first]);
   std::vector<Motif> motifs;
   if (starts_with(head, "MEME version")) motifs = parse_meme(lines, where);
   else if (head[0] == '>') motifs = parse_jaspar(lines, where);
   else
-    fail_input("not a MEME or JASPAR motif file (it starts with '" + head.substr(0, 40) + "')", where,
+    fail_input("not a MEME or JASPAR motif file (it starts with '" + text_excerpt(head, 40) + "')", where,
                "MEME files start with 'MEME version', JASPAR files with '>ID NAME'");
   if (motifs.empty()) fail_input("motif file has no motifs", where);
   return motifs;
