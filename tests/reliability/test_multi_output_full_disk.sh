@@ -79,6 +79,12 @@ full_disk_case "encode_side_file_full_disk_leaves_no_stream" \
 full_disk_case "marginalize_summary_full_disk_leaves_no_stream" \
   "$BIN/s2f-marginalize" -q --model demo --random --gc 0.41 -n 4 --seed 5 --motif ATGAGTCAT \
   --summary "$mnt/m.summary.tsv" --save-backgrounds "$mnt/m.bg.s2f" -o "$mnt/m.s2f"
+# sample-positions: a positions stream and its side file (a GTF with a broken line, --skip-bad).
+"${S2F_PYTHON:-/usr/bin/python3}" "$SRC/tests/genome/make_synthetic_genome.py" syn > /dev/null
+{ cat syn/genes.gtf; printf 'chr1\tbroken line\n'; } > bad.gtf
+full_disk_case "sample_positions_side_file_full_disk_leaves_no_stream" \
+  "$BIN/s2f-sample-positions" -q -g syn/genome.fa --annotation bad.gtf --skip-bad --strategy intergenic --count 3000 --seed 2 \
+  --skipped "$mnt/pos.skipped.tsv" -o "$mnt/pos.s2f"
 # Two 500 bp sequences (the demo model's length) for ISM.
 "${S2F_PYTHON:-/usr/bin/python3}" -c "
 import random; random.seed(3)
