@@ -92,3 +92,30 @@ def finish():
         sys.exit(1)
     print("all checks passed")
     sys.exit(0)
+
+
+def write_tiny_keras(path, kernel):
+    """A Keras 2.x model as Keras saves it (input of 32 bp -> Conv1D with 2
+    filters of width 3), with `kernel` ([3, 4, 2]) as its weights. Needs h5py."""
+    import json
+    import h5py
+    import numpy as np
+    layers = [{"class_name": "InputLayer", "name": "seq", "inbound_nodes": [],
+               "config": {"name": "seq", "batch_input_shape": [None, 32, 4], "dtype": "float32"}},
+              {"class_name": "Conv1D", "name": "conv_a", "inbound_nodes": [[["seq", 0, 0, {}]]],
+               "config": {"name": "conv_a", "filters": 2, "kernel_size": [3], "strides": [1], "padding": "valid",
+                          "data_format": "channels_last", "dilation_rate": [1], "groups": 1,
+                          "activation": "linear", "use_bias": True}}]
+    cfg = {"class_name": "Functional", "config": {"name": "m", "layers": layers, "input_layers": [["seq", 0, 0]],
+                                                  "output_layers": [["conv_a", 0, 0]]}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.4.0"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(cfg).encode()
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([b"seq", b"conv_a"])
+        g.create_group("seq").attrs["weight_names"] = np.zeros(0)
+        c = g.create_group("conv_a")
+        c.attrs["weight_names"] = np.array([b"conv_a/kernel:0", b"conv_a/bias:0"])
+        c["conv_a/kernel:0"] = np.asarray(kernel, np.float32)
+        c["conv_a/bias:0"] = np.zeros(2, np.float32)

@@ -15,17 +15,10 @@
 #  D11 bytes that are not UTF-8 in catalog cells, MEME ids and file names;
 #  D18 call-hits -L/-N tables: a key that names no pattern, a key twice.
 set -u
-BIN=${S2F_BIN_DIR:?}
-SRC=${S2F_SOURCE_DIR:?}
-PY=${S2F_PYTHON:-/usr/bin/python3}
+source "${S2F_SOURCE_DIR:?}/tests/lib/harness.sh"
 DEMO=$SRC/pipelines/demo/model
 REGIONS=$SRC/tests/golden/call_hits/regions.npz
 export PYTHONPATH="$SRC/tests/lib:$SRC/formats/python:$SRC/pipelines/demo${PYTHONPATH:+:$PYTHONPATH}"
-fails=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass() { echo "ok   $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 cd "$tmp"
 
 # refuses NAME PATTERN... -- COMMAND...: exit 1, one stderr line holding
@@ -191,27 +184,7 @@ layer = next(l["name"] for l in arch["layers"] if l["name"] in weights and "kern
 weights[layer]["kernel"].flat[5] = np.nan
 open("nan_layer.txt", "w").write(layer)
 ex.write_model("nan.s2fm", arch, weights)
-# A Keras 2.x model (input -> Conv1D), written as Keras saves it.
-def write_keras(path, kernel):
-    layers = [{"class_name": "InputLayer", "name": "seq", "inbound_nodes": [],
-               "config": {"name": "seq", "batch_input_shape": [None, 32, 4], "dtype": "float32"}},
-              {"class_name": "Conv1D", "name": "conv_a", "inbound_nodes": [[["seq", 0, 0, {}]]],
-               "config": {"name": "conv_a", "filters": 2, "kernel_size": [3], "strides": [1], "padding": "valid",
-                          "data_format": "channels_last", "dilation_rate": [1], "groups": 1,
-                          "activation": "linear", "use_bias": True}}]
-    cfg = {"class_name": "Functional", "config": {"name": "m", "layers": layers, "input_layers": [["seq", 0, 0]],
-                                                  "output_layers": [["conv_a", 0, 0]]}}
-    with h5py.File(path, "w") as f:
-        f.attrs["keras_version"] = b"2.4.0"
-        f.attrs["backend"] = b"tensorflow"
-        f.attrs["model_config"] = json.dumps(cfg).encode()
-        g = f.create_group("model_weights")
-        g.attrs["layer_names"] = np.array([b"seq", b"conv_a"])
-        g.create_group("seq").attrs["weight_names"] = np.zeros(0)
-        c = g.create_group("conv_a")
-        c.attrs["weight_names"] = np.array([b"conv_a/kernel:0", b"conv_a/bias:0"])
-        c["conv_a/kernel:0"] = kernel.astype(np.float32)
-        c["conv_a/bias:0"] = np.zeros(2, np.float32)
+from s2f_testing import write_tiny_keras as write_keras
 k = np.random.default_rng(1).normal(size=(3, 4, 2))
 write_keras("keras_ok.h5", k)
 k[1, 2, 0] = np.nan
@@ -224,5 +197,4 @@ refuses "keras_nan_weight_names_layer_and_weight" "keras_nan.h5" "conv_a" "'kern
 refuses "s2f_model_nan_weight_names_layer_and_weight" "nan.s2fm" "$(cat nan_layer.txt)" "'kernel'" "non-finite" -- \
   "$BIN/s2f-model-info" nan.s2fm
 
-echo "$passes passed, $fails failed"
-[[ $fails == 0 ]]
+finish

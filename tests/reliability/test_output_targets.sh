@@ -8,14 +8,8 @@
 #    same output when their process is gone, and only then.
 # Device-node cases need root (mknod); they skip their part otherwise.
 set -u
-BIN=${S2F_BIN_DIR:?}
-SRC=${S2F_SOURCE_DIR:?}
+source "${S2F_SOURCE_DIR:?}/tests/lib/harness.sh"
 IN=$SRC/tests/golden/view/windows.s2f
-fails=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass() { echo "ok   $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 cd "$tmp"
 
 "$BIN/s2f-view" -q "$IN" > reference.tsv || { echo "cannot read the input"; exit 1; }
@@ -89,5 +83,4 @@ echo junk > ".out.s2f.tmp.otherhost.$dead.CCCCCC"
   && pass "stale temporaries of dead processes on this host are removed, others kept" \
   || fail "stale temporaries: $(ls -A | tr '\n' ' ')"
 
-echo "$passes passed, $fails failed"
-[[ $fails == 0 ]]
+finish

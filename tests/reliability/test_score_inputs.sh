@@ -7,15 +7,8 @@
 #  D17 s2f-merge-cdfs refuses a shard given twice under another name: ./x,
 #      a symlink, a copy (exit 2, naming both arguments).
 set -u
-BIN=${S2F_BIN_DIR:?}
-SRC=${S2F_SOURCE_DIR:?}
-PY=${S2F_PYTHON:-/usr/bin/python3}
+source "${S2F_SOURCE_DIR:?}/tests/lib/harness.sh"
 T=$SRC/tests/golden/score/tensors.s2f
-fails=0 passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass() { echo "ok   $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 cd "$tmp"
 
 # --- D12: the last record of the golden tensors is a single window (pos1)
@@ -76,5 +69,4 @@ d17 merge_cdfs_repeated_shard_dot_path ./eff.res.s2f
 d17 merge_cdfs_repeated_shard_symlink sub/link.s2f
 d17 merge_cdfs_repeated_shard_copy copy.s2f
 
-echo "$passes passed, $fails failed"
-((fails == 0))
+finish
