@@ -247,7 +247,15 @@ NpyArray NpzReader::load(const std::string& name) const {
   std::string where = path_ + ":" + name;
   std::vector<uint8_t> bytes;
   if (e.method == 0) bytes = std::move(raw);
-  else if (e.method == 8) bytes = inflate_raw(raw.data(), raw.size(), e.size, where);
+  else if (e.method == 8) {
+    // Deflate expands at most 1032:1, so a larger claimed size is damage (and
+    // would otherwise be allocated before a single byte is inflated).
+    if (e.size > e.compressed * 1032 + 1024)
+      fail_input("zip entry " + name + " claims " + std::to_string(e.size) + " bytes from " +
+                     std::to_string(e.compressed) + " compressed, more than deflate can produce",
+                 where, "the archive is damaged; rebuild it");
+    bytes = inflate_raw(raw.data(), raw.size(), e.size, where);
+  }
   else fail_input("zip compression method " + std::to_string(e.method) + " is not supported", where);
   if (stream::checksum(bytes.data(), bytes.size()) != e.crc)
     fail_input("CRC mismatch: the archive is corrupt", where, "rebuild or re-download it");
