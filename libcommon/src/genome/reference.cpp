@@ -73,6 +73,7 @@ void check_genome_fasta(const std::string& path, bool layout) {
   bool any_header = false;
   int64_t width = -1;      // bases per line in the current sequence
   uint64_t short_at = 0;   // a line shorter than the width (must be the last)
+  uint64_t blank_at = 0;   // a blank line in the current sequence (must be the last)
   while (lines.next(line)) {
     if (!line.empty() && line[0] == '>') {
       std::string_view n = line.substr(1);
@@ -93,6 +94,7 @@ void check_genome_fasta(const std::string& path, bool layout) {
       any_header = true;
       width = -1;
       short_at = 0;
+      blank_at = 0;
       continue;
     }
     if (!any_header) {
@@ -100,6 +102,16 @@ void check_genome_fasta(const std::string& path, bool layout) {
       fail_input("invalid genome FASTA: the first line is not a '>' header ('" + text_excerpt(line, 60) + "')",
                  lines.where(), "a FASTA file starts with a '>name' line; is this the genome file?");
     }
+    // A blank line (or a lone CR) inside a sequence gives htslib's index a
+    // line of no bases, which faidx_fetch_seq64 divides by.
+    if (line.empty()) {
+      if (!blank_at) blank_at = lines.line_number();
+      continue;
+    }
+    if (blank_at)
+      fail_input("invalid genome FASTA: sequence '" + text_excerpt(name, 60) + "' has a blank line (line " +
+                     std::to_string(blank_at) + ") between its sequence lines",
+                 lines.path() + ":" + std::to_string(blank_at), "remove blank lines inside sequences");
     // htslib's indexer counts only graphic bytes as bases: a line holding
     // others gets an index it cannot read back (a line of none divides by
     // zero in faidx_fetch_seq64).
