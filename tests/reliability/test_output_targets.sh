@@ -73,7 +73,7 @@ wait $stage; rc=$?
   && pass "SIGHUP without nohup stops the stage, no output, no temp" || fail "SIGHUP without nohup (exit $rc)"
 
 # --- stale temporaries: a dead process's are removed, a live one's kept
-host=$(hostname | tr './' '__')
+host=$(uname -n | tr './' '__')  # gethostname(), as the writers name temporaries
 sh -c 'exit 0' & dead=$!; wait $dead
 echo junk > ".out.s2f.tmp.$host.$dead.AAAAAA"
 echo junk > ".out.s2f.tmp.$host.$$.BBBBBB"
