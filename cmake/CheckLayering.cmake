@@ -1,30 +1,24 @@
-# Layering rule (checked on every build): the libraries below the command-line
-# layer neither link nor include CLI11, nor the CLI layer's headers. Their
-# sources are scanned here, so an include that would compile (CLI11 sits on the
-# system include path) still fails the build.
-#   cmake -DROOTS="dir|dir" -P CheckLayering.cmake
-string(REPLACE "|" ";" ROOTS "${ROOTS}")
-foreach(root IN LISTS ROOTS)
-  file(GLOB_RECURSE files "${root}/*.cpp" "${root}/*.hpp")
-  foreach(f IN LISTS files)
-    file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](CLI/|s2f/tool\\.hpp|s2f/cli/)")
-    if(lines)
-      message(FATAL_ERROR "layering: ${f} includes the command-line layer (${lines}); "
-                          "library code takes plain option structs — declare options in libcommon/cli/")
-    endif()
+# Layering rules, checked on every build (an include would compile anyway:
+# CLI11 sits on the system include path):
+#  - libraries below the command-line layer (ROOTS) neither include CLI11 nor
+#    the CLI layer's headers;
+#  - the format layer (FORMAT_ROOTS) takes provenance and output settings as
+#    values, not the running stage: it does not include s2f/run.hpp.
+#   cmake -DROOTS="dir|dir" -DFORMAT_ROOTS="dir" -P CheckLayering.cmake
+function(s2f_forbid_includes roots pattern why)
+  string(REPLACE "|" ";" roots "${roots}")
+  foreach(root IN LISTS roots)
+    file(GLOB_RECURSE files "${root}/*.cpp" "${root}/*.hpp")
+    foreach(f IN LISTS files)
+      file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](${pattern})")
+      if(lines)
+        message(FATAL_ERROR "layering: ${f} includes ${lines}; ${why}")
+      endif()
+    endforeach()
   endforeach()
-endforeach()
+endfunction()
 
-# The format layer takes provenance and output settings as values, not the
-# running stage: nothing under FORMAT_ROOTS includes s2f/run.hpp.
-string(REPLACE "|" ";" FORMAT_ROOTS "${FORMAT_ROOTS}")
-foreach(root IN LISTS FORMAT_ROOTS)
-  file(GLOB_RECURSE files "${root}/*.cpp" "${root}/*.hpp")
-  foreach(f IN LISTS files)
-    file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]s2f/run\\.hpp")
-    if(lines)
-      message(FATAL_ERROR "layering: ${f} includes s2f/run.hpp; the format layer takes provenance "
-                          "(run.provenance()) and output settings as values")
-    endif()
-  endforeach()
-endforeach()
+s2f_forbid_includes("${ROOTS}" "CLI/|s2f/tool\\.hpp|s2f/cli/"
+  "library code takes plain option structs — declare options in libcommon/cli/")
+s2f_forbid_includes("${FORMAT_ROOTS}" "s2f/run\\.hpp"
+  "the format layer takes provenance (run.provenance()) and output settings as values")

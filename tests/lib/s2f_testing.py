@@ -119,3 +119,13 @@ def write_tiny_keras(path, kernel):
         c.attrs["weight_names"] = np.array([b"conv_a/kernel:0", b"conv_a/bias:0"])
         c["conv_a/kernel:0"] = np.asarray(kernel, np.float32)
         c["conv_a/bias:0"] = np.zeros(2, np.float32)
+
+
+# The locus and window fields every tensors/scores record starts with
+# (formats/SPEC.md, "Record kinds"), as s2f_stream.write takes a schema.
+WINDOW_IDENTITY_FIELDS = [
+    {"name": "id", "dtype": "str", "shape": []}, {"name": "chrom", "dtype": "str", "shape": []},
+    {"name": "pos", "dtype": "i64", "shape": []}, {"name": "strand", "dtype": "u8", "shape": []},
+    {"name": "start", "dtype": "i64", "shape": []}, {"name": "allele", "dtype": "u8", "shape": []},
+    {"name": "ref", "dtype": "str", "shape": []}, {"name": "alt", "dtype": "str", "shape": []},
+    {"name": "ref_match", "dtype": "u8", "shape": []}, {"name": "contains_unk", "dtype": "u8", "shape": []}]

@@ -10,7 +10,7 @@ import tempfile
 import numpy as np
 
 import s2f_stream
-from s2f_testing import check, finish, run
+from s2f_testing import WINDOW_IDENTITY_FIELDS, check, finish, run
 
 BINS, TRACKS = 21, 3
 
@@ -19,11 +19,7 @@ def tool(name, args):
     return run(name, *args, timeout=120)
 
 
-IDENTITY = [{"name": "id", "dtype": "str", "shape": []}, {"name": "chrom", "dtype": "str", "shape": []},
-            {"name": "pos", "dtype": "i64", "shape": []}, {"name": "strand", "dtype": "u8", "shape": []},
-            {"name": "start", "dtype": "i64", "shape": []}, {"name": "allele", "dtype": "u8", "shape": []},
-            {"name": "ref", "dtype": "str", "shape": []}, {"name": "alt", "dtype": "str", "shape": []},
-            {"name": "ref_match", "dtype": "u8", "shape": []}, {"name": "contains_unk", "dtype": "u8", "shape": []}]
+IDENTITY = WINDOW_IDENTITY_FIELDS
 CATALOG = {"columns": ["track_index", "track_name", "output_type", "strand", "layer"],
            "rows": [["0", "dnase", "profile", ".", "ACC"], ["1", "h3k27ac", "profile", ".", "HIST"],
                     ["2", "rna", "profile", ".", "RNA"],

@@ -13,9 +13,12 @@
 #include "s2f/catalog/track_selector.hpp"
 #include "s2f/error.hpp"
 #include "s2f/utf8.hpp"
+#include "test_support.hpp"
 
 using namespace s2f;
 using namespace s2f::catalog;
+
+using s2f::testing_support::error_of;
 
 namespace {
 
@@ -43,15 +46,6 @@ std::map<std::string, size_t> head_counts(const TrackCatalog& c) {
   std::map<std::string, size_t> m;
   for (const auto& h : c.heads()) m[h.name] = h.rows.size();
   return m;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 const char* kSmall =

@@ -13,9 +13,12 @@
 #include "s2f/io.hpp"
 #include "s2f/predict/exec_session.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "test_support.hpp"
 
 using namespace s2f;
 using predict::ExecSession;
+
+using s2f::testing_support::error_of;
 
 namespace {
 
@@ -49,15 +52,6 @@ void forward_and_reverse(const stream::Batch& b, size_t r, ExecSession::Feed& fe
   feed.begin_input(b, r);
   feed.send(b, r);
   feed.send(b, r, [](std::span<uint8_t> seq) { genome::reverse_complement(seq); });
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 class ExecSessionTest : public ::testing::Test {

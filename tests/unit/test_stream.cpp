@@ -7,19 +7,14 @@
 #include "s2f/error.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/stream.hpp"
+#include "test_support.hpp"
 
 using namespace s2f;
 using namespace s2f::stream;
 
-namespace {
+using s2f::testing_support::header_for;
 
-Header header_for(const std::string& kind, Schema schema) {
-  Header h;
-  h.kind = kind;
-  h.schema = std::move(schema);
-  h.meta["provenance"] = nlohmann::json::array({{{"tool", "test"}}});
-  return h;
-}
+namespace {
 
 // Fills every field of a record from a deterministic generator.
 void fill_record(Batch& b, size_t r, std::mt19937_64& rng) {

@@ -12,19 +12,14 @@
 #include "s2f/stream/locus_records.hpp"
 #include "s2f/stream/record_sinks.hpp"
 #include "s2f/stream/record_slice.hpp"
+#include "test_support.hpp"
 
 using namespace s2f;
 using namespace s2f::stream;
 
-namespace {
+using s2f::testing_support::header_for;
 
-Header header_for(const std::string& kind, Schema schema) {
-  Header h;
-  h.kind = kind;
-  h.schema = std::move(schema);
-  h.meta["provenance"] = nlohmann::json::array({{{"tool", "test"}}});
-  return h;
-}
+namespace {
 
 // A variants stream of n records in memory.
 std::vector<uint8_t> variants(size_t n) {

@@ -12,13 +12,10 @@ sums and ratios can be checked by hand (cases.tsv says which were).
 import numpy as np
 
 import s2f_stream
+from s2f_testing import WINDOW_IDENTITY_FIELDS
 
 BINS, TRACKS = 9, 2
-IDENTITY = [{"name": "id", "dtype": "str", "shape": []}, {"name": "chrom", "dtype": "str", "shape": []},
-            {"name": "pos", "dtype": "i64", "shape": []}, {"name": "strand", "dtype": "u8", "shape": []},
-            {"name": "start", "dtype": "i64", "shape": []}, {"name": "allele", "dtype": "u8", "shape": []},
-            {"name": "ref", "dtype": "str", "shape": []}, {"name": "alt", "dtype": "str", "shape": []},
-            {"name": "ref_match", "dtype": "u8", "shape": []}, {"name": "contains_unk", "dtype": "u8", "shape": []}]
+IDENTITY = WINDOW_IDENTITY_FIELDS
 CATALOG = {"columns": ["track_index", "track_name", "output_type", "strand", "layer"],
            "rows": [["0", "dnase", "profile", ".", "ACC"], ["1", "rna", "profile", ".", "RNA"],
                     ["0", "dnase", "counts", ".", "ACC"], ["1", "rna", "counts", ".", "RNA"]]}
