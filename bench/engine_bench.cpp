@@ -1,13 +1,18 @@
-// Engine benchmark: the real bpnet-lite BPNet on 2114-bp windows, batch 64,
-// against PyTorch in the same run (engine_bpnet_torch.py), reported as
-// sequences/s, the ratio, and GFLOP/s against this machine's measured FMA
-// peak. Run through engine_bpnet.sh, which exports the model first.
+// Engine benchmark for any s2f model file: sequences/s, GFLOP/s and this
+// machine's FMA peak measured in the same run, as one JSON line. The scripts
+// that compare it with PyTorch (engine_bpnet.sh, zoo/run.py) call it.
 //
-//   engine_bpnet MODEL.s2fm [--threads 2] [--batch 64] [--seconds 10]
+//   engine_bench MODEL.s2fm [--threads 2] [--batch 64] [--seconds 10]
+//                [--parity-in X.f32 --parity-out Y.f32]
+//
+// --parity-in runs the model once on raw little-endian float32 one-hot
+// windows, [N][input_length][4], and writes every head's values, heads in
+// model order, each [N][tracks][bins], to --parity-out; no timing then.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <oneapi/tbb/global_control.h>
 #include <random>
@@ -65,24 +70,52 @@ double measure_peak(int threads, bool avx512) {
   return flops_per_iter * static_cast<double>(iters) * threads / s / 1e9;
 }
 
+// One pass over the windows in `in`, all heads written to `out`.
+int run_parity(const s2f::engine::Predictor& predictor, const std::string& in, const std::string& out) {
+  const int64_t per_seq = predictor.input_length() * predictor.input_channels();
+  std::ifstream g(in, std::ios::binary | std::ios::ate);
+  const auto bytes = static_cast<int64_t>(g.tellg());
+  if (bytes <= 0 || bytes % (per_seq * 4) != 0) {
+    std::fprintf(stderr, "engine_bench: %s is not a whole number of %lld-float windows\n", in.c_str(),
+                 static_cast<long long>(per_seq));
+    return 2;
+  }
+  std::vector<float> x(static_cast<size_t>(bytes / 4));
+  g.seekg(0);
+  g.read(reinterpret_cast<char*>(x.data()), bytes);
+  const int64_t n = bytes / 4 / per_seq;
+  std::vector<s2f::engine::HeadOutput> heads;
+  predictor.predict(x.data(), n, heads);
+  std::ofstream o(out, std::ios::binary);
+  for (const auto& h : heads)
+    o.write(reinterpret_cast<const char*>(h.values.data()), static_cast<std::streamsize>(h.values.size() * 4));
+  return o ? 0 : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: engine_bpnet MODEL.s2fm [--threads N] [--batch N] [--seconds S]\n");
+    std::fprintf(stderr,
+                 "usage: engine_bench MODEL.s2fm [--threads N] [--batch N] [--seconds S] "
+                 "[--parity-in X.f32 --parity-out Y.f32]\n");
     return 2;
   }
   int threads = 2, batch = 64;
   double seconds = 10;
+  std::string parity_in, parity_out;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--parity-in")) parity_in = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--parity-out")) parity_out = argv[i + 1];
   }
   oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
   auto model = std::make_shared<s2f::engine::CompiledModel>(s2f::engine::load_model(argv[1]));
   s2f::engine::Predictor predictor(model);
   const int64_t L = predictor.input_length();
+  if (!parity_in.empty()) return run_parity(predictor, parity_in, parity_out);
 
   // Random one-hot windows (the speed does not depend on the sequence).
   std::mt19937 rng(7);
