@@ -110,17 +110,23 @@ CompiledModel::CompiledModel(const ModelGraph& graph) : graph_(graph) {
     }
     if (c.storage == Storage::own && is_elementwise(src.op)) c.storage = Storage::in_place;
   }
-  // Pack after folding: ReLU goes into the kernel; few output channels use
-  // the dot-product layout.
+  // Pack after folding: ReLU goes into the conv kernel; layers with at least
+  // a vector of outputs use the packed GEMM layout, narrower convs the
+  // dot-product layout.
+  const auto isa = static_cast<kernels::Isa>(isa_);
   for (auto& c : nodes_) {
-    if (c.node.op != Op::conv1d) continue;
-    if (c.activation == Activation::relu) {
+    if (c.node.op != Op::conv1d && c.node.op != Op::dense) continue;
+    if (c.node.op == Op::conv1d && c.activation == Activation::relu) {
       c.fused_relu = true;
       c.activation = Activation::linear;
     }
-    const int64_t K = c.node.kernel, cout = c.node.filters;
+    const int64_t K = c.node.op == Op::conv1d ? c.node.kernel : 1;
+    const int64_t cout = c.node.op == Op::conv1d ? c.node.filters : c.node.units;
     const int64_t cin = static_cast<int64_t>(c.kernel.size()) / (K * cout);
-    if (cout < 16) {
+    if (cout >= kernels::vector_width(isa)) {
+      c.packed = kernels::pack_weights(isa, c.kernel.data(), K, cin, cout);
+      std::vector<float>().swap(c.kernel);
+    } else if (c.node.op == Op::conv1d) {
       c.kernel_dot.resize(c.kernel.size());
       for (int64_t k = 0; k < K; ++k)
         for (int64_t ci = 0; ci < cin; ++ci)

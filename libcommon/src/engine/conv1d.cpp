@@ -1,8 +1,7 @@
-// Conv1D: the vectorized kernels run the interior positions (every tap reads
-// real input); the few positions whose taps reach into the zero padding, and
-// output channels beyond the last full vector, use a plain loop that skips
-// padding taps. No im2col buffer: the kernels read shifted rows of the
-// channels-last input directly.
+// Conv1D: layers with at least a vector of output channels run the packed
+// GEMM kernel over every position (padding handled per tap); narrower ones
+// (profile heads) the dot kernel. No im2col buffer: the kernels read shifted
+// rows of the channels-last input directly.
 #include "conv1d.hpp"
 
 #include <algorithm>
@@ -39,49 +38,56 @@ void conv_reference(const CompiledNode& c, const TensorView& in, int64_t in_leng
   }
 }
 
-void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
-               const TensorView& out, int64_t lo, int64_t hi) {
+kernels::ConvArgs conv_args(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out) {
   const Node& n = c.node;
-  const int64_t span = n.dilation * (n.kernel - 1);
-  // Interior: r*stride - pad_left >= 0 and r*stride - pad_left + span < in_length.
-  const int64_t first = (n.pad_left + n.stride - 1) / n.stride;
-  const int64_t last_num = in_length - 1 + n.pad_left - span;
-  const int64_t end = last_num < 0 ? first : last_num / n.stride + 1;
-  const int64_t ilo = std::clamp(first, lo, hi), ihi = std::clamp(end, ilo, hi);
-  const int64_t cout = n.filters;
-
-  conv_reference(c, in, in_length, out, lo, ilo, 0, cout);
-  conv_reference(c, in, in_length, out, ihi, hi, 0, cout);
-  if (ihi <= ilo) return;
-
   kernels::ConvArgs a;
   a.in = in.data;
   a.in_pos0 = in.pos0;
   a.in_stride = in.stride;
+  a.in_length = in_length;
   a.bias = c.bias.empty() ? nullptr : c.bias.data();
   a.kernel = n.kernel;
   a.dilation = n.dilation;
   a.stride = n.stride;
   a.pad_left = n.pad_left;
   a.cin = in.channels;
-  a.cout = cout;
+  a.cout = n.filters;
   a.out = out.data;
   a.out_pos0 = out.pos0;
   a.out_stride = out.stride;
-  a.lo = ilo;
-  a.hi = ihi;
   a.relu = c.fused_relu;
-  const int64_t width = kernels::vector_width(isa);
-  if (cout >= width) {
-    a.w = c.kernel.data();
-    kernels::conv_direct(isa, a);
-    const int64_t done = cout - cout % width;
-    if (done < cout) conv_reference(c, in, in_length, out, ilo, ihi, done, cout);
-  } else if (!c.kernel_dot.empty() && n.dilation == 1 && in.stride == in.channels) {
+  return a;
+}
+
+void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
+               const TensorView& out, int64_t lo, int64_t hi) {
+  kernels::ConvArgs a = conv_args(c, in, in_length, out);
+  if (!c.packed.empty()) {
+    a.w = c.packed.data();
+    a.lo = lo;
+    a.hi = hi;
+    kernels::conv_packed(isa, a);
+    return;
+  }
+  // Few output channels: the dot kernel on the interior positions (every
+  // tap reads real input), a plain loop on the few whose taps reach into the
+  // zero padding.
+  const Node& n = c.node;
+  const int64_t span = n.dilation * (n.kernel - 1);
+  const int64_t first = (n.pad_left + n.stride - 1) / n.stride;
+  const int64_t last_num = in_length - 1 + n.pad_left - span;
+  const int64_t end = last_num < 0 ? first : last_num / n.stride + 1;
+  const int64_t ilo = std::clamp(first, lo, hi), ihi = std::clamp(end, ilo, hi);
+  conv_reference(c, in, in_length, out, lo, ilo, 0, n.filters);
+  conv_reference(c, in, in_length, out, ihi, hi, 0, n.filters);
+  if (ihi <= ilo) return;
+  if (!c.kernel_dot.empty() && n.dilation == 1 && in.stride == in.channels) {
     a.w = c.kernel_dot.data();
+    a.lo = ilo;
+    a.hi = ihi;
     kernels::conv_dot(isa, a);
   } else {
-    conv_reference(c, in, in_length, out, ilo, ihi, 0, cout);
+    conv_reference(c, in, in_length, out, ilo, ihi, 0, n.filters);
   }
 }
 

@@ -1,4 +1,5 @@
 // Run-time choice of the Conv1D kernel build.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -12,6 +13,26 @@ int vector_width(Isa isa) {
     case Isa::avx2: return 8;
     default: return 4;
   }
+}
+
+int panel_width(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return 64;
+    case Isa::avx2: return 16;
+    default: return 8;
+  }
+}
+
+std::vector<float> pack_weights(Isa isa, const float* w, int64_t kernel, int64_t cin, int64_t cout) {
+  const int64_t panel = panel_width(isa), vec = vector_width(isa), taps = kernel * cin;
+  std::vector<float> packed;
+  packed.reserve(static_cast<size_t>(taps * ((cout + vec - 1) / vec * vec)));
+  for (int64_t j0 = 0; j0 < cout; j0 += panel) {
+    const int64_t width = std::min(panel, (cout - j0 + vec - 1) / vec * vec);
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t l = 0; l < width; ++l) packed.push_back(j0 + l < cout ? w[t * cout + j0 + l] : 0.0f);
+  }
+  return packed;
 }
 
 const char* isa_name(Isa isa) {
@@ -35,11 +56,11 @@ Isa detect_isa() {
   return best;
 }
 
-void conv_direct(Isa isa, const ConvArgs& a) {
+void conv_packed(Isa isa, const ConvArgs& a) {
   switch (isa) {
-    case Isa::avx512: return avx512::conv_direct(a);
-    case Isa::avx2: return avx2::conv_direct(a);
-    default: return generic::conv_direct(a);
+    case Isa::avx512: return avx512::conv_packed(a);
+    case Isa::avx2: return avx2::conv_packed(a);
+    default: return generic::conv_packed(a);
   }
 }
 

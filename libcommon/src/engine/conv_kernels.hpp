@@ -1,19 +1,23 @@
-// Register-blocked Conv1D kernels, compiled once per instruction set
-// (conv_kernels_{generic,avx2,avx512}.cpp) and chosen at run time, so the
+// Register-blocked Conv1D and Dense kernels, compiled once per instruction
+// set (conv_kernels_{generic,avx2,avx512}.cpp) and chosen at run time, so the
 // default portable build still runs AVX-512 code on machines that have it.
 // Private to s2f_engine.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 namespace s2f::engine::kernels {
 
-// One convolution over output positions [lo, hi) whose taps all read real
-// (non-padding) input rows. Positions are in each tensor's own coordinates;
-// a tensor's buffer starts at its position `pos0`.
+enum class Isa { generic = 0, avx2 = 1, avx512 = 2 };
+
+// One convolution (a Dense layer is a convolution with one tap) over output
+// positions [lo, hi). Positions are in each tensor's own coordinates; a
+// tensor's buffer starts at its position `pos0`. Input positions outside
+// [0, in_length) are zero padding.
 struct ConvArgs {
   const float* in = nullptr;
-  int64_t in_pos0 = 0, in_stride = 0;
-  const float* w = nullptr;     // direct: (K, Cin, Cout); dot: (Cout, K*Cin)
+  int64_t in_pos0 = 0, in_stride = 0, in_length = 0;
+  const float* w = nullptr;     // packed: see pack_weights(); dot: (Cout, K*Cin)
   const float* bias = nullptr;  // Cout values or null
   int64_t kernel = 1, dilation = 1, stride = 1, pad_left = 0, cin = 0, cout = 0;
   float* out = nullptr;
@@ -22,13 +26,22 @@ struct ConvArgs {
   bool relu = false;
 };
 
-enum class Isa { generic = 0, avx2 = 1, avx512 = 2 };
+// The packed kernel: a GEMM over the reduction index t = k*Cin + ci. Output
+// channels are cut into column blocks of panel_width(isa) (the last one
+// narrower, rounded up to whole vectors with zero weights); each block holds
+// its (K*Cin) x width weights row by row, so the register tile streams them
+// from memory in order. Packed once when the model is compiled.
+int panel_width(Isa isa);
+std::vector<float> pack_weights(Isa isa, const float* w_kcio, int64_t kernel, int64_t cin, int64_t cout);
+// All positions [lo, hi), padding included, with weights from pack_weights().
+// Needs cout >= vector_width(isa). Every output's sum runs in one order fixed
+// by the model and the output position alone, so results do not depend on
+// how positions are split between calls or threads.
+void conv_packed(Isa isa, const ConvArgs& a);
 
-// Direct kernel: vectorized over output channels. Computes channels
-// [0, cout - cout % vector_width(isa)); the caller finishes the rest.
-void conv_direct(Isa isa, const ConvArgs& a);
 // Dot kernel for few output channels and dilation 1: each output is one dot
-// product over a contiguous K*Cin window (needs in_stride == cin).
+// product over a contiguous K*Cin window (needs in_stride == cin); positions
+// [lo, hi) must not reach into the padding.
 void conv_dot(Isa isa, const ConvArgs& a);
 int vector_width(Isa isa);
 
@@ -39,7 +52,7 @@ const char* isa_name(Isa isa);
 
 #define S2F_DECLARE_KERNELS(ns)        \
   namespace ns {                       \
-  void conv_direct(const ConvArgs& a); \
+  void conv_packed(const ConvArgs& a); \
   void conv_dot(const ConvArgs& a);    \
   }
 S2F_DECLARE_KERNELS(generic)

@@ -6,6 +6,7 @@
 
 #include "activations.hpp"
 #include "conv1d.hpp"
+#include "conv_kernels.hpp"
 #include "s2f/engine/compiled_model.hpp"
 #include "s2f/error.hpp"
 
@@ -17,8 +18,28 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
-void dense_forward(const CompiledNode& c, const TensorView& in, const TensorView& out, PositionRange r) {
+void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
+                   PositionRange r) {
   const int64_t cin = in.channels, units = c.node.units;
+  if (!c.packed.empty()) {  // a Dense layer is a one-tap convolution
+    kernels::ConvArgs a;
+    a.in = in.data;
+    a.in_pos0 = in.pos0;
+    a.in_stride = in.stride;
+    a.in_length = in_length;
+    a.w = c.packed.data();
+    a.bias = c.bias.empty() ? nullptr : c.bias.data();
+    a.cin = cin;
+    a.cout = units;
+    a.out = out.data;
+    a.out_pos0 = out.pos0;
+    a.out_stride = out.stride;
+    a.lo = r.lo;
+    a.hi = r.hi;
+    kernels::conv_packed(static_cast<kernels::Isa>(isa), a);
+    if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
+    return;
+  }
   ConstStridedMap x(in.row(r.lo), r.size(), cin, Eigen::OuterStride<>(in.stride));
   Eigen::Map<const RowMatrix> w(c.kernel.data(), cin, units);
   StridedMap y(out.row(r.lo), r.size(), units, Eigen::OuterStride<>(out.stride));
@@ -83,7 +104,7 @@ void CompiledModel::compute_node(int i, const TensorView* inputs, const TensorVi
       conv1d_forward(c, isa_, inputs[0], in_len, out, r, parallel_rows);
       break;
     case Op::dense:
-      dense_forward(c, inputs[0], out, r);
+      dense_forward(c, isa_, inputs[0], in_len, out, r);
       break;
     case Op::batchnorm:
       if (c.scale.empty()) {  // folded into the producer

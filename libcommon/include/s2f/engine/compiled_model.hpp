@@ -29,7 +29,8 @@ struct CompiledNode {
   Storage storage = Storage::own;
   Activation activation = Activation::linear;  // applied after the op (conv/dense/activation)
   bool fused_relu = false;                     // conv: ReLU inside the kernel
-  std::vector<float> kernel;                   // conv: (K, Cin, Cout); dense: (Cin, Cout)
+  std::vector<float> kernel;                   // conv: (K, Cin, Cout); dense: (Cin, Cout); empty once packed
+  std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
   std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
   std::vector<float> bias;                     // Cout, or empty
   std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
