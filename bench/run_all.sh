@@ -11,6 +11,7 @@ run() { echo; echo "### $*"; "$@" || echo "(exit $?)"; }
 run sh bench/stream_bench.sh "$build"
 run sh bench/encode_bench.sh "$build" 100000 3000
 run sh bench/engine_bpnet.sh "$build" 2 10
+run /usr/bin/python3 bench/zoo/run.py --build "$build" --seconds 5
 run sh bench/predict_bench.sh "$build" 2 1024
 run sh bench/reservoir_bench.sh "$build" 2
 run /usr/bin/python3 bench/score_bench.py "$build/bin" 100000 1000
