@@ -111,8 +111,8 @@ CompiledModel::CompiledModel(const ModelGraph& graph) : graph_(graph) {
     if (c.storage == Storage::own && is_elementwise(src.op)) c.storage = Storage::in_place;
   }
   // Pack after folding: ReLU goes into the conv kernel; layers with at least
-  // a vector of outputs use the packed GEMM layout, narrower convs the
-  // dot-product layout.
+  // a vector of outputs use the packed GEMM layout, narrower ones the
+  // dot-product layout (a Dense layer is a one-tap convolution).
   const auto isa = static_cast<kernels::Isa>(isa_);
   for (auto& c : nodes_) {
     if (c.node.op != Op::conv1d && c.node.op != Op::dense) continue;
@@ -126,7 +126,7 @@ CompiledModel::CompiledModel(const ModelGraph& graph) : graph_(graph) {
     if (cout >= kernels::vector_width(isa)) {
       c.packed = kernels::pack_weights(isa, c.kernel.data(), K, cin, cout);
       std::vector<float>().swap(c.kernel);
-    } else if (c.node.op == Op::conv1d) {
+    } else {
       c.kernel_dot.resize(c.kernel.size());
       for (int64_t k = 0; k < K; ++k)
         for (int64_t ci = 0; ci < cin; ++ci)

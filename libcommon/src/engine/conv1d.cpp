@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "activations.hpp"
 #include "conv_kernels.hpp"
@@ -59,8 +60,8 @@ kernels::ConvArgs conv_args(const CompiledNode& c, const TensorView& in, int64_t
   return a;
 }
 
-void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
-               const TensorView& out, int64_t lo, int64_t hi) {
+void conv_kernel_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
+                      const TensorView& out, int64_t lo, int64_t hi) {
   kernels::ConvArgs a = conv_args(c, in, in_length, out);
   if (!c.packed.empty()) {
     a.w = c.packed.data();
@@ -91,6 +92,13 @@ void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, in
   }
 }
 
+// Positions [lo, hi) with the layer's activation (other than a fused ReLU).
+void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
+               const TensorView& out, int64_t lo, int64_t hi) {
+  conv_kernel_rows(c, isa, in, in_length, out, lo, hi);
+  if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, PositionRange{lo, hi});
+}
+
 }  // namespace
 
 void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
@@ -99,12 +107,14 @@ void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_
   if (!parallel_rows || range.size() < 192) {
     conv_rows(c, k, in, in_length, out, range.lo, range.hi);
   } else {
-    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(range.lo, range.hi, 96),
+    // A few large pieces a thread: each piece streams the layer's weights.
+    const int64_t pieces = 4 * oneapi::tbb::this_task_arena::max_concurrency();
+    const int64_t grain = std::max<int64_t>(96, (range.size() + pieces - 1) / pieces);
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(range.lo, range.hi, grain),
                               [&](const oneapi::tbb::blocked_range<int64_t>& r) {
                                 conv_rows(c, k, in, in_length, out, r.begin(), r.end());
                               });
   }
-  if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, range);
 }
 
 }  // namespace s2f::engine

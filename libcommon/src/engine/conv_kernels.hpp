@@ -23,6 +23,8 @@ struct ConvArgs {
   float* out = nullptr;
   int64_t out_pos0 = 0, out_stride = 0;
   int64_t lo = 0, hi = 0;
+  int64_t col_lo = 0, col_hi = -1;  // packed kernel: output channels [col_lo, col_hi), -1: cout;
+                                    // col_lo a multiple of panel_width()
   bool relu = false;
 };
 

@@ -1,8 +1,9 @@
 // CompiledModel::compute_node: one layer over a range of output positions.
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "activations.hpp"
 #include "conv1d.hpp"
@@ -14,14 +15,11 @@ namespace s2f::engine {
 
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
-using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
-
 void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
-                   PositionRange r) {
+                   PositionRange r, bool parallel) {
   const int64_t cin = in.channels, units = c.node.units;
   if (!c.packed.empty()) {  // a Dense layer is a one-tap convolution
+    const auto k = static_cast<kernels::Isa>(isa);
     kernels::ConvArgs a;
     a.in = in.data;
     a.in_pos0 = in.pos0;
@@ -36,16 +34,42 @@ void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t
     a.out_stride = out.stride;
     a.lo = r.lo;
     a.hi = r.hi;
-    kernels::conv_packed(static_cast<kernels::Isa>(isa), a);
+    const int64_t panel = kernels::panel_width(k);
+    const int64_t panels = (units + panel - 1) / panel;
+    if (!parallel || panels < 2) {
+      kernels::conv_packed(k, a);
+    } else {
+      // Threads take whole column panels: each streams its own share of the
+      // weights, which is what a Dense layer on few rows is bound by.
+      oneapi::tbb::parallel_for(int64_t{0}, panels, [&](int64_t p) {
+        kernels::ConvArgs part = a;
+        part.col_lo = p * panel;
+        part.col_hi = std::min(units, (p + 1) * panel);
+        kernels::conv_packed(k, part);
+      });
+    }
     if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
     return;
   }
-  ConstStridedMap x(in.row(r.lo), r.size(), cin, Eigen::OuterStride<>(in.stride));
-  Eigen::Map<const RowMatrix> w(c.kernel.data(), cin, units);
-  StridedMap y(out.row(r.lo), r.size(), units, Eigen::OuterStride<>(out.stride));
-  y.noalias() = x * w;
-  if (!c.bias.empty()) y.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(c.bias.data(), units);
+  // Few units (count heads): one dot product an output, summed in the same
+  // order whatever the number of rows.
+  for (int64_t p = r.lo; p < r.hi; ++p) {
+    const float* x = in.row(p);
+    float* y = out.row(p);
+    for (int64_t u = 0; u < units; ++u) {
+      const float* w = c.kernel_dot.data() + u * cin;
+      float s = 0.0f;
+      for (int64_t k = 0; k < cin; ++k) s += x[k] * w[k];
+      y[u] = s + (c.bias.empty() ? 0.0f : c.bias[static_cast<size_t>(u)]);
+    }
+  }
   if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
+}
+
+// Layers whose output position p depends only on input position p.
+bool row_wise(Op op) {
+  return op == Op::dense || op == Op::batchnorm || op == Op::activation || op == Op::add || op == Op::concat ||
+         op == Op::logsumexp || op == Op::crop;
 }
 
 void pool_forward(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out,
@@ -91,11 +115,33 @@ void global_pool_forward(const CompiledNode& c, const TensorView& in, int64_t in
 
 }  // namespace
 
+void CompiledModel::compute_rows(int i, const TensorView* inputs, const TensorView& out, int64_t rows,
+                                 bool parallel) const {
+  const CompiledNode& c = nodes_[static_cast<size_t>(i)];
+  if (!row_wise(c.node.op) || c.node.op == Op::crop)
+    fail(Exit::internal, "compute_rows needs a layer that works position by position", c.node.name);
+  if (c.node.op == Op::dense)
+    dense_forward(c, isa_, inputs[0], rows, out, PositionRange{0, rows}, parallel);
+  else
+    compute_node(i, inputs, out, PositionRange{0, rows}, parallel);
+}
+
 void CompiledModel::compute_node(int i, const TensorView* inputs, const TensorView& out, PositionRange r,
                                  bool parallel_rows) const {
   const CompiledNode& c = nodes_[static_cast<size_t>(i)];
   const Node& n = c.node;
   if (r.empty()) return;
+  // One long sequence: position-wise layers split their rows between threads
+  // too (every position is computed the same way whoever computes it).
+  constexpr int64_t kRowGrain = 256;
+  if (parallel_rows && n.op != Op::dense && (row_wise(n.op) || n.op == Op::maxpool1d || n.op == Op::avgpool1d) &&
+      r.size() >= 2 * kRowGrain) {
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(r.lo, r.hi, kRowGrain),
+                              [&](const oneapi::tbb::blocked_range<int64_t>& sub) {
+                                compute_node(i, inputs, out, PositionRange{sub.begin(), sub.end()}, false);
+                              });
+    return;
+  }
   const int64_t in_len = n.inputs.empty() ? 0 : length(n.inputs[0]);
   switch (n.op) {
     case Op::input:
@@ -104,7 +150,7 @@ void CompiledModel::compute_node(int i, const TensorView* inputs, const TensorVi
       conv1d_forward(c, isa_, inputs[0], in_len, out, r, parallel_rows);
       break;
     case Op::dense:
-      dense_forward(c, isa_, inputs[0], in_len, out, r);
+      dense_forward(c, isa_, inputs[0], in_len, out, r, parallel_rows);
       break;
     case Op::batchnorm:
       if (c.scale.empty()) {  // folded into the producer

@@ -27,8 +27,62 @@ struct Predictor::Arenas {
   oneapi::tbb::enumerable_thread_specific<AlignedArena> per_thread;
 };
 
+// The tail's inputs for the batch: row b of each is sequence b's value.
+struct Predictor::TailInputs {
+  std::vector<std::vector<float>> rows;  // per tail input: [batch][channels]
+};
+
 Predictor::Predictor(std::shared_ptr<const CompiledModel> model)
-    : model_(std::move(model)), plan_(ActivationPlanner::plan(*model_)), arenas_(std::make_unique<Arenas>()) {}
+    : model_(std::move(model)), plan_(ActivationPlanner::plan(*model_)), arenas_(std::make_unique<Arenas>()) {
+  find_tail();
+}
+
+void Predictor::find_tail() {
+  const auto& m = *model_;
+  const size_t n = m.nodes().size();
+  tail_.assign(n, 0);
+  tail_input_of_.assign(n, -1);
+  tail_inputs_.clear();
+  bool has_dense = false;
+  for (size_t i = 1; i < n; ++i) {
+    const CompiledNode& c = m.node(static_cast<int>(i));
+    if (plan_.need[i].empty() || m.length(static_cast<int>(i)) != 1) continue;
+    const Op op = c.node.op;
+    if (op != Op::dense && op != Op::batchnorm && op != Op::activation && op != Op::add && op != Op::concat &&
+        op != Op::logsumexp)
+      continue;
+    bool one_position = true, reads_tail = false;
+    for (int k : c.node.inputs) {
+      one_position = one_position && m.length(k) == 1;
+      reads_tail = reads_tail || tail_[static_cast<size_t>(k)];
+    }
+    if (!one_position) continue;
+    if (c.storage == Storage::alias) {  // folded BatchNorm, fused activation: follows its producer
+      tail_[i] = tail_[static_cast<size_t>(c.node.inputs[0])];
+      continue;
+    }
+    tail_[i] = op == Op::dense || reads_tail;
+    has_dense = has_dense || op == Op::dense;
+  }
+  // Worth it only for Dense layers; possible only if nothing computed per
+  // sequence reads a tail node.
+  bool closed = has_dense;
+  for (size_t i = 1; i < n && closed; ++i)
+    if (!tail_[i] && !plan_.need[i].empty())
+      for (int k : m.node(static_cast<int>(i)).node.inputs) closed = closed && !tail_[static_cast<size_t>(k)];
+  if (!closed) {
+    tail_.assign(n, 0);
+    return;
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (!tail_[i]) continue;
+    for (int k : m.node(static_cast<int>(i)).node.inputs)
+      if (!tail_[static_cast<size_t>(k)] && tail_input_of_[static_cast<size_t>(k)] < 0) {
+        tail_input_of_[static_cast<size_t>(k)] = static_cast<int>(tail_inputs_.size());
+        tail_inputs_.push_back(k);
+      }
+  }
+}
 
 Predictor::~Predictor() = default;
 
@@ -56,32 +110,80 @@ void Predictor::predict(const float* onehot, int64_t batch, std::vector<HeadOutp
   size_head_outputs(*model_, batch, out);
   const int64_t per_seq = input_length() * input_channels();
   const int workers = oneapi::tbb::this_task_arena::max_concurrency();
+  TailInputs tail;
+  tail.rows.resize(tail_inputs_.size());
+  for (size_t k = 0; k < tail_inputs_.size(); ++k)
+    tail.rows[k].resize(static_cast<size_t>(batch * model_->channels(tail_inputs_[k])));
   if (batch >= workers || workers == 1) {
     oneapi::tbb::parallel_for(int64_t{0}, batch, [&](int64_t b) {
       float* arena = arenas_->per_thread.local().get(plan_.arena_floats);
-      run_sequence(onehot + b * per_seq, arena, out, b, false);
+      run_sequence(onehot + b * per_seq, arena, out, b, false, tail);
     });
   } else {
     float* arena = arenas_->per_thread.local().get(plan_.arena_floats);
-    for (int64_t b = 0; b < batch; ++b) run_sequence(onehot + b * per_seq, arena, out, b, true);
+    for (int64_t b = 0; b < batch; ++b) run_sequence(onehot + b * per_seq, arena, out, b, true, tail);
+  }
+  if (!tail_inputs_.empty()) run_tail(tail, batch, out);
+}
+
+void Predictor::run_tail(TailInputs& tail, int64_t batch, std::vector<HeadOutput>& out) const {
+  const auto& m = *model_;
+  const size_t n = m.nodes().size();
+  std::vector<TensorView> views(n);
+  std::vector<std::vector<float>> owned(n);
+  auto rows_view = [&](float* data, int i) {
+    const int64_t ch = m.channels(i);
+    return TensorView{data, 0, batch, ch, ch};
+  };
+  for (size_t k = 0; k < tail_inputs_.size(); ++k)
+    views[static_cast<size_t>(tail_inputs_[k])] = rows_view(tail.rows[k].data(), tail_inputs_[k]);
+  const bool parallel = oneapi::tbb::this_task_arena::max_concurrency() > 1;
+  std::vector<TensorView> inputs;
+  for (size_t i = 1; i < n; ++i) {
+    if (!tail_[i]) continue;
+    const CompiledNode& c = m.node(static_cast<int>(i));
+    if (c.storage == Storage::alias) {
+      views[i] = m.view_of_alias(static_cast<int>(i), views[static_cast<size_t>(c.node.inputs[0])]);
+      continue;
+    }
+    owned[i].resize(static_cast<size_t>(batch * m.channels(static_cast<int>(i))));
+    views[i] = rows_view(owned[i].data(), static_cast<int>(i));
+    inputs.clear();
+    for (int k : c.node.inputs) inputs.push_back(views[static_cast<size_t>(k)]);
+    m.compute_rows(static_cast<int>(i), inputs.data(), views[i], batch, parallel);
+  }
+  const auto& heads = m.graph().heads;
+  for (size_t h = 0; h < heads.size(); ++h) {
+    if (!tail_[static_cast<size_t>(heads[h].node)]) continue;
+    const TensorView& v = views[static_cast<size_t>(heads[h].node)];
+    HeadOutput& o = out[h];
+    for (int64_t b = 0; b < batch; ++b) std::copy(v.row(b), v.row(b) + o.tracks, o.values.data() + b * o.tracks);
   }
 }
 
 void Predictor::run_sequence(const float* x, float* arena, std::vector<HeadOutput>& out, int64_t b,
-                             bool parallel_rows) const {
+                             bool parallel_rows, TailInputs& tail) const {
   const auto& m = *model_;
   const size_t n = m.nodes().size();
   std::vector<TensorView> views(n);
   // The engine never writes through the input view.
   views[0] = TensorView{const_cast<float*>(x), 0, m.length(0), m.channels(0), m.channels(0)};
   std::vector<TensorView> inputs;
+  // A node the tail reads: its one position goes to row b of the tail's input.
+  auto hand_to_tail = [&](size_t i) {
+    const int k = tail_input_of_[i];
+    if (k < 0) return;
+    const int64_t ch = m.channels(static_cast<int>(i));
+    std::copy(views[i].row(0), views[i].row(0) + ch, tail.rows[static_cast<size_t>(k)].data() + b * ch);
+  };
   for (size_t i = 1; i < n; ++i) {
     const PositionRange need = plan_.need[i];
-    if (need.empty()) continue;
+    if (need.empty() || tail_[i]) continue;
     const CompiledNode& c = m.node(static_cast<int>(i));
     const TensorView& in0 = views[static_cast<size_t>(c.node.inputs[0])];
     if (c.storage == Storage::alias || c.storage == Storage::shifted) {
       views[i] = m.view_of_alias(static_cast<int>(i), in0);
+      hand_to_tail(i);
       continue;
     }
     if (plan_.in_place[i]) {
@@ -93,9 +195,11 @@ void Predictor::run_sequence(const float* x, float* arena, std::vector<HeadOutpu
     inputs.clear();
     for (int k : c.node.inputs) inputs.push_back(views[static_cast<size_t>(k)]);
     m.compute_node(static_cast<int>(i), inputs.data(), views[i], need, parallel_rows);
+    hand_to_tail(i);
   }
   const auto& heads = m.graph().heads;
   for (size_t h = 0; h < heads.size(); ++h) {
+    if (tail_[static_cast<size_t>(heads[h].node)]) continue;
     const TensorView& v = views[static_cast<size_t>(heads[h].node)];
     HeadOutput& o = out[h];
     float* dst = o.values.data() + b * o.tracks * o.bins;

@@ -59,6 +59,11 @@ class CompiledModel {
   // Storage::shifted nodes need no computation (see view_of_alias).
   void compute_node(int i, const TensorView* inputs, const TensorView& out, PositionRange out_range,
                     bool parallel_rows = false) const;
+  // Node i (a position-wise layer: dense, batchnorm, activation, add,
+  // concat, logsumexp) on `rows` independent rows, row b being sequence b's
+  // single position: how the predictor runs the layers after a Flatten or
+  // global pool for a whole batch at once, so a Dense layer is a GEMM.
+  void compute_rows(int i, const TensorView* inputs, const TensorView& out, int64_t rows, bool parallel) const;
   // The view of an alias/shifted node given its input's view.
   TensorView view_of_alias(int i, const TensorView& input) const;
 

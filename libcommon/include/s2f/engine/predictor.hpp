@@ -1,8 +1,10 @@
 // Predictor: runs a CompiledModel over a batch of one-hot sequences and
 // returns named output heads. Sequences run in parallel on the current TBB
 // arena (size it with -t); a batch smaller than the thread count is instead
-// split across positions inside each convolution. Results do not depend on
-// the thread count.
+// split across positions inside each layer. The layers after a Flatten or
+// global pool (the "tail": Dense, activations, ...) run once for the whole
+// batch, so their weights are read once a batch, not once a sequence.
+// Results do not depend on the thread count or the batch size.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -44,11 +46,18 @@ class Predictor {
 
  private:
   struct Arenas;
-  void run_sequence(const float* x, float* arena, std::vector<HeadOutput>& out, int64_t b, bool parallel_rows) const;
+  struct TailInputs;
+  void find_tail();
+  void run_sequence(const float* x, float* arena, std::vector<HeadOutput>& out, int64_t b, bool parallel_rows,
+                    TailInputs& tail) const;
+  void run_tail(TailInputs& tail, int64_t batch, std::vector<HeadOutput>& out) const;
 
   std::shared_ptr<const CompiledModel> model_;
   ActivationPlan plan_;
   std::unique_ptr<Arenas> arenas_;
+  std::vector<char> tail_;           // per node: runs once a batch in run_tail
+  std::vector<int> tail_input_of_;   // per node: index among the tail's inputs, or -1
+  std::vector<int> tail_inputs_;     // nodes of one position computed per sequence and read by the tail
 };
 
 }  // namespace s2f::engine
