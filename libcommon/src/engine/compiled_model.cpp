@@ -3,7 +3,9 @@
 #include "s2f/engine/compiled_model.hpp"
 
 #include <cmath>
+#include <map>
 #include <set>
+#include <string>
 
 #include "conv_kernels.hpp"
 #include "s2f/error.hpp"
@@ -16,7 +18,7 @@ bool is_elementwise(Op op) { return op == Op::add || op == Op::activation || op 
 
 }  // namespace
 
-CompiledModel::CompiledModel(const ModelGraph& graph) : graph_(graph) {
+CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
   graph_.infer_shapes();
   isa_ = static_cast<int>(kernels::detect_isa());
   const auto consumers = graph_.consumers();
@@ -41,16 +43,19 @@ CompiledModel::CompiledModel(const ModelGraph& graph) : graph_(graph) {
   };
 
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+    // The weights move into the compiled node (and from there into the
+    // packed layouts): the model is held once, not once per stage.
+    std::map<std::string, WeightTensor> weights = std::move(graph_.nodes[i].weights);
+    graph_.nodes[i].weights.clear();
     const Node& src = graph_.nodes[i];
     CompiledNode& c = nodes_[i];
     c.node = src;
-    c.node.weights.clear();
     c.activation = src.op == Op::conv1d || src.op == Op::dense || src.op == Op::activation ? src.activation
                                                                                            : Activation::linear;
     const Shape in = src.inputs.empty() ? Shape{} : graph_.nodes[static_cast<size_t>(src.inputs[0])].shape;
     auto weight = [&](const char* key) -> std::vector<float> {
-      auto it = src.weights.find(key);
-      return it == src.weights.end() ? std::vector<float>{} : it->second.data;
+      auto it = weights.find(key);
+      return it == weights.end() ? std::vector<float>{} : std::move(it->second.data);
     };
     switch (src.op) {
       case Op::conv1d:

@@ -53,7 +53,7 @@ nlohmann::json model_summary(const ModelGraph& graph) {
   j["source_format"] = mg.metadata.value("source_format", "");
   j["content_hash"] = mg.metadata.value("content_hash", "");
   j["input"] = {{"length", mg.input_length}, {"channels", mg.input_channels}};
-  j["parameters"] = mg.parameter_count();
+  j["parameters"] = graph.parameter_count();
   j["receptive_field"] = max_rf;
   j["flops_per_sequence"] = plan.flops;
   j["activation_bytes_per_thread"] = plan.arena_floats * 4;
@@ -64,7 +64,7 @@ nlohmann::json model_summary(const ModelGraph& graph) {
     nlohmann::json ins = nlohmann::json::array();
     for (int k : n.inputs) ins.push_back(mg.nodes[static_cast<size_t>(k)].name);
     int64_t params = 0;
-    for (const auto& [key, w] : n.weights) params += w.numel();
+    for (const auto& [key, w] : graph.nodes[i].weights) params += w.numel();
     layers.push_back({{"name", n.name}, {"op", op_name(n.op)}, {"inputs", ins},
                       {"length", n.shape.length}, {"channels", n.shape.channels}, {"parameters", params},
                       {"receptive_field", rf[i].size}, {"details", layer_params(n)}});

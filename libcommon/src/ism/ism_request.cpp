@@ -71,7 +71,8 @@ void run_ism(const IsmRequest& o, Run& run) {
     std::vector<bool> read(graph.heads.size(), false);
     for (const auto& name : sink.heads_read())
       for (size_t h = 0; h < graph.heads.size(); ++h) read[h] = read[h] || graph.heads[h].name == name;
-    MutantPredictor predictor(std::make_shared<engine::CompiledModel>(graph), o.naive, options.n_value, read);
+    MutantPredictor predictor(std::make_shared<engine::CompiledModel>(std::move(*source.graph)), o.naive,
+                              options.n_value, read);
     ism_native(in, predictor, options, sink, run);
   }
   source.encoder.wait_success(run);

@@ -271,7 +271,7 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   Design d = design(o, L, seed, run);
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
                      predict::model_identity(o.model.model, graph), d.mode, run);
-  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(graph));
+  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(graph)));
   Marginalizer marginalizer(predictor, plan, loop);
   EffectSummary summary(plan);
   run.progress.set_total(d.experiments.size());

@@ -66,8 +66,10 @@ void run_predict(const PredictRequest& o, Run& run) {
   auto heads = heads_of_model(graph);
   auto embedded = embedded_catalog(graph);
   auto plan = plan_tracks(heads, choose_catalog(o.model.catalog, heads, embedded.get()), plan_options);
-  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(graph));
-  TensorOutput out(in.header(), std::move(plan), run, model_identity(o.model.model, graph));
+  auto identity = model_identity(o.model.model, graph);
+  // The compiled model takes the weights over: one copy in memory.
+  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(*source.graph)));
+  TensorOutput out(in.header(), std::move(plan), run, std::move(identity));
   announce_size(out, total, run);
   predict_native(in, predictor, out, runner, run);
   source.encoder.wait_success(run);

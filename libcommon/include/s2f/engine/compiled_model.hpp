@@ -39,9 +39,10 @@ struct CompiledNode {
 
 class CompiledModel {
  public:
-  explicit CompiledModel(const ModelGraph& graph);
+  // Takes the graph's weights over (pass an rvalue to keep one copy).
+  explicit CompiledModel(ModelGraph graph);
 
-  const ModelGraph& graph() const { return graph_; }  // shapes, heads (weights kept)
+  const ModelGraph& graph() const { return graph_; }  // shapes, heads; no weights
   const std::vector<CompiledNode>& nodes() const { return nodes_; }
   const CompiledNode& node(int i) const { return nodes_[static_cast<size_t>(i)]; }
   int64_t length(int i) const { return nodes_[static_cast<size_t>(i)].node.shape.length; }
