@@ -68,7 +68,10 @@ def main():
     p.add_argument("--batches", type=ints, default=[1, 16, 64])
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--out", help="results JSON (default BUILD_DIR/bench/zoo/results.json)")
+    p.add_argument("--parity-only", action="store_true", help="check parity, time nothing")
     a = p.parse_args()
+    if a.parity_only:
+        a.threads, a.batches = [], []
     names = [n for n in a.models.split(",") if n]
     unknown = [n for n in names if n not in zoo.ENTRIES]
     if unknown:

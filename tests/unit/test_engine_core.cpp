@@ -375,3 +375,75 @@ TEST(EngineCore, PartialUpdateAfterOneBaseChangeEqualsFullRecomputation) {
     }
   }
 }
+
+// Wide 3-tap convolutions run as Winograd F(2,3). Against a float64 direct
+// sum from the same weights, for dilations from 1 to beyond the half length,
+// 'same' and 'valid' padding and a channel count that leaves a partial
+// vector; each position alone (its tile partner not asked for, its input
+// window at the edge of the view) gives the same bits as the whole layer.
+TEST(EngineCore, WinogradThreeTapConvEqualsTheDirectSum) {
+  const int64_t L = 300, cin = 48, cout = 40;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> x(static_cast<size_t>(L * cin));
+  for (auto& v : x) v = u(rng);
+  for (int64_t d : {1, 3, 16, 140}) {
+    for (bool same : {true, false}) {
+      ModelGraph g;
+      g.input_length = L;
+      g.input_channels = cin;
+      Node in;
+      in.name = "x";
+      g.nodes.push_back(in);
+      Node c;
+      c.name = "conv";
+      c.op = Op::conv1d;
+      c.inputs = {0};
+      c.filters = cout;
+      c.kernel = 3;
+      c.dilation = d;
+      c.pad_left = c.pad_right = same ? d : 0;
+      c.weights["kernel"] = random_tensor({3, cin, cout}, rng);
+      c.weights["bias"] = random_tensor({cout}, rng);
+      const auto w = c.weights["kernel"].data;
+      const auto b = c.weights["bias"].data;
+      g.nodes.push_back(c);
+      g.heads.push_back({"out", 1, HeadKind::profile, 1});
+      CompiledModel m(g);
+      ASSERT_TRUE(m.node(1).winograd) << "dilation " << d;
+      const int64_t out_len = m.length(1);
+      std::vector<float> y(static_cast<size_t>(out_len * cout));
+      TensorView vin{x.data(), 0, L, cin, cin}, vout{y.data(), 0, out_len, cout, cout};
+      m.compute_node(1, &vin, vout, {0, out_len});
+      double worst = 0;
+      for (int64_t p = 0; p < out_len; ++p)
+        for (int64_t o = 0; o < cout; ++o) {
+          double s = b[static_cast<size_t>(o)];
+          for (int64_t k = 0; k < 3; ++k) {
+            const int64_t q = p + k * d - c.pad_left;
+            if (q < 0 || q >= L) continue;
+            for (int64_t i = 0; i < cin; ++i)
+              s += static_cast<double>(x[static_cast<size_t>(q * cin + i)]) * w[static_cast<size_t>((k * cin + i) * cout + o)];
+          }
+          worst = std::max(worst, std::abs(s - y[static_cast<size_t>(p * cout + o)]) / (1.0 + std::abs(s)));
+        }
+      EXPECT_LT(worst, 2e-6) << "dilation " << d << (same ? " same" : " valid");
+      std::vector<PositionRange> ranges{{out_len / 3, out_len}, {1, out_len - 2}};
+      for (int64_t p = 0; p < out_len; p += 7) ranges.push_back({p, p + 1});
+      for (const PositionRange want : ranges) {
+        const int64_t p = want.lo;
+        const PositionRange need = m.input_range(1, 0, want);
+        std::vector<float> one(static_cast<size_t>(want.size() * cout));
+        // A copy of just the rows the position needs: a read beyond them is
+        // out of bounds (the sanitizer build catches it).
+        std::vector<float> rows(x.begin() + need.lo * cin, x.begin() + need.hi * cin);
+        TensorView window{rows.data(), need.lo, need.size(), cin, cin};
+        TensorView o1{one.data(), p, want.size(), cout, cout};
+        m.compute_node(1, &window, o1, want);
+        for (int64_t o = 0; o < want.size() * cout; ++o)
+          ASSERT_EQ(one[static_cast<size_t>(o)], y[static_cast<size_t>(p * cout + o)])
+              << "positions " << want.lo << ".." << want.hi << " dilation " << d;
+      }
+    }
+  }
+}

@@ -3,11 +3,13 @@
 #include "s2f/engine/compiled_model.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
 
 #include "conv_kernels.hpp"
+#include "conv_winograd.hpp"
 #include "s2f/error.hpp"
 
 namespace s2f::engine {
@@ -119,6 +121,8 @@ CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
   // a vector of outputs use the packed GEMM layout, narrower ones the
   // dot-product layout (a Dense layer is a one-tap convolution).
   const auto isa = static_cast<kernels::Isa>(isa_);
+  const char* winograd_env = std::getenv("S2F_ENGINE_WINOGRAD");
+  const bool winograd = !(winograd_env && std::string(winograd_env) == "0");
   for (auto& c : nodes_) {
     if (c.node.op != Op::conv1d && c.node.op != Op::dense) continue;
     if (c.node.op == Op::conv1d && c.activation == Activation::relu) {
@@ -128,7 +132,11 @@ CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
     const int64_t K = c.node.op == Op::conv1d ? c.node.kernel : 1;
     const int64_t cout = c.node.op == Op::conv1d ? c.node.filters : c.node.units;
     const int64_t cin = static_cast<int64_t>(c.kernel.size()) / (K * cout);
-    if (cout >= kernels::vector_width(isa)) {
+    if (c.node.op == Op::conv1d && winograd && winograd_applies(K, c.node.stride, cin, cout, isa)) {
+      c.packed = winograd_pack(isa, c.kernel.data(), cin, cout);
+      c.winograd = true;
+      std::vector<float>().swap(c.kernel);
+    } else if (cout >= kernels::vector_width(isa)) {
       c.packed = kernels::pack_weights(isa, c.kernel.data(), K, cin, cout);
       std::vector<float>().swap(c.kernel);
     } else {

@@ -11,6 +11,7 @@
 
 #include "activations.hpp"
 #include "conv_kernels.hpp"
+#include "conv_winograd.hpp"
 
 namespace s2f::engine {
 
@@ -63,6 +64,13 @@ kernels::ConvArgs conv_args(const CompiledNode& c, const TensorView& in, int64_t
 void conv_kernel_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
                       const TensorView& out, int64_t lo, int64_t hi) {
   kernels::ConvArgs a = conv_args(c, in, in_length, out);
+  if (c.winograd) {
+    a.w = c.packed.data();
+    a.lo = lo;
+    a.hi = hi;
+    conv_winograd(isa, a);
+    return;
+  }
   if (!c.packed.empty()) {
     a.w = c.packed.data();
     a.lo = lo;

@@ -47,15 +47,24 @@ void conv_packed(Isa isa, const ConvArgs& a);
 void conv_dot(Isa isa, const ConvArgs& a);
 int vector_width(Isa isa);
 
+// Winograd F(2,3) transforms over n channels (conv_winograd.hpp):
+// u = (x0 - x2, x1 + x2, x2 - x1, x1 - x3); y0 = m0 + m1 + m2 + bias and
+// y1 = m1 - m2 - m3 + bias, each skipped when null, ReLU'd when asked.
+void winograd_in(Isa isa, const float* const x[4], float* const u[4], int64_t n);
+void winograd_out(Isa isa, const float* const m[4], const float* bias, bool relu, float* y0, float* y1, int64_t n);
+
 // Best instruction set of this CPU, unless S2F_ENGINE_ISA (generic, avx2,
 // avx512) asks for a lower one, which tests use to cover every kernel.
 Isa detect_isa();
 const char* isa_name(Isa isa);
 
-#define S2F_DECLARE_KERNELS(ns)        \
-  namespace ns {                       \
-  void conv_packed(const ConvArgs& a); \
-  void conv_dot(const ConvArgs& a);    \
+#define S2F_DECLARE_KERNELS(ns)                                                                   \
+  namespace ns {                                                                                  \
+  void conv_packed(const ConvArgs& a);                                                            \
+  void conv_dot(const ConvArgs& a);                                                               \
+  void winograd_in(const float* const x[4], float* const u[4], int64_t n);                        \
+  void winograd_out(const float* const m[4], const float* bias, bool relu, float* y0, float* y1, \
+                    int64_t n);                                                                   \
   }
 S2F_DECLARE_KERNELS(generic)
 S2F_DECLARE_KERNELS(avx2)

@@ -6,6 +6,8 @@
 // that needs with input_range(). The Conv1D kernels are chosen when the model
 // is compiled: the best of AVX-512, AVX2 and generic this CPU runs, or a lower
 // one named by the environment variable S2F_ENGINE_ISA (avx2, generic).
+// Wide 3-tap convolutions run as Winograd F(2,3) (conv_winograd.hpp) unless
+// S2F_ENGINE_WINOGRAD=0, which tests and benchmarks use to compare.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,6 +33,8 @@ struct CompiledNode {
   bool fused_relu = false;                     // conv: ReLU inside the kernel
   std::vector<float> kernel;                   // conv: (K, Cin, Cout); dense: (Cin, Cout); empty once packed
   std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
+                                               // (or winograd_pack when `winograd`)
+  bool winograd = false;                       // 3-tap conv run as Winograd F(2,3)
   std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
   std::vector<float> bias;                     // Cout, or empty
   std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
