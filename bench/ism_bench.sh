@@ -4,19 +4,31 @@
 # as tangermeme does), same sequence, same threads, one run; central 100 bp
 # and central 1,000 bp; both heads (profile and counts) computed and written
 # by every side. Also checks that the three agree on the counts head.
-#   bench/ism_bench.sh BUILD_DIR [THREADS] [WIDTHS]
+# MODEL: bpnet (default) or a 2114-bp model of bench/zoo (e.g. chrombpnet,
+# the 512-filter ChromBPNet), exported and loaded with the zoo's weights.
+#   bench/ism_bench.sh BUILD_DIR [THREADS] [WIDTHS] [MODEL]
 set -eu
 build=${1:?usage: ism_bench.sh BUILD_DIR [THREADS] [WIDTHS]}
 threads=${2:-2}
 widths=${3:-"100 1000"}
+which=${4:-bpnet}
 here=$(cd "$(dirname "$0")" && pwd)
 data="$here/../../shared/data/models/bpnet-lite"
 [ -d "$data" ] || { echo "ism_bench: $data is absent" >&2; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-model="$tmp/bpnet.s2fm"
-/usr/bin/python3 -B "$here/../formats/python/s2f_model_export.py" bpnet-lite \
-  --state-dict "$data/bpnet_example.state_dict.pt" --hparams "$data/bpnet_example.hparams.json" -o "$model" >/dev/null
+if [ "$which" = bpnet ]; then
+  model="$tmp/bpnet.s2fm"
+  /usr/bin/python3 -B "$here/../formats/python/s2f_model_export.py" bpnet-lite \
+    --state-dict "$data/bpnet_example.state_dict.pt" --hparams "$data/bpnet_example.hparams.json" -o "$model" >/dev/null
+  reference="$data/bpnet_example.state_dict.pt $data/bpnet_example.hparams.json"
+else
+  zoo_dir="$build/bench/zoo"
+  mkdir -p "$zoo_dir"
+  model=$(/usr/bin/python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import parity; print(parity.model_files(sys.argv[2], sys.argv[3])[0])' \
+    "$here/zoo" "$which" "$zoo_dir")
+  reference="--zoo $which --zoo-dir $zoo_dir - -"
+fi
 /usr/bin/python3 -c '
 import random; random.seed(11)
 print(">bench_seq"); print("".join(random.choice("ACGT") for _ in range(2114)))' > "$tmp/seq.fa"
@@ -31,8 +43,9 @@ for w in $widths; do
   "$build/bin/s2f-ism" -q -m "$model" -t "$threads" --start $start --end $end --save predictions \
     --zstd 0 --naive -o "$tmp/naive.s2f" "$tmp/seq.s2f"
   t2=$(now)
+  # shellcheck disable=SC2086 # $reference is a list of words
   torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/ism_torch_reference.py" \
-    "$data/bpnet_example.state_dict.pt" "$data/bpnet_example.hparams.json" "$tmp/seq.fa" \
+    $reference "$tmp/seq.fa" \
     --start $start --end $end --threads "$threads" --out "$tmp/torch.npy")
   /usr/bin/python3 - "$w" "$t0" "$t1" "$t2" "$torch" "$tmp" <<'PY'
 import json, sys

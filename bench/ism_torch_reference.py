@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """PyTorch side of the ISM benchmark: naive in silico mutagenesis the way
 tangermeme does it — every single-base mutant of [start, end) built as a
-one-hot batch and run through bpnet-lite's BPNet (real weights), batch 64,
+one-hot batch and run through bpnet-lite's BPNet (real weights) or a zoo
+model (--zoo NAME --zoo-dir BUILD/bench/zoo), batch 64,
 N threads, inference mode. Writes the counts predictions (mutants in A, C,
 G, T order per position, skipping the reference base) to --out (.npy) and
 prints one JSON line with the timing.
 
 usage: ism_torch_reference.py STATE_DICT HPARAMS FASTA --start S --end E [--threads 2] [--out counts.npy]
+       ism_torch_reference.py --zoo NAME --zoo-dir DIR - - FASTA --start S --end E ...
 """
 import argparse
 import json
@@ -17,8 +19,8 @@ import time
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "formats", "python"))
-import bpnet_lite  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "zoo"))
+import reference_model  # noqa: E402
 
 
 def main():
@@ -31,9 +33,11 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--out")
+    p.add_argument("--zoo", help="a bench/zoo model instead of STATE_DICT/HPARAMS")
+    p.add_argument("--zoo-dir")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    model = bpnet_lite.from_files(a.state_dict, a.hparams)
+    model = reference_model.load(a.zoo, a.zoo_dir, a.state_dict, a.hparams).eval()
     seq = "".join(line.strip() for line in open(a.fasta) if not line.startswith(">"))
     idx = np.array(["ACGT".index(c) for c in seq])
     x = np.zeros((4, len(seq)), np.float32)

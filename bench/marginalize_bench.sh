@@ -6,12 +6,15 @@
 #   torch: bench/marginalize_torch_reference.py (one-hot, substitute, predict x2)
 # On the demo model (500 bp) and, when ../shared/data has it, the real
 # bpnet-lite BPNet (2114 bp). Both sides' times include model loading.
-#   bench/marginalize_bench.sh BUILD_DIR [THREADS] [N_DEMO] [N_BPNET]
+# ZOO: comma-separated 2114-bp bench/zoo models (e.g. chrombpnet), N_BPNET
+# backgrounds each.
+#   bench/marginalize_bench.sh BUILD_DIR [THREADS] [N_DEMO] [N_BPNET] [ZOO]
 set -eu
 build=${1:?usage: marginalize_bench.sh BUILD_DIR [THREADS] [N_DEMO] [N_BPNET]}
 threads=${2:-2}
 n_demo=${3:-1024}
 n_bpnet=${4:-128}
+zoo_models=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 bin="$build/bin"
 tmp=$(mktemp -d)
@@ -52,3 +55,10 @@ if [ -f "$data/bpnet_example.state_dict.pt" ]; then
 else
   echo "marginalize_bench: $data is absent; BPNet comparison skipped" >&2
 fi
+for name in $(echo "$zoo_models" | tr ',' ' '); do
+  zoo_dir="$build/bench/zoo"
+  mkdir -p "$zoo_dir"
+  model=$(/usr/bin/python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import parity; print(parity.model_files(sys.argv[2], sys.argv[3])[0])' \
+    "$here/zoo" "$name" "$zoo_dir")
+  compare "zoo $name (2114 bp)" "$n_bpnet" 2114 "$model" --zoo "$name" --zoo-dir "$zoo_dir"
+done

@@ -26,6 +26,8 @@ import marginalize_reference as ref  # noqa: E402
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--demo", action="store_true")
+    p.add_argument("--zoo", help="a bench/zoo model (its cached weights)")
+    p.add_argument("--zoo-dir")
     p.add_argument("--state-dict")
     p.add_argument("--hparams")
     p.add_argument("--length", type=int, required=True)
@@ -36,7 +38,12 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
-    model = (ref.load_demo_model() if a.demo else ref.load_bpnet(a.state_dict, a.hparams)).eval()
+    if a.zoo:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "zoo"))
+        import reference_model  # noqa: E402
+        model = reference_model.load(a.zoo, a.zoo_dir).eval()
+    else:
+        model = (ref.load_demo_model() if a.demo else ref.load_bpnet(a.state_dict, a.hparams)).eval()
     t_loaded = time.perf_counter()
     rng = np.random.default_rng(1)
     idx = rng.choice(4, size=(a.n, a.length), p=[0.295, 0.205, 0.205, 0.295])
