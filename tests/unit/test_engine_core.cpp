@@ -447,3 +447,109 @@ TEST(EngineCore, WinogradThreeTapConvEqualsTheDirectSum) {
     }
   }
 }
+
+// A Basset-like tail: Flatten, then Dense layers wide enough for the packed
+// kernel, run once a batch with their columns split between threads. Against
+// a float64 forward pass of the same weights, and bit for bit the same
+// whatever the batch size and thread count.
+TEST(EngineCore, DenseTailRunsOnceABatchAndMatchesTheDirectSum) {
+  const int64_t L = 40, F = 24, H = 40, O = 20;  // 40 and 20 units: a partial vector each
+  std::mt19937 rng(9);
+  ModelGraph g;
+  g.input_length = L;
+  auto add = [&](Node n) {
+    g.nodes.push_back(std::move(n));
+    return static_cast<int>(g.nodes.size()) - 1;
+  };
+  Node in;
+  in.name = "sequence";
+  add(in);
+  Node c;
+  c.name = "conv";
+  c.op = Op::conv1d;
+  c.inputs = {0};
+  c.filters = F;
+  c.kernel = 5;
+  c.activation = Activation::relu;
+  c.weights["kernel"] = random_tensor({5, 4, F}, rng);
+  c.weights["bias"] = random_tensor({F}, rng);
+  const int conv = add(c);
+  Node pool;
+  pool.name = "pool";
+  pool.op = Op::maxpool1d;
+  pool.inputs = {conv};
+  pool.kernel = pool.stride = 4;
+  const int pooled = add(pool);
+  Node flat;
+  flat.name = "flatten";
+  flat.op = Op::flatten;
+  flat.flatten_order = "lc";
+  flat.inputs = {pooled};
+  const int flattened = add(flat);
+  const int64_t P = (L - 4) / 4;  // pooled positions
+  Node d1;
+  d1.name = "dense1";
+  d1.op = Op::dense;
+  d1.inputs = {flattened};
+  d1.units = H;
+  d1.activation = Activation::relu;
+  d1.weights["kernel"] = random_tensor({P * F, H}, rng);
+  d1.weights["bias"] = random_tensor({H}, rng);
+  const int hidden = add(d1);
+  Node d2 = d1;
+  d2.name = "dense2";
+  d2.inputs = {hidden};
+  d2.units = O;
+  d2.activation = Activation::sigmoid;
+  d2.weights["kernel"] = random_tensor({H, O}, rng);
+  d2.weights["bias"] = random_tensor({O}, rng);
+  const int out = add(d2);
+  g.heads = {Head{"targets", out, HeadKind::scalar, 1}};
+  const ModelGraph weights = g;
+  auto m = std::make_shared<CompiledModel>(std::move(g));
+  Predictor p(m);
+  const int64_t n = 7;
+  const auto x = random_onehot(n, L, 4);
+  std::vector<HeadOutput> one, two, single;
+  {
+    oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+    one = p.predict(x.data(), n);
+  }
+  {
+    oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, 2);
+    two = p.predict(x.data(), n);
+    single = p.predict(x.data() + 3 * L * 4, 1);
+  }
+  EXPECT_EQ(one[0].values, two[0].values);
+  EXPECT_TRUE(std::equal(single[0].values.begin(), single[0].values.end(), one[0].values.begin() + 3 * O));
+
+  auto w = [&](int node, const char* key, int64_t i) {
+    return static_cast<double>(weights.nodes[static_cast<size_t>(node)].weights.at(key).data[static_cast<size_t>(i)]);
+  };
+  for (int64_t s = 0; s < n; ++s) {
+    const float* seq = x.data() + s * L * 4;
+    std::vector<double> a(static_cast<size_t>((L - 4) * F));
+    for (int64_t q = 0; q < L - 4; ++q)
+      for (int64_t f = 0; f < F; ++f) {
+        double v = w(conv, "bias", f);
+        for (int64_t k = 0; k < 5; ++k)
+          for (int64_t ch = 0; ch < 4; ++ch) v += seq[(q + k) * 4 + ch] * w(conv, "kernel", (k * 4 + ch) * F + f);
+        a[static_cast<size_t>(q * F + f)] = std::max(v, 0.0);
+      }
+    std::vector<double> flatv(static_cast<size_t>(P * F), -1e300);
+    for (int64_t q = 0; q < P * 4; ++q)
+      for (int64_t f = 0; f < F; ++f)
+        flatv[static_cast<size_t>((q / 4) * F + f)] = std::max(flatv[static_cast<size_t>((q / 4) * F + f)], a[static_cast<size_t>(q * F + f)]);
+    std::vector<double> h(static_cast<size_t>(H));
+    for (int64_t u = 0; u < H; ++u) {
+      double v = w(hidden, "bias", u);
+      for (int64_t i = 0; i < P * F; ++i) v += flatv[static_cast<size_t>(i)] * w(hidden, "kernel", i * H + u);
+      h[static_cast<size_t>(u)] = std::max(v, 0.0);
+    }
+    for (int64_t o = 0; o < O; ++o) {
+      double v = w(out, "bias", o);
+      for (int64_t u = 0; u < H; ++u) v += h[static_cast<size_t>(u)] * w(out, "kernel", u * O + o);
+      EXPECT_NEAR(one[0].values[static_cast<size_t>(s * O + o)], 1.0 / (1.0 + std::exp(-v)), 1e-6) << s << " " << o;
+    }
+  }
+}
