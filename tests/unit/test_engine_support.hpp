@@ -46,7 +46,8 @@ inline std::string fixtures(const std::string& script, const std::string& args =
   for (const auto& f : fs::directory_iterator(src))
     if (f.path().extension() == ".py" || f.path().filename() == "common.py")
       key = key * 31 + static_cast<size_t>(fs::last_write_time(f).time_since_epoch().count()) + fs::file_size(f);
-  for (const char* f : {"/formats/python/s2f_model_export.py", "/formats/python/bpnet_lite.py"})
+  for (const char* f : {"/formats/python/s2f_model_export.py", "/formats/python/bpnet_lite.py",
+                        "/formats/python/bpnet_lite_files.py"})
     key = key * 31 + static_cast<size_t>(fs::last_write_time(source_dir() + f).time_since_epoch().count());
   const fs::path root = fs::path(S2F_ENGINE_FIXTURES);
   fs::create_directories(root);
