@@ -100,7 +100,8 @@ inline CaseResult run_case(const std::string& dir, const std::string& name, cons
   std::ifstream(dir + "/" + name + ".json") >> c;
   std::string model_path = model_override.empty() ? c["model"].get<std::string>() : model_override;
   if (!model_path.empty() && model_path[0] != '/') model_path = dir + "/" + model_path;
-  auto model = std::make_shared<CompiledModel>(load_model(model_path));
+  // At the case's length: a free-length model is built at it, a fixed one has it.
+  auto model = std::make_shared<CompiledModel>(load_model(ModelSource{model_path, "", c["length"].get<int64_t>()}));
   Predictor predictor(model);
   const auto x = read_f32(dir + "/" + name + ".input.f32");
   const int64_t batch = c["batch"].get<int64_t>();

@@ -28,7 +28,13 @@ void add_model_file_options(CLI::App& app, predict::ModelOptions& o) {
   app.add_option("--input-length", o.input_length,
                  "Length (bp) to run a model whose input length is free (Keras Input (None, 4)); "
                  "default: the windows' length")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text.find_first_not_of("0123456789") == std::string::npos && text.find_first_not_of('0') != std::string::npos
+                       ? std::string()
+                       : "must be a positive number of bases";
+          },
+          "BP"));
 }
 
 void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {
