@@ -356,7 +356,13 @@ def export_module(args):
     spec.loader.exec_module(mod)
     model = getattr(mod, args.cls)(**json.loads(args.kwargs))
     if args.state_dict:
-        model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+        try:
+            model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+        except RuntimeError as e:  # torch lists every mismatch on its own line: say the first and how many
+            details = [line.strip() for line in str(e).splitlines()[1:] if line.strip()]
+            more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+            raise ExportError(f"{args.state_dict} does not fit {args.cls}(**{args.kwargs}): "
+                              f"{details[0] if details else _one_line(e)}{more}; give the --kwargs it was built with")
     return export(model, args.output, args.input_length, head_names=args.heads, name=args.cls,
                   metadata={"source": os.path.basename(args.state_dict or args.python_file)})
 

@@ -236,7 +236,7 @@ def test_keras_json(tmp, full):
 MODULE_PY = '''
 import torch
 class TwoHeads(torch.nn.Module):
-    def __init__(self, filters=6):
+    def __init__(self, filters=4):
         super().__init__()
         self.conv = torch.nn.Conv1d(4, filters, 7, padding=3)
         self.profile = torch.nn.Conv1d(filters, 2, 5, dilation=2)
@@ -269,6 +269,10 @@ def test_torch_module(tmp):
     check(got is not None and close(got["profile"], p.numpy()) and close(got["counts"], c.numpy()[:, :, None])
           and model_meta["format"] == "s2f",
           "s2f model file (from a torch module): s2f-predict -m model.s2fm equals PyTorch")
+    r = export("module", "--python-file", src, "--class", "TwoHeads", "--state-dict", sd, "--input-length", 80,
+               "-o", os.path.join(tmp, "bad.s2fm"))
+    check(one_line_error(r, ["does not fit TwoHeads", "size mismatch", "--kwargs"]),
+          "a state_dict of other constructor arguments: one line, not torch's list of mismatches")
 
 
 # ---- bpnet-lite stand-ins -----------------------------------------------------
