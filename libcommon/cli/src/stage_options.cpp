@@ -30,9 +30,9 @@ void add_model_file_options(CLI::App& app, predict::ModelOptions& o) {
                  "default: the windows' length")
       ->check(CLI::Validator(
           [](std::string& text) {
-            return text.find_first_not_of("0123456789") == std::string::npos && text.find_first_not_of('0') != std::string::npos
-                       ? std::string()
-                       : "must be a positive number of bases";
+            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            return digits && text.find_first_not_of('0') != std::string::npos ? std::string()
+                                                                               : "must be a positive number of bases";
           },
           "BP"));
 }

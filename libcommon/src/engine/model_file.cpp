@@ -42,7 +42,8 @@ void save_model(const ModelGraph& graph_in, const std::string& path) {
       fail_input("layer names must be non-empty and free of '/'", "layer '" + n.name + "'", "rename the layer");
   // What described the source file, not the saved model (which has one
   // input length and holds its weights).
-  for (const char* key : {"content_hash", "source_format", "input_length_free", "weights_file"}) graph.metadata.erase(key);
+  for (const char* key : {"content_hash", "source_format", "input_length_free", "weights_file"})
+    graph.metadata.erase(key);
   const std::string text = dump_json(architecture_to_json(graph));
   // Attributes are fixed-length strings, as Keras writes them.
   constexpr auto fixed = h5::File::Strings::fixed_length;

@@ -101,8 +101,9 @@ struct Design {
 
 bool reads_input(const MarginalizeRequest& o) { return !(!o.motifs.empty() && o.random); }
 
-// `input`: the input stream when it was opened before (for its length).
-Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run, std::unique_ptr<stream::Reader> input_reader) {
+// `input_reader`: the input stream when it was opened before (for its length).
+Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
+              std::unique_ptr<stream::Reader> input_reader) {
   const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
   const int64_t count = o.count.value_or(defaults::marginalize_count);
   const std::string input = o.input.empty() ? "-" : o.input;
