@@ -1,6 +1,7 @@
 // s2f-predict: sequence windows in, named model outputs out. The model is
-// an s2f model file, a Keras .h5 read directly, or any program run with
-// --exec that speaks the stream format on stdin/stdout. The run itself is
+// an s2f model file, a Keras .h5 or architecture JSON + weights read
+// directly (formats/MODELS.md), or any program run with --exec that speaks
+// the stream format on stdin/stdout. The run itself is
 // predict::run_predict (libcommon/src/predict/predict_request.cpp).
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/predict/predict_request.hpp"
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
             "s2f-encode --genome ref.fa --bed peaks.bed -L 2114 \\\n"
             "    | s2f-predict --model chrombpnet.h5 --rc mean -t 2 -o preds.s2f\n"
             "  s2f-predict --model demo --select strand=+ windows.s2f | s2f-view --head 2\n"
+            "  s2f-predict -m splice.h5 --fasta-records seqs.fa -L 15000 -o preds.s2f   # free-length Keras model\n"
+            "  s2f-predict -m model.json --weights weights.h5 windows.s2f > preds.s2f    # Keras to_json + save_weights\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress);
   predict::PredictRequest o;

@@ -14,7 +14,8 @@ widened by the profile conv's half-width (37) on each side, i.e. exactly the
 positions the profile conv reads. With control tracks (not used by the
 example model), X_ctl is concatenated to X before fconv and
 log(1 + sum of X_ctl over that window) is appended to the count-head input.
-trimming defaults to 2**n_layers when not given.
+trimming defaults to 2**n_layers when not given. Reading bpnet-lite's saved
+files (state_dicts, whole pickled modules, hparams): bpnet_lite_files.py.
 """
 import torch
 
@@ -54,16 +55,7 @@ class BPNet(torch.nn.Module):
 
 
 def from_files(state_dict_path, hparams_path=None):
-    """Builds the model from a bpnet-lite state_dict (+ hparams JSON)."""
-    import json
-    hp = {}
-    if hparams_path:
-        with open(hparams_path) as f:
-            hp = json.load(f)
-    state = torch.load(state_dict_path, map_location="cpu")
-    model = BPNet(n_filters=hp.get("n_filters", 64), n_layers=hp.get("n_layers", 8),
-                  n_outputs=hp.get("n_outputs", 2), n_control_tracks=hp.get("n_control_tracks", 0),
-                  trimming=hp.get("trimming"),
-                  profile_output_bias="fconv.bias" in state, count_output_bias="linear.bias" in state)
-    model.load_state_dict(state)
-    return model.eval()
+    """Builds the model from a bpnet-lite state_dict or whole pickled BPNet
+    (+ hparams JSON); see bpnet_lite_files.load."""
+    import bpnet_lite_files
+    return bpnet_lite_files.load(state_dict_path, hparams_path)[0]

@@ -11,8 +11,13 @@ heads: (N, C, L) tensors are profile heads (C tracks x L bins), (N, F)
 tensors scalar heads.
 
   /usr/bin/python3 s2f_model_export.py bpnet-lite \
-      --state-dict bpnet_example.state_dict.pt --hparams bpnet_example.hparams.json \
-      --heads profile counts -o bpnet.s2fm
+      --model bpnet_example.state_dict.pt --hparams bpnet_example.hparams.json -o bpnet.s2fm
+  /usr/bin/python3 s2f_model_export.py bpnet-lite --model bpnet.torch -o bpnet.s2fm   # torch.save(model)
+  /usr/bin/python3 s2f_model_export.py module --python-file my_model.py --class MyModel \
+      --state-dict my_model.pt --input-length 1000 --heads profile counts -o my_model.s2fm
+
+bpnet-lite models need no bpnet-lite install (bpnet_lite_files.py); every
+form and its command: formats/MODELS.md.
 
 From Python: export(module, "model.s2fm", input_length=2114, head_names=[...]).
 """
@@ -327,13 +332,56 @@ def write_model(path, arch, weights):
     return digest
 
 
+def export_bpnet_lite(args):
+    import bpnet_lite_files
+    notes = []
+    model, hp, inferred = bpnet_lite_files.load(args.model, args.hparams, args.trimming, notes)
+    length = bpnet_lite_files.input_length(hp, args.input_length)
+    bpnet_lite_files.check_geometry(model, length)
+    for note in notes:
+        print(f"s2f_model_export: note: {note}", file=sys.stderr)
+    meta = {"source": os.path.basename(args.model), "bpnet_lite": dict(inferred, trimming=model.trimming)}
+    if inferred["n_control_tracks"] > 0:
+        meta["control_tracks"] = {"count": inferred["n_control_tracks"],
+                                  "input": "zeros, folded into the weights (forward(X, zeros))"}
+    return export(model, args.output, length, head_names=args.heads, name="bpnet-lite",
+                  concrete_args={"X_ctl": None}, metadata=meta)
+
+
+def export_module(args):
+    import importlib.util
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.python_file)))
+    spec = importlib.util.spec_from_file_location("user_model", args.python_file)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    model = getattr(mod, args.cls)(**json.loads(args.kwargs))
+    if args.state_dict:
+        try:
+            model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+        except RuntimeError as e:  # torch lists every mismatch on its own line: say the first and how many
+            details = [line.strip() for line in str(e).splitlines()[1:] if line.strip()]
+            more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+            raise ExportError(f"{args.state_dict} does not fit {args.cls}(**{args.kwargs}): "
+                              f"{details[0] if details else _one_line(e)}{more}; give the --kwargs it was built with")
+    return export(model, args.output, args.input_length, head_names=args.heads, name=args.cls,
+                  metadata={"source": os.path.basename(args.state_dict or args.python_file)})
+
+
+def _one_line(e):
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="kind", required=True)
-    bp = sub.add_parser("bpnet-lite", help="a bpnet-lite BPNet state_dict")
-    bp.add_argument("--state-dict", required=True)
-    bp.add_argument("--hparams")
-    bp.add_argument("--input-length", type=int, default=2114)
+    bp = sub.add_parser("bpnet-lite", help="a bpnet-lite BPNet: state_dict or whole pickled module")
+    bp.add_argument("--model", "--state-dict", dest="model", required=True,
+                    help="torch.save(model.state_dict()) or torch.save(model) of a bpnet-lite BPNet")
+    bp.add_argument("--hparams", help="JSON of BPNet's arguments (default: read from the weights)")
+    bp.add_argument("--trimming", type=int, help="positions cut from each end of the profile "
+                    "(default: the model's, the hparams', or (in_window - out_window) / 2)")
+    bp.add_argument("--input-length", type=int, help="default: the hparams' in_window, else 2114")
     bp.add_argument("--heads", nargs=2, default=["profile", "counts"])
     bp.add_argument("-o", "--output", required=True)
     mp = sub.add_parser("module", help="any torch.nn.Module class defined in a Python file")
@@ -347,25 +395,9 @@ def main(argv=None):
     args = p.parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
-        if args.kind == "bpnet-lite":
-            import bpnet_lite
-            model = bpnet_lite.from_files(args.state_dict, args.hparams)
-            digest = export(model, args.output, args.input_length, head_names=args.heads,
-                            name="bpnet-lite", concrete_args={"X_ctl": None},
-                            metadata={"source": os.path.basename(args.state_dict)})
-        else:
-            import importlib.util
-            sys.path.insert(0, os.path.dirname(os.path.abspath(args.python_file)))
-            spec = importlib.util.spec_from_file_location("user_model", args.python_file)
-            mod = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(mod)
-            model = getattr(mod, args.cls)(**json.loads(args.kwargs))
-            if args.state_dict:
-                model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
-            digest = export(model, args.output, args.input_length, head_names=args.heads, name=args.cls,
-                            metadata={"source": os.path.basename(args.state_dict or args.python_file)})
-    except (ExportError, OSError, ValueError, RuntimeError, ImportError, AttributeError) as e:
-        print(f"s2f_model_export: error: {e}", file=sys.stderr)
+        digest = export_bpnet_lite(args) if args.kind == "bpnet-lite" else export_module(args)
+    except Exception as e:  # one line, never a traceback: what went wrong and how to fix it
+        print(f"s2f_model_export: error: {_one_line(e)}", file=sys.stderr)
         return 1
     print(f"s2f_model_export: wrote {args.output} ({digest})", file=sys.stderr)
     return 0

@@ -18,16 +18,23 @@ import torch.nn.functional as F
 import common
 
 
-def reference_forward(sd, hp, x):
-    """x: (N, 4, L). Mirrors bpnet-lite's BPNet.forward without control tracks."""
+def reference_forward(sd, hp, x, x_ctl=None):
+    """x: (N, 4, L); x_ctl: (N, n_control_tracks, L) or None. Mirrors
+    bpnet-lite's BPNet.forward: control tracks join the profile conv's input,
+    and log(1 + their sum over the count window) the count head's."""
     t = hp["trimming"]
     L = x.shape[2]
     h = F.relu(F.conv1d(x, sd["iconv.weight"], sd["iconv.bias"], padding=10))
     for i in range(hp["n_layers"]):
         d = 2 ** (i + 1)
         h = h + F.relu(F.conv1d(h, sd[f"rconvs.{i}.weight"], sd[f"rconvs.{i}.bias"], padding=d, dilation=d))
-    profile = F.conv1d(h, sd["fconv.weight"], sd.get("fconv.bias"), padding=37)[:, :, t:L - t]
-    counts = F.linear(h[:, :, t - 37:L - t + 37].mean(dim=2), sd["linear.weight"], sd.get("linear.bias"))
+    features = h if x_ctl is None else torch.cat([h, x_ctl], dim=1)
+    profile = F.conv1d(features, sd["fconv.weight"], sd.get("fconv.bias"), padding=37)[:, :, t:L - t]
+    pooled = h[:, :, t - 37:L - t + 37].mean(dim=2)
+    if x_ctl is not None:
+        total = x_ctl[:, :, t - 37:L - t + 37].sum(dim=(1, 2)).unsqueeze(-1)
+        pooled = torch.cat([pooled, torch.log(total + 1)], dim=-1)
+    counts = F.linear(pooled, sd["linear.weight"], sd.get("linear.bias"))
     return profile, counts
 
 

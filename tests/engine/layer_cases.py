@@ -253,6 +253,12 @@ def keras_cases(out):
     }
     # Lengths: cat = 59 (crop 64-5) with valid 59; maxp same -> 30; avgp same -> 20.
     keras_case(out, "keras_layers", layers, ["same_stride", "crop", "logits", "score", "per_position"], weights, L)
+    # The same layers with a free-length Input (None, None, 4), less the
+    # Flatten -> Dense that needs a fixed length, run at an odd length (the
+    # strided 'same' paddings differ from the even length's).
+    free = [keras_layer("InputLayer", "seq", [], batch_input_shape=[None, None, 4], dtype="float32")] + \
+        [l for l in layers[1:] if l["name"] not in ("flat", "logits")]
+    keras_case(out, "keras_free", free, ["same_stride", "crop", "score", "per_position"], weights, 61)
     keras_chrombpnet(out)
     unsupported = [inp, keras_layer("LSTM", "my_lstm", ["seq"], units=4)]
     write_keras(os.path.join(out, "keras_unsupported.h5"), unsupported, ["my_lstm"], {})

@@ -22,7 +22,7 @@ P=$TMP/prefix
 for f in bin/s2f bin/s2f-view bin/s2f-encode bin/s2f-predict bin/s2f-sample-positions bin/s2f-score \
          bin/s2f-call-hits bin/s2f-ism bin/s2f-marginalize bin/s2f-reservoir bin/s2f-merge-cdfs bin/s2f-model-info \
          share/s2f/models/demo.s2fm share/s2f/models/demo.tracks.tsv share/s2f/python/s2f_stream.py \
-         share/doc/s2f/SPEC.md share/doc/s2f/MODEL.md share/doc/s2f/EXEC.md share/doc/s2f/HDF5.md; do
+         share/doc/s2f/SPEC.md share/doc/s2f/MODEL.md share/doc/s2f/MODELS.md share/doc/s2f/EXEC.md share/doc/s2f/HDF5.md; do
   [[ -e "$P/$f" ]] || { echo "FAIL not installed: $f"; exit 1; }
 done
 echo "ok   installed layout (bin/, share/s2f/models, share/s2f/python, share/doc/s2f)"

@@ -129,3 +129,20 @@ WINDOW_IDENTITY_FIELDS = [
     {"name": "start", "dtype": "i64", "shape": []}, {"name": "allele", "dtype": "u8", "shape": []},
     {"name": "ref", "dtype": "str", "shape": []}, {"name": "alt", "dtype": "str", "shape": []},
     {"name": "ref_match", "dtype": "u8", "shape": []}, {"name": "contains_unk", "dtype": "u8", "shape": []}]
+
+
+def write_sequence_windows(path, seqs):
+    """A sequences stream (as s2f-encode writes) of the windows `seqs`
+    (equal-length strings), ids w0, w1, ...; returns their one-hot (N, L, 4)
+    encoding, A C G T (the windows should hold no N)."""
+    import numpy as np
+    import s2f_stream
+    n, length = len(seqs), len(seqs[0])
+    codes = np.frombuffer("".join(seqs).encode(), np.uint8).reshape(n, length)
+    schema = WINDOW_IDENTITY_FIELDS + [{"name": "seq", "dtype": "u8", "shape": [length]}]
+    batch = {"id": [f"w{i}" for i in range(n)], "chrom": ["chr1"] * n, "pos": np.arange(n, dtype=np.int64) * 1000,
+             "strand": np.full(n, ord("+"), np.uint8), "start": np.arange(n, dtype=np.int64) * 1000,
+             "allele": np.full(n, ord("."), np.uint8), "ref": [""] * n, "alt": [""] * n,
+             "ref_match": np.ones(n, np.uint8), "contains_unk": np.zeros(n, np.uint8), "seq": codes}
+    s2f_stream.write(path, "sequences", schema, {"geometry": {"sequence_length": length}}, [batch])
+    return np.stack([(codes == ord(b)).astype(np.float32) for b in "ACGT"], axis=-1)

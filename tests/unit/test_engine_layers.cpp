@@ -2,7 +2,8 @@
 // tests/engine/layer_cases.py): dilation, stride, same padding with even
 // kernels (PyTorch and Keras), causal padding, cropping, BatchNorm folding,
 // pooling, activations, a DAG with Add/Concatenate, and a Basset-like
-// classifier exported from PyTorch. Each kernel build is checked.
+// classifier exported from PyTorch; a free-length Keras Input built at a
+// given length. Each kernel build is checked.
 #include <cstdlib>
 
 #include "s2f/error.hpp"
@@ -104,3 +105,33 @@ TEST(EngineLayers, SaveAndReloadKeepsOutputsAndHash) {
 // reuse the outer layers' names, profiles added, counts combined with
 // Lambda(reduce_logsumexp).
 TEST(EngineLayers, KerasNestedModelAndLogSumExpLambda) { expect_case("keras_chrombpnet"); }
+TEST(EngineLayers, KerasFreeLengthInputAtTheGivenLength) { expect_case("keras_free"); }
+
+TEST(EngineLayers, KerasFreeLengthNeedsALengthAndFitsIt) {
+  if (!have_python()) GTEST_SKIP() << "skipped: /usr/bin/python3 with torch, h5py and numpy is not installed";
+  const std::string path = layer_fixtures() + "/keras_free.h5";
+  EXPECT_EQ(declared_input_length({path, "", 0}), 0);
+  EXPECT_EQ(declared_input_length({layer_fixtures() + "/keras_layers.h5", "", 0}), 64);
+  try {
+    load_model(path);
+    FAIL() << "a free-length model loaded without a length";
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("input length is free"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--input-length"), std::string::npos) << e.what();
+  }
+  const ModelGraph g = load_model({path, "", 200});
+  EXPECT_EQ(g.input_length, 200);
+  EXPECT_TRUE(g.metadata.value("input_length_free", false));
+  try {
+    load_model({path, "", 4});  // the crop (2 + 3) leaves nothing
+    FAIL() << "a length the model cannot take was accepted";
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot run at 4 bp"), std::string::npos) << e.what();
+  }
+  try {
+    load_model({layer_fixtures() + "/keras_layers.h5", "", 65});
+    FAIL() << "--input-length other than a fixed model's length was accepted";
+  } catch (const s2f::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("takes 64-bp inputs, not 65"), std::string::npos) << e.what();
+  }
+}

@@ -46,7 +46,8 @@ inline std::string fixtures(const std::string& script, const std::string& args =
   for (const auto& f : fs::directory_iterator(src))
     if (f.path().extension() == ".py" || f.path().filename() == "common.py")
       key = key * 31 + static_cast<size_t>(fs::last_write_time(f).time_since_epoch().count()) + fs::file_size(f);
-  for (const char* f : {"/formats/python/s2f_model_export.py", "/formats/python/bpnet_lite.py"})
+  for (const char* f : {"/formats/python/s2f_model_export.py", "/formats/python/bpnet_lite.py",
+                        "/formats/python/bpnet_lite_files.py"})
     key = key * 31 + static_cast<size_t>(fs::last_write_time(source_dir() + f).time_since_epoch().count());
   const fs::path root = fs::path(S2F_ENGINE_FIXTURES);
   fs::create_directories(root);
@@ -99,7 +100,8 @@ inline CaseResult run_case(const std::string& dir, const std::string& name, cons
   std::ifstream(dir + "/" + name + ".json") >> c;
   std::string model_path = model_override.empty() ? c["model"].get<std::string>() : model_override;
   if (!model_path.empty() && model_path[0] != '/') model_path = dir + "/" + model_path;
-  auto model = std::make_shared<CompiledModel>(load_model(model_path));
+  // At the case's length: a free-length model is built at it, a fixed one has it.
+  auto model = std::make_shared<CompiledModel>(load_model(ModelSource{model_path, "", c["length"].get<int64_t>()}));
   Predictor predictor(model);
   const auto x = read_f32(dir + "/" + name + ".input.f32");
   const int64_t batch = c["batch"].get<int64_t>();

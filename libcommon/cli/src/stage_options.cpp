@@ -3,7 +3,10 @@
 namespace s2f::cli {
 
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const std::string& batch_help) {
-  auto* m = app.add_option("-m,--model", o.model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
+  auto* m = app.add_option("-m,--model", o.model,
+                           "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' for the bundled "
+                           "demo model (formats/MODELS.md)");
+  add_model_file_options(app, o);
   if (exec) {
     auto* e = app.add_option("--exec", o.exec_command,
                              "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
@@ -17,6 +20,21 @@ void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const
   app.add_option("-b,--batch-size", o.batch_size, batch_help)->capture_default_str();
   app.add_option("--n-value", o.n_value, "One-hot value of every channel at an N (0 = all-zero row)")
       ->capture_default_str();
+}
+
+void add_model_file_options(CLI::App& app, predict::ModelOptions& o) {
+  app.add_option("--weights", o.weights,
+                 "Weights of a Keras architecture JSON: the .h5 written by model.save_weights()");
+  app.add_option("--input-length", o.input_length,
+                 "Length (bp) to run a model whose input length is free (Keras Input (None, 4)); "
+                 "default: the windows' length")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            return digits && text.find_first_not_of('0') != std::string::npos ? std::string()
+                                                                               : "must be a positive number of bases";
+          },
+          "BP"));
 }
 
 void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {

@@ -1,12 +1,15 @@
-// Keras 2.x HDF5 import. The layer graph comes from the `model_config` JSON
-// attribute, weights from model_weights/<layer>/<weight name>. Keras
-// semantics kept exactly: Conv1D kernels are (k, in, out) like ours,
-// channels-last; "same" padding puts the odd extra pad on the right; "causal"
+// Keras 2.x import. The layer graph comes from the model's architecture
+// JSON, weights from <layer>/<weight name> under model_weights of a full .h5
+// or at the root of a weights-only .h5 (keras_files.hpp opens either form).
+// An Input of free length (None, 4) is built at the length the caller
+// gives. Keras semantics kept exactly: Conv1D kernels are (k, in, out) like
+// ours, channels-last; "same" padding puts the odd extra pad on the right; "causal"
 // pads only the left; average pooling with "same" padding excludes the pad.
 #include <algorithm>
 #include <set>
 
 #include "h5_weights.hpp"
+#include "keras_files.hpp"
 #include "s2f/engine/model_file.hpp"
 #include "s2f/error.hpp"
 #include "s2f/utf8.hpp"
@@ -72,15 +75,12 @@ Activation keras_activation(const json& config, const std::string& where) {
 
 class KerasImporter {
  public:
-  explicit KerasImporter(const std::string& path) : path_(path), file_(h5::File::open(path, kModelFileKinds)) {}
+  KerasImporter(const ModelSource& src, KerasFiles files)
+      : path_(files.config_path), weights_path_(files.weights_path), file_(std::move(files.weights)),
+        config_(std::move(files.config)), separate_weights_(files.separate_weights), length_(src.input_length) {}
 
   ModelGraph run() {
-    json config;
-    try {
-      config = json::parse(file_.read_string_attribute("/", "model_config"));
-    } catch (const json::exception& e) {
-      fail_input(std::string("model_config is not JSON: ") + e.what(), path_, "re-save the model with Keras 2.x");
-    }
+    const json& config = config_;
     const std::string cls = config.value("class_name", "");
     if (cls != "Functional" && cls != "Model" && cls != "Sequential")
       fail_input("top-level model class '" + cls + "' is not supported", path_,
@@ -88,8 +88,11 @@ class KerasImporter {
     const json& c = config.at("config");
     g_.name = c.is_object() ? c.value("name", "keras_model") : "keras_model";
     g_.metadata["source_format"] = "keras";
-    if (file_.has_attribute("/", "keras_version"))
+    if (config.contains("keras_version") && config.at("keras_version").is_string())
+      g_.metadata["keras_version"] = config.at("keras_version");
+    else if (file_.has_attribute("/", "keras_version"))
       g_.metadata["keras_version"] = file_.read_string_attribute("/", "keras_version");
+    if (separate_weights_) g_.metadata["weights_file"] = weights_path_;
     weights_root_ = file_.exists("/model_weights") ? "/model_weights" : "/";
 
     std::vector<int> outputs = add_model(config, "", {}, "");
@@ -126,7 +129,7 @@ class KerasImporter {
       if (sequential) {
         if (previous.empty() && k.cls != "InputLayer") {
           // Sequential models carry the input shape on their first layer.
-          KerasLayer input{"input", "InputLayer", {{"batch_input_shape", k.config.at("batch_input_shape")}}, {}, "",
+          KerasLayer input{"input", "InputLayer", {{"batch_input_shape", input_shape_of(k.config, path_)}}, {}, "",
                            prefix + "input"};
           out.push_back(input);
           previous = "input";
@@ -216,10 +219,11 @@ class KerasImporter {
   WeightTensor weight(const KerasLayer& l, const std::string& suffix) {
     const std::string path = find_weight(l, suffix);
     if (path.empty())
-      fail_input("weight '" + suffix + "' of layer '" + l.name + "' (" + l.cls + ") not found", path_,
-                 "the file has no weights for this layer; save the full model");
+      fail_input("weight '" + suffix + "' of layer '" + l.name + "' (" + l.cls + ") not found", weights_path_,
+                 separate_weights_ ? "give the weights saved from this architecture's model (model.save_weights)"
+                                   : "the file has no weights for this layer; save the full model");
     WeightTensor t = read_weights(file_, path);
-    require_finite_weights(t, path_, l.name, suffix);
+    require_finite_weights(t, weights_path_, l.name, suffix);
     return t;
   }
 
@@ -246,12 +250,7 @@ class KerasImporter {
 
     if (l.cls == "InputLayer") {
       if (!g_.nodes.empty()) unsupported("only one input is supported");
-      const json& shape = c.at("batch_input_shape");
-      if (shape.size() != 3 || shape.at(1).is_null())
-        fail_input("input shape must be (batch, length, channels) with a fixed length", where,
-                   "rebuild the model with Input(shape=(2114, 4))");
-      g_.input_length = shape.at(1).get<int64_t>();
-      g_.input_channels = shape.at(2).get<int64_t>();
+      set_input(input_shape_of(c, where), where);
       n.op = Op::input;
     } else if (g_.nodes.empty()) {
       unsupported("the model must start with an InputLayer");
@@ -351,9 +350,38 @@ class KerasImporter {
     // Infer the new node's shape now: later "same" paddings need it.
     std::vector<Head> keep = std::move(g_.heads);
     g_.heads = {Head{"_", static_cast<int>(g_.nodes.size()) - 1, HeadKind::profile, 1}};
-    g_.infer_shapes();
+    try {
+      g_.infer_shapes();
+    } catch (const Error& e) {
+      // At a length the user chose, say that another length is the fix.
+      if (!g_.metadata.value("input_length_free", false)) throw;
+      throw Error(e.code(), e.what_part(), path_ + ": " + e.where(),
+                  "the model cannot run at " + std::to_string(g_.input_length) +
+                      " bp; give a longer --input-length (or longer windows)");
+    }
     g_.heads = std::move(keep);
     return static_cast<int>(g_.nodes.size()) - 1;
+  }
+
+  // The input's (batch, length, channels): a free length (None) takes the
+  // caller's; a fixed one must agree with it when one is given.
+  void set_input(const json& shape, const std::string& where) {
+    if (!shape.is_array() || shape.size() != 3 || !shape.at(2).is_number_integer())
+      fail_input("input shape must be (batch, length, channels), e.g. (None, 2114, 4)", where,
+                 "models with one one-hot sequence input are supported");
+    g_.input_channels = shape.at(2).get<int64_t>();
+    const std::string dims = "(None, " + std::to_string(g_.input_channels) + ")";
+    if (shape.at(1).is_null()) {
+      if (length_ <= 0)
+        fail_input("the model's input length is free (Keras Input shape " + dims + ")", path_, kFreeLengthFix);
+      g_.input_length = length_;
+      g_.metadata["input_length_free"] = true;
+      return;
+    }
+    g_.input_length = shape.at(1).get<int64_t>();
+    if (length_ > 0 && length_ != g_.input_length)
+      fail_input("the model takes " + std::to_string(g_.input_length) + "-bp inputs, not " + std::to_string(length_),
+                 path_, "leave --input-length out: it is for models whose input length is free");
   }
 
   void add_head(const std::string& layer, int node) {
@@ -365,21 +393,24 @@ class KerasImporter {
     g_.heads.push_back(Head{layer, node, s.length > 1 ? HeadKind::profile : HeadKind::scalar, 1});
   }
 
-  std::string path_;
+  std::string path_, weights_path_;
   h5::File file_;
+  json config_;
+  bool separate_weights_ = false;
+  int64_t length_ = 0;
   std::string weights_root_;
   ModelGraph g_;
 };
 
 }  // namespace
 
-ModelGraph import_keras(const std::string& path) {
+ModelGraph import_keras(const ModelSource& source) {
   try {
-    return KerasImporter(path).run();
+    return KerasImporter(source, open_keras(source)).run();
   } catch (const nlohmann::json::exception& e) {
     // A model_config missing a key or holding one of the wrong type: a
     // damaged or hand-edited file, not an s2f bug.
-    fail_input(std::string("the Keras model_config is damaged: ") + e.what(), path,
+    fail_input(std::string("the Keras model_config is damaged: ") + e.what(), source.path,
                "re-save the model with Keras 2.x (model.save('model.h5'))");
   }
 }

@@ -52,7 +52,8 @@ nlohmann::json model_summary(const ModelGraph& graph) {
   j["name"] = mg.name;
   j["source_format"] = mg.metadata.value("source_format", "");
   j["content_hash"] = mg.metadata.value("content_hash", "");
-  j["input"] = {{"length", mg.input_length}, {"channels", mg.input_channels}};
+  j["input"] = {{"length", mg.input_length}, {"channels", mg.input_channels},
+                {"free", mg.metadata.value("input_length_free", false)}};
   j["parameters"] = graph.parameter_count();
   j["receptive_field"] = max_rf;
   j["flops_per_sequence"] = plan.flops;
@@ -81,15 +82,43 @@ nlohmann::json model_summary(const ModelGraph& graph) {
   return j;
 }
 
+nlohmann::json free_length_summary(const std::string& path, const std::string& model_args) {
+  return {{"name", path},
+          {"source_format", "keras"},
+          {"input", {{"length", nullptr}, {"free", true}}},
+          {"how_to_run",
+           {"s2f-model-info --input-length N " + model_args + "  (layers, heads and receptive field at N bp)",
+            "s2f-predict, s2f-ism and s2f-marginalize run it at their windows' length, or at --input-length N"}}};
+}
+
+ModelDescription describe_model(const ModelSource& source, const std::string& model_args) {
+  ModelDescription d;
+  if (!source.input_length && declared_input_length(source) == 0) {
+    d.summary = free_length_summary(source.path, model_args);
+  } else {
+    d.graph = load_model(source);
+    d.summary = model_summary(*d.graph);
+  }
+  return d;
+}
+
 std::string model_summary_text(const nlohmann::json& j) {
   auto text = [&](const nlohmann::json& v) { return v.get<std::string>(); };
   auto num = [&](const nlohmann::json& v) { return static_cast<long long>(v.get<int64_t>()); };
   std::string s;
   char line[512];
-  std::snprintf(line, sizeof line, "model\t%s (%s)\nhash\t%s\ninput\t%lld x %lld (one-hot ACGT)\nparameters\t%lld\n"
+  if (j["input"]["length"].is_null()) {
+    s = "model\t" + text(j["name"]) + " (" + text(j["source_format"]) +
+        ")\ninput\tfree length: the model runs at any length its layers allow; give one to run it\n";
+    for (const auto& h : j["how_to_run"]) s += "\t" + text(h) + "\n";
+    return s;
+  }
+  const std::string free = j["input"].value("free", false) ? "; free length, shown at this length" : "";
+  std::snprintf(line, sizeof line, "model\t%s (%s)\nhash\t%s\ninput\t%lld x %lld (one-hot ACGT%s)\nparameters\t%lld\n"
                 "receptive_field\t%lld bp\ncompute\t%.3f GFLOP per sequence\nactivations\t%.1f MB per thread\nkernels\t%s\n",
                 text(j["name"]).c_str(), text(j["source_format"]).c_str(), text(j["content_hash"]).c_str(),
-                num(j["input"]["length"]), num(j["input"]["channels"]), num(j["parameters"]), num(j["receptive_field"]),
+                num(j["input"]["length"]), num(j["input"]["channels"]), free.c_str(), num(j["parameters"]),
+                num(j["receptive_field"]),
                 j["flops_per_sequence"].get<double>() / 1e9,
                 static_cast<double>(j["activation_bytes_per_thread"].get<int64_t>()) / 1e6, text(j["kernels"]).c_str());
   s += line;

@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "s2f/engine/compiled_model.hpp"
-#include "s2f/engine/model_file.hpp"
 #include "s2f/engine/predictor.hpp"
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
@@ -12,6 +11,7 @@
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/runners.hpp"
 #include "s2f/rng.hpp"
@@ -27,9 +27,11 @@ struct Sequences {
   std::unique_ptr<stream::Reader> reader;
   std::vector<std::string> seqs;
 };
-Sequences read_sequences(const std::string& path, int64_t length, Run& run) {
+// `opened`: the stream at `path` when it was already opened (for its length).
+Sequences read_sequences(const std::string& path, int64_t length, Run& run,
+                         std::unique_ptr<stream::Reader> opened = nullptr) {
   Sequences s;
-  s.reader = stream::Reader::open(path);
+  s.reader = opened ? std::move(opened) : stream::Reader::open(path);
   size_t field = predict::require_sequences(*s.reader, length, "the model");
   stream::Batch batch;
   while (s.reader->next(batch))
@@ -97,7 +99,11 @@ struct Design {
   nlohmann::json mode;
 };
 
-Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run) {
+bool reads_input(const MarginalizeRequest& o) { return !(!o.motifs.empty() && o.random); }
+
+// `input_reader`: the input stream when it was opened before (for its length).
+Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
+              std::unique_ptr<stream::Reader> input_reader) {
   const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
   const int64_t count = o.count.value_or(defaults::marginalize_count);
   const std::string input = o.input.empty() ? "-" : o.input;
@@ -118,7 +124,7 @@ Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run) {
 
   // Sources and backgrounds.
   nlohmann::json bg_meta;
-  if (!(motif_mode && o.random)) d.sources = read_sequences(input, L, run);
+  if (reads_input(o)) d.sources = read_sequences(input, L, run, std::move(input_reader));
   if (o.random) {
     d.backgrounds = random_backgrounds(count, L, o.gc, seed);
     bg_meta = {{"source", "random"}, {"n", count}, {"gc", o.gc}, {"length", L}, {"seed", seed}};
@@ -248,7 +254,6 @@ void check_request(const MarginalizeRequest& o) {
 }
 
 void run_marginalize(const MarginalizeRequest& o, Run& run) {
-  const std::string model_path = predict::resolve_model_path(o.model.model);
   LoopOptions loop;
   loop.batch_size = o.model.batch_size;
   loop.n_value = o.model.n_value;
@@ -256,7 +261,14 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   const uint64_t seed = *run.opt.seed;
 
   // Model, heads and tracks, as s2f-predict plans them.
-  auto graph = engine::load_model(model_path);
+  // A free-length model runs at --input-length, -L (--random) or the input's length.
+  std::unique_ptr<stream::Reader> input_reader;
+  auto graph = predict::load_stage_model(o.model, [&]() -> int64_t {
+    if (o.length) return *o.length;
+    if (!reads_input(o)) return 0;
+    input_reader = stream::Reader::open(o.input.empty() ? "-" : o.input);
+    return predict::sequence_window_length(input_reader->header());
+  });
   const int64_t L = graph.input_length;
   auto heads = predict::heads_of_model(graph);
   predict::TrackPlanOptions plan_options = o.plan;
@@ -268,7 +280,7 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
     fail_usage("-L " + std::to_string(*o.length) + ": the model takes " + std::to_string(L) + "-bp sequences",
                "leave -L out, or give -L " + std::to_string(L));
 
-  Design d = design(o, L, seed, run);
+  Design d = design(o, L, seed, run, std::move(input_reader));
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
                      predict::model_identity(o.model.model, graph), d.mode, run);
   engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(graph)));

@@ -1,18 +1,30 @@
 #include "s2f/predict/model_input.hpp"
 
-#include "s2f/engine/model_file.hpp"
-
 namespace s2f::predict {
+
+int64_t sequence_window_length(const stream::Header& header) {
+  const int seq = header.schema.find("seq");
+  if (seq < 0) return 0;
+  const auto& shape = header.schema[static_cast<size_t>(seq)].shape;
+  return shape.size() == 1 && shape[0] > 0 ? shape[0] : 0;
+}
 
 ModelInput open_model_input(const ModelOptions& model, const EncodeInputs& encode, const std::string& input) {
   encode.validate(input);
-  const std::string model_path = resolve_model_path(model.model);
   ModelInput m;
-  if (!model_path.empty()) m.graph = std::make_unique<engine::ModelGraph>(engine::load_model(model_path));
+  if (!model.model.empty()) {
+    // A free-length model runs at the windows' length: -L of the encoded
+    // inputs, or the input stream's, which is then opened first.
+    m.graph = std::make_unique<engine::ModelGraph>(load_stage_model(model, [&]() -> int64_t {
+      if (encode.wanted()) return encode.length;
+      m.in = stream::Reader::open(input);
+      return sequence_window_length(m.in->header());
+    }));
+  }
   if (encode.wanted()) {
     m.encoder = start_encode(encode, encode.length ? encode.length : (m.graph ? m.graph->input_length : 0));
     m.in = std::move(m.encoder.reader);
-  } else {
+  } else if (!m.in) {
     m.in = stream::Reader::open(input);
   }
   return m;

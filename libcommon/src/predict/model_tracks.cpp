@@ -27,11 +27,15 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
 }
 
 nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g) {
-  return {{"path", path},
-          {"name", g.name},
-          {"format", g.metadata.value("source_format", "s2f")},
-          {"hash", g.metadata.value("content_hash", "")},
-          {"input_length", g.input_length}};
+  nlohmann::json j = {{"path", path},
+                      {"name", g.name},
+                      {"format", g.metadata.value("source_format", "s2f")},
+                      {"hash", g.metadata.value("content_hash", "")},
+                      {"input_length", g.input_length}};
+  // A free-length model's hash is of the model at this length.
+  if (g.metadata.value("input_length_free", false)) j["input_length_free"] = true;
+  if (g.metadata.contains("weights_file")) j["weights"] = g.metadata["weights_file"];
+  return j;
 }
 
 }  // namespace s2f::predict

@@ -5,6 +5,6 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace s2f;
   const std::string path = fuzz::write_input(data, size, "in.h5");
-  fuzz::expect_clean([&] { (void)engine::import_keras(path); });
+  fuzz::expect_clean([&] { (void)engine::import_keras(engine::ModelSource{path, "", 0}); });
   return 0;
 }

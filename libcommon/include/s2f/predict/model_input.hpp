@@ -1,7 +1,9 @@
 // What a model-running stage (s2f-predict, s2f-ism) reads: the native
 // model's graph (none with --exec) and its sequences, either a stream or
 // genomic inputs (--bed/--vcf/...) encoded by an s2f-encode child at the
-// model's input length (-L for an --exec model).
+// model's input length (-L for an --exec model). A model whose input length
+// is free runs at --input-length, or at the windows' length (-L, or the
+// input stream's).
 #pragma once
 #include <memory>
 #include <string>
@@ -18,6 +20,10 @@ struct ModelInput {
   EncodeChild encoder;                        // running when genomic inputs were given
   std::unique_ptr<stream::Reader> in;
 };
+
+// The length of a sequences stream's windows (its `seq` field); 0 when the
+// stream has no fixed-length `seq`.
+int64_t sequence_window_length(const stream::Header& header);
 
 // Usage checks of `encode` against the `input` stream first, then the model
 // is loaded and the input opened.

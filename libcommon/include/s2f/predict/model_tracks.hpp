@@ -21,7 +21,8 @@ std::unique_ptr<catalog::TrackCatalog> embedded_catalog(const engine::ModelGraph
 // Padding rows are kept: the track plan strips them unless asked not to.
 catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::vector<ModelHeadInfo>& heads,
                                      const catalog::TrackCatalog* embedded);
-// meta.model of an output header: path, name, format, content hash, input length.
+// meta.model of an output header: path, name, format, content hash, input length
+// (and whether it was free), a Keras --weights file.
 nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g);
 
 }  // namespace s2f::predict

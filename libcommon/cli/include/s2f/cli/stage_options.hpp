@@ -11,10 +11,15 @@
 
 namespace s2f::cli {
 
-// -m/--model, --exec and --exec-timeout (when `exec` is true), --catalog,
-// --heads, -b/--batch-size, --n-value.
+// -m/--model, --weights, --input-length (add_model_file_options), --exec and
+// --exec-timeout (when `exec` is true), --catalog, --heads, -b/--batch-size,
+// --n-value.
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec = true,
                        const std::string& batch_help = "Sequences per model call");
+
+// --weights and --input-length: how a model file is read (formats/MODELS.md);
+// also s2f-model-info's, which takes the model as its argument.
+void add_model_file_options(CLI::App& app, predict::ModelOptions& o);
 
 // --select, --select-file, --allow-empty, --include-padding: for stages that
 // slice a stream's tracks and for stages that plan a model's tracks.
