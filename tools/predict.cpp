@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
             "s2f-encode --genome ref.fa --bed peaks.bed -L 2114 \\\n"
             "    | s2f-predict --model chrombpnet.h5 --rc mean -t 2 -o preds.s2f\n"
             "  s2f-predict --model demo --select strand=+ windows.s2f | s2f-view --head 2\n"
+            "  s2f-predict --model demo --sequences seqs.txt -o preds.s2f   # one SEQ or ID<TAB>SEQ per line\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress);
   predict::PredictRequest o;

@@ -42,6 +42,8 @@ void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
   app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
   app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");
   app.add_option("--na", o.na,
+  app.add_option("--sequences", o.sequences,
+                 "Text file with one SEQ or ID<TAB>SEQ per line, padded/cropped as with s2f-encode --sequences");
                  "Side file for records that cannot be encoded (default: OUTPUT.skipped.tsv; none when -o is stdout)");
   // The encode child's side file follows the stage's -o (EncodeInputs::side_file).
   app.parse_complete_callback([&app, &o] {

@@ -22,7 +22,7 @@ void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o);
 // The selection plus what a model stage also chooses: --crop.
 void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o);
 
-// --genome/--bed/--vcf/--narrowpeak/--fasta-records/-L/... of the stages
+// --genome/--bed/--vcf/--narrowpeak/--fasta-records/--sequences/-L/... of the stages
 // that encode genomic inputs through an s2f-encode child.
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o);
 
