@@ -2,8 +2,12 @@
 
 namespace s2f::cli {
 
+CLI::Option* add_model_path(CLI::App& app, std::string& model) {
+  return app.add_option("-m,--model", model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
+}
+
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const std::string& batch_help) {
-  auto* m = app.add_option("-m,--model", o.model, "s2f model file, Keras .h5, or 'demo' for the bundled demo model");
+  auto* m = add_model_path(app, o.model);
   if (exec) {
     auto* e = app.add_option("--exec", o.exec_command,
                              "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
@@ -38,12 +42,12 @@ void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
   app.add_option("--vcf", o.vcf, "VCF variants (ref and alt windows), as with s2f-encode --vcf");
   app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak, windows centred on summits");
   app.add_option("--fasta-records", o.fasta_records, "FASTA records padded/cropped to the model's length");
+  app.add_option("--sequences", o.sequences,
+                 "Text file with one SEQ or ID<TAB>SEQ per line, padded/cropped as with s2f-encode --sequences");
   app.add_option("-L,--length", o.length, "Window length for encoded inputs (default: the model's input length)");
   app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
   app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");
   app.add_option("--na", o.na,
-  app.add_option("--sequences", o.sequences,
-                 "Text file with one SEQ or ID<TAB>SEQ per line, padded/cropped as with s2f-encode --sequences");
                  "Side file for records that cannot be encoded (default: OUTPUT.skipped.tsv; none when -o is stdout)");
   // The encode child's side file follows the stage's -o (EncodeInputs::side_file).
   app.parse_complete_callback([&app, &o] {

@@ -11,6 +11,11 @@
 
 namespace s2f::cli {
 
+// -m/--model: an s2f model file, a Keras .h5, or "demo" (the bundled demo
+// model; predict::resolve_model_path finds it), for every stage that reads a
+// model, whether it runs it (add_model_options) or only describes it.
+CLI::Option* add_model_path(CLI::App& app, std::string& model);
+
 // -m/--model, --exec and --exec-timeout (when `exec` is true), --catalog,
 // --heads, -b/--batch-size, --n-value.
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec = true,
