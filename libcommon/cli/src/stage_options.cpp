@@ -37,7 +37,9 @@ void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o) {
 }
 
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
-  app.add_option("-g,--genome", o.genome, "Reference FASTA, for --bed/--vcf/--narrowpeak input");
+  app.add_option("-g,--genome", o.genome,
+                 "Reference FASTA, for --bed/--vcf/--narrowpeak input (indexed as s2f-encode -g does, never writing "
+                 "next to it)");
   app.add_option("--bed", o.bed, "BED intervals, encoded as with s2f-encode --bed");
   app.add_option("--vcf", o.vcf, "VCF variants (ref and alt windows), as with s2f-encode --vcf");
   app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak, windows centred on summits");
