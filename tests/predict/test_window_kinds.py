@@ -15,7 +15,8 @@ a REF mismatch, and the same on the minus strand), FASTA records and
   indel makes in an ALT window) or its offset for windows that are not
   genomic. Selene files of a variant are <id>_ref/<id>_alt; --attr gives one
   contributions record per window with its allele; --shard slices join to
-  the whole run.
+  the whole run; an --exec model (a PyTorch copy of the demo) gives the
+  native run's records on variant windows.
 * s2f-marginalize takes each kind's windows as backgrounds (--motif),
   shuffles them (--shuffle) and ablates them (--ablate): record counts, the
   background's id and allele carried, `before` = s2f-predict.
@@ -202,6 +203,32 @@ def check_variant_ism(windows, tmp):
           "--shard 1/3..3/3 of variant windows joined = the whole run")
 
 
+def check_exec_ism(genome, vcf, tmp):
+    """--exec models run naive ISM through the same output: on a SNV, an
+    insertion and a deletion (both windows each) it equals the native run."""
+    small = os.path.join(tmp, "three.vcf")
+    with open(vcf) as src, open(small, "w") as dst:
+        for line in src:
+            if line.startswith("#") or line.split("\t")[2] in ("snv0", "ins1", "del1"):
+                dst.write(line)
+    args = ["--start", START, "--end", START + 12, "-g", genome, "--vcf", small]
+    native = os.path.join(tmp, "native.s2f")
+    run("s2f-ism", "-q", "-m", "demo", *args, "-o", native, check=True)
+    demo = source_path("pipelines", "demo")
+    cmd = (f"{PYTHON} {source_path('formats', 'python', 'torch_adapter.py')} --module {demo}/demo_torch.py "
+           f"--class DemoModel --heads profile,counts --catalog {demo}/model/demo.tracks.tsv")
+    ex = os.path.join(tmp, "exec.s2f")
+    r = run("s2f-ism", "-q", "--exec", cmd, "-L", L, *args, "-o", ex)
+    ok = r.returncode == 0
+    if ok:
+        a, b = read_all(native), read_all(ex)
+        values = [f for f in a if f.startswith("predictions.")]
+        ok = len(a["id"]) == 6 * (1 + 36) and all(
+            a[f] == b[f] if isinstance(a[f], list) else np.array_equal(a[f], b[f]) for f in a if f not in values)
+        ok = ok and all(np.allclose(a[f], b[f], atol=1e-4) for f in values)
+    check(ok, f"--exec ISM on variant windows = native ISM: identity, labels, pos, values ({r.stderr.strip()[-200:]})")
+
+
 def check_issue_pipe(genome, vcf, tmp):
     enc = subprocess.Popen([tool_path("s2f-encode"), "-q", "-g", genome, "-L", str(L), "--vcf", vcf],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -276,6 +303,7 @@ def main():
         genome, fasta, seqs, vcf, kinds = window_kinds(tmp)
         genome_seqs = read_fasta(genome)
         check_issue_pipe(genome, vcf, tmp)
+        check_exec_ism(genome, vcf, tmp)
         for kind, windows in kinds.items():
             check_ism_on(kind, windows, genome_seqs, tmp)
         check_variant_ism(kinds["vcf"], tmp)
