@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
             "  s2f-encode -g ref.fa --narrowpeak peaks.narrowPeak -L 2114 \\\n"
             "    | s2f-ism -m bpnet.s2fm --start 557 --end 1557 --attr --target counts -t 2 -o contrib.s2f\n"
             "  s2f-call-hits -r contrib.s2f -m modisco.h5 -p peaks.narrowPeak -o hits/\n"
+            "  s2f-ism -m demo -g ref.fa --vcf variants.vcf --start 240 --end 260 -o ism.s2f  # REF and ALT windows\n"
             "  s2f-ism --exec 'python3 my_adapter.py' -L 1000 --fasta-records seqs.fa --start 450 --end 550 > ism.s2f");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Shard);
   ism::IsmRequest o;
