@@ -48,7 +48,10 @@ int main(int argc, char** argv) {
       "dinucleotide-preserving shuffles of each input sequence), or --random (-n i.i.d. sequences, --gc), or for\n"
       "--annotations --background FILE. --seed seeds every random choice (default 1).\n"
       "Output: one 'marginal' record per (motif, background) with <head>.before, <head>.after and\n"
-      "<head>.diff = after - before, f32 [tracks, bins] (formats/SPEC.md). --summary writes one row per\n"
+      "<head>.diff = after - before, f32 [tracks, bins] (formats/SPEC.md); background is the background's\n"
+      "index, background_id and background_allele the input window it is or was shuffled from (any window\n"
+      "s2f-encode makes; a variant's REF and ALT windows are two backgrounds with one id and allele R, A;\n"
+      "background_<i> and '.' for --random; --save-backgrounds keeps them). --summary writes one row per\n"
       "motif x spacing x head x track: n, mean and sd (n-1) over backgrounds of the effect, where a profile\n"
       "head's effect on a track is its diff summed over bins, and the mean before and after (same sums).\n"
       "All inputs are held in memory (backgrounds are predicted once and reused for every motif).\n\n" +

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
             "  s2f-predict --model demo --select strand=+ windows.s2f | s2f-view --head 2\n"
             "  s2f-predict -m splice.h5 --fasta-records seqs.fa -L 15000 -o preds.s2f   # free-length Keras model\n"
             "  s2f-predict -m model.json --weights weights.h5 windows.s2f > preds.s2f    # Keras to_json + save_weights\n"
+            "  s2f-predict --model demo --sequences seqs.txt -o preds.s2f   # one SEQ or ID<TAB>SEQ per line\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress);
   predict::PredictRequest o;

@@ -22,10 +22,19 @@ namespace s2f::marginalize {
 
 namespace {
 
+// Which input window a background is, or was shuffled from: its id and
+// allele (a variant's REF or ALT window). Random backgrounds are named
+// background_<i>, as --save-backgrounds has always named them.
+struct Origin {
+  std::string id;
+  uint8_t allele = stream::kAlleleNone;
+};
+
 // Every record of a sequences stream of the model's length.
 struct Sequences {
   std::unique_ptr<stream::Reader> reader;
   std::vector<std::string> seqs;
+  std::vector<Origin> origins;
 };
 // `opened`: the stream at `path` when it was already opened (for its length).
 Sequences read_sequences(const std::string& path, int64_t length, Run& run,
@@ -33,11 +42,17 @@ Sequences read_sequences(const std::string& path, int64_t length, Run& run,
   Sequences s;
   s.reader = opened ? std::move(opened) : stream::Reader::open(path);
   size_t field = predict::require_sequences(*s.reader, length, "the model");
+  const auto& schema = s.reader->header().schema;
+  const int f_id = schema.find("id"), f_allele = schema.find("allele");
   stream::Batch batch;
   while (s.reader->next(batch))
     for (size_t r = 0; r < batch.size(); ++r) {
       auto bases = batch.fixed<uint8_t>(field, r);
       s.seqs.emplace_back(bases.begin(), bases.end());
+      Origin o;
+      if (f_id >= 0) o.id = batch.str(static_cast<size_t>(f_id), r);
+      if (f_allele >= 0) o.allele = batch.scalar<uint8_t>(static_cast<size_t>(f_allele), r);
+      s.origins.push_back(std::move(o));
     }
   run.records_in += s.seqs.size();
   if (s.seqs.empty()) fail_input("the sequences stream has no records", s.reader->name());
@@ -65,8 +80,10 @@ std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
   return out;
 }
 
-void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds, int64_t length,
-                      const Run& run) {
+// The backgrounds as a sequences stream, each with its origin's id and
+// allele, so that --background gives the same records back.
+void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds,
+                      const std::vector<Origin>& origins, int64_t length, const Run& run) {
   auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
   header.meta["geometry"] = {{"sequence_length", length}};
   auto sink = ByteSink::open(path);
@@ -79,10 +96,10 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
   for (size_t i = 0; i < backgrounds.size(); ++i) {
     auto& b = w.batch();
     size_t r = b.add_record();
-    b.set_str(id, r, "background_" + std::to_string(i));
+    b.set_str(id, r, origins[i].id);
     b.set_scalar<uint8_t>(strand, r, '.');
     b.set_scalar<int64_t>(start, r, -1);
-    b.set_scalar<uint8_t>(allele, r, stream::kAlleleNone);
+    b.set_scalar<uint8_t>(allele, r, origins[i].allele);
     auto out = b.fixed_mut<uint8_t>(seq, r);
     std::copy(backgrounds[i].begin(), backgrounds[i].end(), out.begin());
     w.end_record();
@@ -95,6 +112,7 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
 struct Design {
   std::optional<Sequences> sources;  // the input stream, when the mode reads one
   std::vector<std::string> backgrounds;
+  std::vector<Origin> origins;  // of each background
   std::vector<Experiment> experiments;
   nlohmann::json mode;
 };
@@ -127,17 +145,23 @@ Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
   if (reads_input(o)) d.sources = read_sequences(input, L, run, std::move(input_reader));
   if (o.random) {
     d.backgrounds = random_backgrounds(count, L, o.gc, seed);
+    for (size_t i = 0; i < d.backgrounds.size(); ++i) d.origins.push_back({"background_" + std::to_string(i)});
     bg_meta = {{"source", "random"}, {"n", count}, {"gc", o.gc}, {"length", L}, {"seed", seed}};
   } else if (!o.shuffle.empty()) {
     d.backgrounds = shuffled_backgrounds(d.sources->seqs, count, seed);
+    for (const auto& origin : d.sources->origins) d.origins.insert(d.origins.end(), static_cast<size_t>(count), origin);
     bg_meta = {{"source", "dinucleotide shuffles of the input"}, {"per_sequence", count}, {"seed", seed}};
   } else if (!o.background.empty()) {
-    d.backgrounds = read_sequences(o.background, L, run).seqs;
+    auto given = read_sequences(o.background, L, run);
+    d.backgrounds = std::move(given.seqs);
+    d.origins = std::move(given.origins);
     bg_meta = {{"source", o.background}};
   } else {
     d.backgrounds = d.sources->seqs;
+    d.origins = d.sources->origins;
     bg_meta = {{"source", ablate_mode ? "the input (ablated)" : "the input"}};
   }
+  if (d.origins.size() != d.backgrounds.size()) fail(Exit::internal, "a background without its origin");
   bg_meta["count"] = d.backgrounds.size();
   const auto nb = static_cast<int64_t>(d.backgrounds.size());
 
@@ -182,6 +206,8 @@ class MarginalOutput {
     const auto& schema = writer_->header().schema;
     f_motif_ = schema.index("motif");
     f_bg_ = schema.index("background");
+    f_bg_id_ = schema.index("background_id");
+    f_bg_allele_ = schema.index("background_allele");
     f_sp_ = schema.index("spacing");
     f_rep_ = schema.index("replicate");
     f_start_ = schema.index("start");
@@ -193,11 +219,13 @@ class MarginalOutput {
     }
   }
 
-  void write(const Experiment& e, const HeadSlices& v) {
+  void write(const Experiment& e, const Origin& origin, const HeadSlices& v) {
     auto& b = writer_->batch();
     size_t r = b.add_record();
     b.set_str(f_motif_, r, e.label);
     b.set_scalar<int64_t>(f_bg_, r, e.background);
+    b.set_str(f_bg_id_, r, origin.id);
+    b.set_scalar<uint8_t>(f_bg_allele_, r, origin.allele);
     b.set_scalar<int64_t>(f_sp_, r, e.spacing);
     b.set_scalar<int64_t>(f_rep_, r, e.replicate);
     b.set_scalar<int64_t>(f_start_, r, e.segments.empty() ? -1 : e.segments[0].start);
@@ -221,7 +249,7 @@ class MarginalOutput {
  private:
   std::vector<stream::HeadShape> shapes_;
   std::unique_ptr<stream::Writer> writer_;
-  size_t f_motif_ = 0, f_bg_ = 0, f_sp_ = 0, f_rep_ = 0, f_start_ = 0, f_ins_ = 0;
+  size_t f_motif_ = 0, f_bg_ = 0, f_bg_id_ = 0, f_bg_allele_ = 0, f_sp_ = 0, f_rep_ = 0, f_start_ = 0, f_ins_ = 0;
   std::vector<size_t> f_before_, f_after_, f_diff_;
 };
 
@@ -288,14 +316,14 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   EffectSummary summary(plan);
   run.progress.set_total(d.experiments.size());
   auto sink = [&](size_t k, const HeadSlices& v) {
-    out.write(d.experiments[k], v);
+    out.write(d.experiments[k], d.origins[static_cast<size_t>(d.experiments[k].background)], v);
     summary.add(d.experiments[k], v);
     ++run.records_out;
   };
   marginalizer.run(d.backgrounds, d.experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
   out.finish();
   // Side outputs appear only once the stream is complete.
-  if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, L, run);
+  if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, d.origins, L, run);
   if (!o.summary.empty()) {
     TextOutput t(o.summary);
     t.write(summary.tsv());
