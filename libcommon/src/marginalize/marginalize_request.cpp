@@ -334,8 +334,9 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
     t.commit();
   }
   const size_t nb = d.backgrounds.size();
-  run.summary_extra += (run.summary_extra.empty() ? "" : ", ") + std::to_string(nb) + " backgrounds x " + std::to_string(nb ? d.experiments.size() / nb : 0) +
-                      " insertions";
+  // After an ensemble's "k models" (announce_ensemble).
+  run.summary_extra += (run.summary_extra.empty() ? "" : ", ") + std::to_string(nb) + " backgrounds x " +
+                       std::to_string(nb ? d.experiments.size() / nb : 0) + " insertions";
 }
 
 }  // namespace s2f::marginalize
