@@ -133,3 +133,23 @@ TEST(EnsembleMembers, DisagreeingHeadsNameBothModels) {
     EXPECT_NE(e.what_part().find("other.s2fm has head 'total'"), std::string::npos) << e.what_part();
   }
 }
+
+TEST(EnsembleMembers, DifferentEmbeddedCatalogsRefused) {
+  auto graph = engine::load_model(demo_path);
+  ASSERT_TRUE(graph.metadata.contains("tracks"));
+  auto relabelled = graph;
+  relabelled.metadata["tracks"] = nlohmann::json::array();
+  std::vector<predict::StageModel> members;
+  members.push_back({"fold_0.s2fm", graph});
+  members.push_back({"fold_1.s2fm", relabelled});
+  try {
+    predict::check_members_agree(members);
+    FAIL() << "members with different catalogs were accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(e.what_part().find("track catalog"), std::string::npos) << e.what_part();
+  }
+  auto without = graph;
+  without.metadata.erase("tracks");  // a member without a catalog takes the first one's
+  members.back() = {"fold_1.s2fm", without};
+  EXPECT_NO_THROW(predict::check_members_agree(members));
+}

@@ -122,6 +122,11 @@ void check_members_agree(const std::vector<StageModel>& members) {
           x.bin_size != y.bin_size)
         disagree(describe_head(a.graph, h), describe_head(b.graph, h));
     }
+    // The first member's embedded catalog names every member's tracks.
+    const auto tracks_a = a.graph.metadata.value("tracks", nlohmann::json()),
+               tracks_b = b.graph.metadata.value("tracks", nlohmann::json());
+    if (!tracks_a.is_null() && !tracks_b.is_null() && tracks_a != tracks_b)
+      disagree("one embedded track catalog", "another (the tracks are not the same)");
   }
 }
 

@@ -20,8 +20,8 @@ namespace s2f::predict {
 std::vector<std::string> ensemble_member_paths(const std::vector<std::string>& models);
 
 // Every member has the first one's input length and heads (names, kinds,
-// tracks, bins, bin sizes); otherwise an error naming both models and the
-// difference.
+// tracks, bins, bin sizes) and, when both embed one, the same track
+// catalog; otherwise an error naming both models and the difference.
 void check_members_agree(const std::vector<StageModel>& members);
 
 // meta.model of an output header: one model's identity (model_identity), or
