@@ -26,24 +26,24 @@ int main(int argc, char** argv) {
             "  s2f-model-info --input-length 10000 spliceai.h5          # a free-length model at 10 kb\n"
             "  s2f-model-info --weights weights.h5 model.json           # Keras to_json() + save_weights()");
   tool.use(Opt::Output);
-  predict::ModelOptions model;
-  std::string positional, save;
+  predict::ModelOptions model;  // --weights and --input-length
+  std::string model_path, positional, save;
   bool as_json = false;
   auto& app = tool.app();
   app.add_option("model", positional,
                  "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' (the same as -m/--model)");
-  cli::add_model_path(app, model.model);
+  cli::add_model_path(app, model_path);
   cli::add_model_file_options(app, model);
   app.add_flag("--json", as_json, "Print the summary as JSON");
   app.add_option("--save", save, "Also write the model as an s2f model file (a free-length model at --input-length)");
   tool.validate([&](const CommonOptions&) {
-    if (positional.empty() && model.model.empty()) fail_usage("give a model: s2f-model-info MODEL or -m MODEL");
-    if (!positional.empty() && !model.model.empty()) fail_usage("give the model once: as MODEL or with -m/--model");
+    if (positional.empty() && model_path.empty()) fail_usage("give a model: s2f-model-info MODEL or -m MODEL");
+    if (!positional.empty() && !model_path.empty()) fail_usage("give the model once: as MODEL or with -m/--model");
   });
   return tool.run(argc, argv, [&](Run& run) {
-    if (model.model.empty()) model.model = positional;
-    const engine::ModelSource source{predict::resolve_model_path(model.model), model.weights, model.input_length};
-    auto d = engine::describe_model(source, model.model + (model.weights.empty() ? "" : " --weights " + model.weights));
+    if (model_path.empty()) model_path = positional;
+    const engine::ModelSource source{predict::resolve_model_path(model_path), model.weights, model.input_length};
+    auto d = engine::describe_model(source, model_path + (model.weights.empty() ? "" : " --weights " + model.weights));
     if (!save.empty() && !d.graph)
       fail_usage("the model's input length is free, and an s2f model file has one", "give --input-length N with --save");
     TextOutput out(run.opt.output);

@@ -2,19 +2,27 @@
 
 namespace s2f::cli {
 
+namespace {
+const char* const model_help =
+    "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' for the bundled demo model "
+    "(formats/MODELS.md)";
+}  // namespace
+
 CLI::Option* add_model_path(CLI::App& app, std::string& model) {
-  return app.add_option("-m,--model", model,
-                        "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' for the bundled "
-                        "demo model (formats/MODELS.md)");
+  return app.add_option("-m,--model", model, model_help);
 }
 
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const std::string& batch_help) {
-  auto* m = add_model_path(app, o.model);
+  // --model with --exec is refused by predict::check_model_options, with the reason.
+  app.add_option("-m,--model", o.models,
+                 std::string(model_help) +
+                     "; repeat it, or give a directory of one model's folds (name order), for an ensemble: "
+                     "outputs are the models' mean (formats/MODELS.md, Ensembles)")
+      ->allow_extra_args(false);
   add_model_file_options(app, o);
   if (exec) {
-    auto* e = app.add_option("--exec", o.exec_command,
-                             "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
-    m->excludes(e);
+    app.add_option("--exec", o.exec_command,
+                   "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
     app.add_option("--exec-timeout", o.exec_timeout, "Kill an --exec model that writes nothing for this many seconds")
         ->capture_default_str();
   }

@@ -6,6 +6,7 @@
 #include "s2f/error.hpp"
 #include "s2f/ism/ism_output.hpp"
 #include "s2f/ism/mutant_predictor.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 
@@ -65,14 +66,16 @@ void run_ism(const IsmRequest& o, Run& run) {
              },
              run);
   } else {
-    const engine::ModelGraph& graph = *source.graph;
+    // Heads and catalog are the first model's (an ensemble's members agree).
+    const engine::ModelGraph& graph = source.members.front().graph;
     auto embedded = predict::embedded_catalog(graph);
-    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(), predict::model_identity(o.model.model, graph));
+    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(),
+                             predict::ensemble_identity(o.model.models, source.members));
+    predict::announce_ensemble(source.members, run);
     std::vector<bool> read(graph.heads.size(), false);
     for (const auto& name : sink.heads_read())
       for (size_t h = 0; h < graph.heads.size(); ++h) read[h] = read[h] || graph.heads[h].name == name;
-    MutantPredictor predictor(std::make_shared<engine::CompiledModel>(std::move(*source.graph)), o.naive,
-                              options.n_value, read);
+    EnsembleMutants predictor(std::move(source.members), o.naive, options.n_value, read);
     ism_native(in, predictor, options, sink, run);
   }
   source.encoder.wait_success(run);

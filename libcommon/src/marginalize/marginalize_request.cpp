@@ -11,6 +11,7 @@
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/runners.hpp"
@@ -291,12 +292,14 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   // Model, heads and tracks, as s2f-predict plans them.
   // A free-length model runs at --input-length, -L (--random) or the input's length.
   std::unique_ptr<stream::Reader> input_reader;
-  auto graph = predict::load_stage_model(o.model, [&]() -> int64_t {
+  auto members = predict::load_stage_models(o.model, [&]() -> int64_t {
     if (o.length) return *o.length;
     if (!reads_input(o)) return 0;
     input_reader = stream::Reader::open(o.input.empty() ? "-" : o.input);
     return predict::sequence_window_length(input_reader->header());
   });
+  // Heads and catalog are the first model's (an ensemble's members agree).
+  const engine::ModelGraph& graph = members.front().graph;
   const int64_t L = graph.input_length;
   auto heads = predict::heads_of_model(graph);
   predict::TrackPlanOptions plan_options = o.plan;
@@ -310,8 +313,9 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
 
   Design d = design(o, L, seed, run, std::move(input_reader));
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
-                     predict::model_identity(o.model.model, graph), d.mode, run);
-  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(graph)));
+                     predict::ensemble_identity(o.model.models, members), d.mode, run);
+  predict::announce_ensemble(members, run);
+  predict::EnsemblePredictor predictor(std::move(members));
   Marginalizer marginalizer(predictor, plan, loop);
   EffectSummary summary(plan);
   run.progress.set_total(d.experiments.size());
@@ -330,8 +334,9 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
     t.commit();
   }
   const size_t nb = d.backgrounds.size();
-  run.summary_extra = std::to_string(nb) + " backgrounds x " + std::to_string(nb ? d.experiments.size() / nb : 0) +
-                      " insertions";
+  // After an ensemble's "k models" (announce_ensemble).
+  run.summary_extra += (run.summary_extra.empty() ? "" : ", ") + std::to_string(nb) + " backgrounds x " +
+                       std::to_string(nb ? d.experiments.size() / nb : 0) + " insertions";
 }
 
 }  // namespace s2f::marginalize

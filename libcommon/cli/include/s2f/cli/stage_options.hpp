@@ -17,7 +17,8 @@ namespace s2f::cli {
 // describes it.
 CLI::Option* add_model_path(CLI::App& app, std::string& model);
 
-// -m/--model, --weights, --input-length (add_model_file_options), --exec and
+// -m/--model (repeatable here: several models, or a fold directory, are an
+// ensemble), --weights, --input-length (add_model_file_options), --exec and
 // --exec-timeout (when `exec` is true), --catalog, --heads, -b/--batch-size,
 // --n-value.
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec = true,
