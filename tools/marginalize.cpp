@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
             "  #   GATTACGAT  -1       counts  counts/demo planted grammar  ...  64  -0.0142772458 0.0833103167 ...\n"
             "  # AP-1 then KLF4 at gaps 0..30 (gap = bases between AP-1's end and KLF4's start): best gap 12\n"
             "  s2f-marginalize --model demo --random -n 64 --seed 1 --motif-file jaspar.meme \\\n"
-            "      --motif MA1141.2 --motif KLF4 --spacing 0:30:1 --summary spacing.tsv -o /dev/null\n"
+            "      --motif MA1141.2 --motif KLF4 --spacing 0:30:1 --summary spacing.tsv -o spacing.s2f\n"
             "  s2f-encode --fasta-records peaks.fa -L 500 | s2f-marginalize --model demo --ablate 240:260 -n 20 --seed 3\n"
             "  s2f-marginalize --model demo peaks.s2f --annotations sites.tsv --shuffle dinucleotide -n 10 --seed 2\n"
             "  s2f-marginalize -m fold_0.s2fm -m fold_1.s2fm --motif TGACTCA --random -n 64 -o m.s2f  # fold mean");
