@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
             "  s2f-predict --model demo --select strand=+ windows.s2f | s2f-view --head 2\n"
             "  s2f-predict -m splice.h5 --fasta-records seqs.fa -L 15000 -o preds.s2f   # free-length Keras model\n"
             "  s2f-predict -m model.json --weights weights.h5 windows.s2f > preds.s2f    # Keras to_json + save_weights\n"
+            "  s2f-predict -m bpnet.h5 --rc mean --strand-pairs profile:0-1 windows.s2f > preds.s2f  # + and - tracks\n"
+            "  s2f-predict -m old.s2fm --n-value 0 windows.s2f > preds.s2f   # a model that records no N value\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress);
   predict::PredictRequest o;
@@ -24,8 +26,7 @@ int main(int argc, char** argv) {
   cli::add_model_options(app, o.model);
   cli::add_track_plan_options(app, o.plan);
   app.add_option("--dtype", o.dtype, "Output values: f32 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "f16"}));
-  app.add_option("--rc", o.rc, "Also predict the reverse complement and combine: none, mean, max")
-      ->capture_default_str()->check(CLI::IsMember({"none", "mean", "max"}));
+  cli::add_strand_options(app, o.strand);
   cli::add_encode_inputs(app, o.encode);  // genomic inputs, encoded on the way in (same code as s2f-encode)
 
   return tool.run(argc, argv, [&](Run& run) {

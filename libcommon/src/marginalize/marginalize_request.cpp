@@ -256,7 +256,6 @@ void check_request(const MarginalizeRequest& o) {
 void run_marginalize(const MarginalizeRequest& o, Run& run) {
   LoopOptions loop;
   loop.batch_size = o.model.batch_size;
-  loop.n_value = o.model.n_value;
   if (!run.opt.seed) run.opt.seed = defaults::marginalize_seed;  // recorded in provenance like a given one
   const uint64_t seed = *run.opt.seed;
 
@@ -281,8 +280,9 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
                "leave -L out, or give -L " + std::to_string(L));
 
   Design d = design(o, L, seed, run, std::move(input_reader));
+  loop.n_encoding = predict::n_encoding_of_model(o.model.n_value, graph);
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
-                     predict::model_identity(o.model.model, graph), d.mode, run);
+                     predict::model_identity(o.model.model, graph, loop.n_encoding), d.mode, run);
   engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(graph)));
   Marginalizer marginalizer(predictor, plan, loop);
   EffectSummary summary(plan);

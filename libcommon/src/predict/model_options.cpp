@@ -17,7 +17,7 @@ void check_model_options(const ModelOptions& o, bool exec_allowed) {
     fail_usage("--weights and --input-length describe a --model file; an --exec model reads its own");
   if (o.batch_size < 1) fail_usage("--batch-size must be at least 1");
   if (!(o.exec_timeout > 0)) fail_usage("--exec-timeout must be positive");
-  if (!std::isfinite(o.n_value)) fail_usage("--n-value must be a number");
+  if (o.n_value && !std::isfinite(*o.n_value)) fail_usage("--n-value must be a number");
 }
 
 std::string resolve_model_path(const std::string& model) {

@@ -7,7 +7,8 @@ std::vector<ModelHeadInfo> heads_of_model(const engine::ModelGraph& g) {
   std::vector<ModelHeadInfo> heads;
   for (const auto& h : g.heads) {
     const auto& shape = g.nodes[static_cast<size_t>(h.node)].shape;
-    heads.push_back({h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size});
+    heads.push_back(
+        {h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size, h.strand_pairs});
   }
   return heads;
 }
@@ -26,7 +27,7 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
   return default_catalog(heads);
 }
 
-nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g) {
+nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g, const NEncoding& n_encoding) {
   nlohmann::json j = {{"path", path},
                       {"name", g.name},
                       {"format", g.metadata.value("source_format", "s2f")},
@@ -35,6 +36,7 @@ nlohmann::json model_identity(const std::string& path, const engine::ModelGraph&
   // A free-length model's hash is of the model at this length.
   if (g.metadata.value("input_length_free", false)) j["input_length_free"] = true;
   if (g.metadata.contains("weights_file")) j["weights"] = g.metadata["weights_file"];
+  n_encoding.describe(j);
   return j;
 }
 
