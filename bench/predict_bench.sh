@@ -20,7 +20,7 @@ cp "$data/genome/hg38-chr22-excerpt/hg38_chr22_32000000_32300000.fa" "$genome"
   --state-dict "$data/models/bpnet-lite/bpnet_example.state_dict.pt" \
   --hparams "$data/models/bpnet-lite/bpnet_example.hparams.json" -o "$tmp/bpnet.s2fm" >/dev/null
 "$bin/s2f-sample-positions" -q -g "$genome" --strategy random --count "$windows" --margin 1100 --seed 1 -o "$tmp/pos.s2f"
-"$bin/s2f-encode" -q -g "$genome" -L 2114 "$tmp/pos.s2f" -o /dev/null --zstd 0   # warm the page cache and .fai
+"$bin/s2f-encode" -q -g "$genome" -L 2114 "$tmp/pos.s2f" -o "$tmp/warm.s2f" --zstd 0   # warm the page cache and .fai
 
 t0=$(date +%s.%N)
 "$bin/s2f-encode" -q -g "$genome" -L 2114 "$tmp/pos.s2f" \

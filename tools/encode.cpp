@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
   EncodeRequest o;
   auto& app = tool.app();
   app.add_option("input", o.input, "s2f stream or a file with a recognised extension (- = stdin stream)");
-  app.add_option("-g,--genome", o.genome, "Reference FASTA (plain or BGZF; .fai built if missing)");
+  app.add_option("-g,--genome", o.genome,
+                 "Reference FASTA (plain or BGZF): its .fai (.gzi) beside it is used; without one, an index is built in "
+                 "$XDG_CACHE_HOME/s2f (or memory), never next to the FASTA");
   app.add_option("-L,--length", o.length, "Window length in bases")->required();
   app.add_option("--bed", o.bed, "BED file (3+ columns); window centred on each interval's midpoint");
   app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak file; window centred on each summit");

@@ -18,10 +18,31 @@ int main(int argc, char** argv) {
             "  s2f-encode -g ref.fa --narrowpeak peaks.narrowPeak -L 2114 \\\n"
             "    | s2f-ism -m bpnet.s2fm --start 557 --end 1557 --attr --target counts -t 2 -o contrib.s2f\n"
             "  s2f-call-hits -r contrib.s2f -m modisco.h5 -p peaks.narrowPeak -o hits/\n"
+            "  s2f-ism -m demo -g ref.fa --vcf variants.vcf --start 240 --end 260 -o ism.s2f  # REF and ALT windows\n"
+            "  s2f-ism -m chrombpnet_folds/ --start 557 --end 1557 --attr --target counts peaks.s2f -o contrib.s2f"
+            "  # fold mean\n"
             "  s2f-ism --exec 'python3 my_adapter.py' -L 1000 --fasta-records seqs.fa --start 450 --end 550 > ism.s2f");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Shard);
   ism::IsmRequest o;
   auto& app = tool.app();
+  app.footer(
+      "Windows: every input window (any kind s2f-encode makes: BED, narrowPeak, VCF, FASTA records,\n"
+      "sequences) is mutated as a sequence of its own: its reference record (with predictions saved), then\n"
+      "its mutants; id, chrom, strand, start, ref_match and contains_unk are the window's. In the ism stream\n"
+      "allele, ref and alt label each record's edits (R and empty for the reference record); mut_pos holds\n"
+      "their offsets in the window and pos the genome position of the first edit (the offset when the\n"
+      "window is not genomic).\n"
+      "Variants (s2f-encode --vcf): the REF window and the ALT window are each mutated in full, so a\n"
+      "variant gives two blocks with its id; window_allele says which window (R or A) and variant_ref,\n"
+      "variant_alt give the variant's alleles ('.' and empty for other windows). In an ALT window the\n"
+      "mutated bases are the ALT haplotype's: positions after an indel are mapped through it, and bases an\n"
+      "insertion adds take the position of the REF base before them. --attr records carry the window's\n"
+      "allele, ref and alt; Selene files are named <id>_ref and <id>_alt. Windows are independent, so\n"
+      "--shard may put a variant's two windows in different shards.\n"
+      "Ensembles: several -m (or a fold directory) predict the reference and every mutant with each model (fast\n"
+      "ISM per model) and average them, head by head, before any statistic or --attr score is computed\n"
+      "(formats/MODELS.md, Ensembles); k models cost k times the compute.\n\n" +
+      app.get_footer());
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin)")->capture_default_str();
   cli::add_model_options(app, o.model, true, "Mutants per model call");
   app.add_option("--start", o.options.start, "First position mutated (0-based, in the window)")->capture_default_str();

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
             "  s2f-marginalize --model demo --random -n 64 --seed 1 --motif-file jaspar.meme \\\n"
             "      --motif MA1141.2 --motif KLF4 --spacing 0:30:1 --summary spacing.tsv -o /dev/null\n"
             "  s2f-encode --fasta-records peaks.fa -L 500 | s2f-marginalize --model demo --ablate 240:260 -n 20 --seed 3\n"
-            "  s2f-marginalize --model demo peaks.s2f --annotations sites.tsv --shuffle dinucleotide -n 10 --seed 2");
+            "  s2f-marginalize --model demo peaks.s2f --annotations sites.tsv --shuffle dinucleotide -n 10 --seed 2\n"
+            "  s2f-marginalize -m fold_0.s2fm -m fold_1.s2fm --motif TGACTCA --random -n 64 -o m.s2f  # fold mean");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Compress);
   mg::MarginalizeRequest o;
   auto& app = tool.app();
@@ -48,10 +49,15 @@ int main(int argc, char** argv) {
       "dinucleotide-preserving shuffles of each input sequence), or --random (-n i.i.d. sequences, --gc), or for\n"
       "--annotations --background FILE. --seed seeds every random choice (default 1).\n"
       "Output: one 'marginal' record per (motif, background) with <head>.before, <head>.after and\n"
-      "<head>.diff = after - before, f32 [tracks, bins] (formats/SPEC.md). --summary writes one row per\n"
+      "<head>.diff = after - before, f32 [tracks, bins] (formats/SPEC.md); background is the background's\n"
+      "index, background_id and background_allele the input window it is or was shuffled from (any window\n"
+      "s2f-encode makes; a variant's REF and ALT windows are two backgrounds with one id and allele R, A;\n"
+      "background_<i> and '.' for --random; --save-backgrounds keeps them). --summary writes one row per\n"
       "motif x spacing x head x track: n, mean and sd (n-1) over backgrounds of the effect, where a profile\n"
       "head's effect on a track is its diff summed over bins, and the mean before and after (same sums).\n"
-      "All inputs are held in memory (backgrounds are predicted once and reused for every motif).\n\n" +
+      "All inputs are held in memory (backgrounds are predicted once and reused for every motif).\n"
+      "Ensembles: several -m (or a fold directory): before and after are the members' mean (formats/MODELS.md,\n"
+      "Ensembles).\n\n" +
       app.get_footer());
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin): backgrounds, or the sources of --annotations/--ablate");
   cli::add_model_options(app, o.model, false);

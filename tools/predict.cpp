@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
             "  s2f-predict --model demo --select strand=+ windows.s2f | s2f-view --head 2\n"
             "  s2f-predict -m splice.h5 --fasta-records seqs.fa -L 15000 -o preds.s2f   # free-length Keras model\n"
             "  s2f-predict -m model.json --weights weights.h5 windows.s2f > preds.s2f    # Keras to_json + save_weights\n"
+            "  s2f-predict --model demo --sequences seqs.txt -o preds.s2f   # one SEQ or ID<TAB>SEQ per line\n"
+            "  s2f-predict -m fold_0.h5 -m fold_1.h5 -m fold_2.h5 windows.s2f -o preds.s2f  # an ensemble: the mean\n"
+            "  s2f-predict -m chrombpnet_folds/ windows.s2f -o preds.s2f   # every model file of a fold directory\n"
             "  s2f-predict -m bpnet.h5 --rc mean --strand-pairs profile:0-1 windows.s2f > preds.s2f  # + and - tracks\n"
             "  s2f-predict -m old.s2fm --n-value 0 windows.s2f > preds.s2f   # a model that records no N value\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
@@ -29,6 +32,12 @@ int main(int argc, char** argv) {
   cli::add_strand_options(app, o.strand);
   cli::add_encode_inputs(app, o.encode);  // genomic inputs, encoded on the way in (same code as s2f-encode)
 
+  app.footer(
+      "Ensembles: several -m (or a directory of one model's folds, name order) run as one model whose every\n"
+      "head is the members' mean: the mean of profile logits, of log-counts, of scalar outputs, as each model\n"
+      "outputs them (not the logit of the mean probability). Members must agree on input length and heads;\n"
+      "k models cost k times the compute. meta.model lists each member's hash (formats/MODELS.md, Ensembles).\n\n" +
+      app.get_footer());
   return tool.run(argc, argv, [&](Run& run) {
     predict::run_predict(o, run);
     return 0;

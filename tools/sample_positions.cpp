@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Shard | Opt::Compress | Opt::Skipped);
   SamplingRequest o;
   auto& app = tool.app();
-  app.add_option("-g,--genome", o.genome, "Reference FASTA (plain or BGZF)")->required();
+  app.add_option("-g,--genome", o.genome,
+                 "Reference FASTA (plain or BGZF; indexed as s2f-encode -g does, never writing next to it)")
+      ->required();
   app.add_option("--strategy", o.strategy, "intergenic|ccre|tss|gene-body|chorus-baselines|snps|random|intervals")
       ->required();
   app.add_option("-n,--count", o.count, "How many positions (default: the strategy's)");

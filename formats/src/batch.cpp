@@ -1,5 +1,7 @@
 #include "s2f/stream/batch.hpp"
 
+#include <algorithm>
+
 #include "s2f/error.hpp"
 
 namespace s2f::stream {
@@ -82,8 +84,9 @@ void Batch::set_var_bytes(size_t field, size_t rec, const void* p, size_t count)
 
 namespace s2f::stream {
 
-FieldCopier::FieldCopier(const Schema& from, const Schema& to) {
+FieldCopier::FieldCopier(const Schema& from, const Schema& to, const std::vector<std::string>& except) {
   for (size_t j = 0; j < to.size(); ++j) {
+    if (std::find(except.begin(), except.end(), to[j].name) != except.end()) continue;
     int i = from.find(to[j].name);
     if (i >= 0 && from[static_cast<size_t>(i)] == to[j]) pairs_.emplace_back(static_cast<size_t>(i), j);
   }

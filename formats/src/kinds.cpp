@@ -75,6 +75,11 @@ Schema ism_schema(const std::vector<HeadShape>& fields) {
   auto f = locus_fields();
   auto w = window_fields();
   f.insert(f.end(), w.begin(), w.end());
+  // allele/ref/alt describe each record's edits; what the mutated window
+  // was (a variant's REF or ALT window) is kept beside them.
+  f.push_back(scalar("window_allele", DType::u8));
+  f.push_back(str("variant_ref"));
+  f.push_back(str("variant_alt"));
   f.push_back(str("mut_pos"));
   for (const auto& h : fields) f.push_back({h.name, h.dtype, {h.tracks, h.bins}});
   return Schema(std::move(f));
@@ -90,8 +95,14 @@ Schema hits_schema() {
 }
 
 Schema marginal_schema(const std::vector<HeadShape>& heads) {
-  std::vector<Field> f = {str("motif"),         scalar("background", DType::i64), scalar("spacing", DType::i64),
-                          scalar("replicate", DType::i64), scalar("start", DType::i64), str("inserted")};
+  std::vector<Field> f = {str("motif"),
+                          scalar("background", DType::i64),
+                          str("background_id"),
+                          scalar("background_allele", DType::u8),
+                          scalar("spacing", DType::i64),
+                          scalar("replicate", DType::i64),
+                          scalar("start", DType::i64),
+                          str("inserted")};
   for (const auto& h : heads)
     for (const char* part : {".before", ".after", ".diff"}) f.push_back({h.name + part, DType::f32, {h.tracks, h.bins}});
   return Schema(std::move(f));

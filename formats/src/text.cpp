@@ -58,7 +58,9 @@ void append_field_text(std::string& out, const Batch& batch, size_t field, size_
     return;
   }
   // Sequences of base codes read best as text.
-  bool as_char = f.dtype == DType::u8 && (f.name == "strand" || f.name == "allele" || f.name == "seq");
+  bool as_char = f.dtype == DType::u8 &&
+                 (f.name == "strand" || f.name == "allele" || f.name == "window_allele" ||
+                  f.name == "background_allele" || f.name == "seq");
   size_t begin, count;
   if (c.variable) {
     begin = c.offsets[rec];

@@ -37,7 +37,7 @@ inline const std::filesystem::path& temp_dir() {
 }
 
 // Writes the input to temp_dir()/name (replacing the previous one) and
-// removes whatever else the last run left there (indexes built next to it).
+// removes whatever else the last run left there (index caches pointed there).
 inline std::string write_input(const uint8_t* data, size_t size, const std::string& name) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(temp_dir())) std::filesystem::remove_all(e.path(), ec);

@@ -417,7 +417,8 @@ TEST(marginalizeLoop, DemoModelBeforeAfterMatchDirectPredictions) {
   engine::Predictor predictor(compiled);
   auto backgrounds = random_backgrounds(5, L, 0.41, 2);
   auto experiments = motif_experiments({parse_iupac("ATGAGTCAT"), parse_iupac("CCCCACCC")}, 5, L, {});
-  Marginalizer m(predictor, plan, {3, {0.25f, "--n-value", ""}});  // batch 3: batches straddle motifs
+  predict::EnsemblePredictor one_model(std::vector<predict::StageModel>{{path, graph}});
+  Marginalizer m(one_model, plan, {3, {0.25f, "--n-value", ""}});  // batch 3: batches straddle motifs
   EffectSummary summary(plan);
   std::vector<std::vector<double>> counts_effect(2);
   size_t calls = 0;

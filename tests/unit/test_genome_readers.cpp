@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
+#include <vector>
 
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
@@ -42,6 +46,31 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Points the index cache ($XDG_CACHE_HOME) somewhere for one test.
+class ScopedCacheHome {
+ public:
+  explicit ScopedCacheHome(const std::string& dir) {
+    if (const char* old = std::getenv("XDG_CACHE_HOME")) saved_ = old;
+    setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+  }
+  ~ScopedCacheHome() {
+    if (saved_) setenv("XDG_CACHE_HOME", saved_->c_str(), 1);
+    else unsetenv("XDG_CACHE_HOME");
+  }
+
+ private:
+  std::optional<std::string> saved_;
+};
+
+// The names in a directory (recursively), as a sorted list.
+std::vector<std::string> listing(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) names.push_back(e.path().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::string error_where(const std::function<void()>& f) {
   try {
@@ -269,14 +298,23 @@ TEST(FastaRecords, StreamsRecords) {
 
 TEST(Reference, PlainFastaIndexedAndNormalised) {
   TempDir d;
-  auto p = d.write("g.fa", ">c1 x\nACGTacgtNR\nAC\n>c2\nTTTT\n");
+  ScopedCacheHome cache_home(d.path() + "/cache");
+  fs::create_directory(d.path() + "/genome");
+  auto p = d.write("genome/g.fa", ">c1 x\nACGTacgtNR\nAC\n>c2\nTTTT\n");
   auto g = ReferenceGenome::open(p);
   ASSERT_EQ(g->contigs().size(), 2u);
   EXPECT_EQ(g->contigs()[0].name, "c1");
   EXPECT_EQ(g->contigs()[0].length, 12);
   EXPECT_EQ(g->fetch(0, 2, 12), "GTACGTNNAC");
   EXPECT_EQ(g->find("c2"), 1);
-  EXPECT_TRUE(fs::exists(p + ".fai"));
+  // The index went to the cache, never next to the FASTA.
+  EXPECT_EQ(listing(d.path() + "/genome"), std::vector<std::string>{p});
+  auto cached = listing(d.path() + "/cache/s2f/fai");
+  ASSERT_EQ(cached.size(), 1u);
+  EXPECT_EQ(cached[0].substr(cached[0].size() - 4), ".fai");
+  std::ifstream in(cached[0]);
+  std::string fai((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(fai, "c1\t12\t6\t10\t11\nc2\t4\t24\t4\t5\n");  // samtools faidx's lines
   ContigCache cache(*g, 1);
   EXPECT_EQ(*cache.get(1), "TTTT");
   EXPECT_EQ(*cache.get(0), "ACGTACGTNNAC");  // over budget: the previous contig is evicted
@@ -286,6 +324,7 @@ TEST(Reference, PlainFastaIndexedAndNormalised) {
 
 TEST(Reference, CrlfLinesAndBgzf) {
   TempDir d;
+  ScopedCacheHome cache_home(d.path() + "/cache");
   auto p = d.write("crlf.fa", ">c1\r\nACGTA\r\nCCGGT\r\nAA\r\n>c2\r\nGGG\r\n");
   auto g = ReferenceGenome::open(p);
   EXPECT_EQ(g->fetch_contig(0), "ACGTACCGGTAA");
@@ -297,16 +336,68 @@ TEST(Reference, CrlfLinesAndBgzf) {
   auto z = ReferenceGenome::open(plain + ".gz");
   EXPECT_EQ(z->fetch_contig(0), "ACGTACCGGTAA");
   EXPECT_EQ(z->fetch_contig(1), "GGG");
+  EXPECT_EQ(z->fetch(0, 4, 7), "ACC");
+  EXPECT_FALSE(fs::exists(plain + ".gz.fai") || fs::exists(plain + ".gz.gzi"));
+  size_t gzi = 0;
+  for (const auto& f : listing(d.path() + "/cache/s2f/fai"))
+    gzi += fs::path(f).filename().string().starts_with("b.fa.gz.") && f.ends_with(".gzi") ? 1 : 0;
+  EXPECT_EQ(gzi, 1u) << "the BGZF index (.gzi) is cached with the .fai";
 }
 
-TEST(Reference, MissingFileAndUnwritableIndex) {
+TEST(Reference, IndexBesideTheFastaIsUsedAndNothingIsCached) {
   TempDir d;
+  ScopedCacheHome cache_home(d.path() + "/cache");
+  auto p = d.write("g.fa", ">c1\nACGTA\nCC\n>c2\nGG\n");
+  // A hand-written index saying c2 is c1's first 2 bases: it is used as it is.
+  d.write("g.fa.fai", "c1\t7\t4\t5\t6\nc2\t2\t4\t5\t6\n");
+  auto g = ReferenceGenome::open(p);
+  EXPECT_EQ(g->fetch_contig(1), "AC");
+  EXPECT_FALSE(fs::exists(d.path() + "/cache/s2f/fai") && !listing(d.path() + "/cache/s2f/fai").empty());
+}
+
+TEST(Reference, UnwritableCacheBuildsTheIndexInMemory) {
+  TempDir d;
+  d.write("a_file", "");
+  ScopedCacheHome cache_home(d.path() + "/a_file/cache");  // cannot be made, even by root
+  auto p = d.write("g.fa", ">c1\nACGTA\nCC\n>c2\nGG\n");
+  const auto before = listing(d.path());
+  auto g = ReferenceGenome::open(p);
+  EXPECT_EQ(g->fetch_contig(0), "ACGTACC");
+  EXPECT_EQ(g->fetch(1, 0, 2), "GG");
+  EXPECT_EQ(g->describe()["fai_size_bytes"], 23);  // "c1\t7\t4\t5\t6\n" "c2\t2\t17\t2\t3\n"
+  EXPECT_EQ(listing(d.path()), before) << "nothing written anywhere";
+  unsetenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::string saved_home = home ? home : "";
+  unsetenv("HOME");  // no cache directory at all
+  auto h = ReferenceGenome::open(p);
+  if (!saved_home.empty()) setenv("HOME", saved_home.c_str(), 1);
+  EXPECT_EQ(h->fetch_contig(1), "GG");
+  EXPECT_EQ(listing(d.path()), before);
+}
+
+TEST(Reference, AnEditedFastaGetsAFreshIndex) {
+  TempDir d;
+  ScopedCacheHome cache_home(d.path() + "/cache");
+  auto p = d.write("g.fa", ">c1\nACGT\n");
+  EXPECT_EQ(ReferenceGenome::open(p)->contigs().size(), 1u);
+  d.write("g.fa", ">c1\nACGT\n>c2\nTTGGA\n");  // the same path, another size
+  auto g = ReferenceGenome::open(p);
+  ASSERT_EQ(g->contigs().size(), 2u);
+  EXPECT_EQ(g->fetch_contig(1), "TTGGA");
+  EXPECT_EQ(listing(d.path() + "/cache/s2f/fai").size(), 2u);
+}
+
+TEST(Reference, MissingFileAndUnreadableIndexBeside) {
+  TempDir d;
+  ScopedCacheHome cache_home(d.path() + "/cache");
   auto msg = error_where([&] { ReferenceGenome::open(d.path() + "/none.fa"); });
   EXPECT_NE(msg.find("not found"), std::string::npos);
   auto p = d.write("g.fa", ">c1\nACGT\n");
-  fs::create_directory(p + ".fai");  // an index path that cannot be written, even by root
+  fs::create_directory(p + ".fai");  // an index beside the FASTA that is none
   msg = error_where([&] { ReferenceGenome::open(p); });
   EXPECT_NE(msg.find("samtools faidx"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("g.fa.fai"), std::string::npos) << msg;
 }
 
 TEST(Reference, RealExcerptFirstBases) {
@@ -314,8 +405,10 @@ TEST(Reference, RealExcerptFirstBases) {
                           "hg38_chr22_32000000_32300000.fa";
   if (!fs::exists(src)) GTEST_SKIP() << "real data not present: " << src;
   TempDir d;
-  fs::copy_file(src, d.path() + "/x.fa");  // never index inside the shared data
-  auto g = ReferenceGenome::open(d.path() + "/x.fa");
+  ScopedCacheHome cache_home(d.path() + "/cache");
+  const auto before = listing(fs::path(src).parent_path().string());
+  auto g = ReferenceGenome::open(src);
+  EXPECT_EQ(listing(fs::path(src).parent_path().string()), before) << "nothing written into the shared data";
   ASSERT_EQ(g->contigs().size(), 1u);
   EXPECT_EQ(g->contigs()[0].name, "chr22");
   EXPECT_EQ(g->contigs()[0].length, 300000);
@@ -374,6 +467,7 @@ TEST(Annotation, MalformedAttributeColumnNamesFileLine) {
 
 TEST(Reference, DuplicateContigNameIsRefusedNamingBothLines) {
   TempDir d;
+  ScopedCacheHome cache_home(d.path() + "/cache");
   auto p = d.write("dup.fa", ">c1\nACGT\n>c2\nAC\n>c1 again\nGG\n");
   auto msg = error_where([&] { ReferenceGenome::open(p); });
   EXPECT_NE(msg.find("'c1'"), std::string::npos) << msg;

@@ -1,6 +1,7 @@
 // Window arithmetic checked against windows worked out by hand (WINDOWS.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,87 @@ TEST(VariantWindows, RefMismatchUsesVcfRef) {
   EXPECT_FALSE(w.match);
   EXPECT_EQ(w.ref, "CCAGG");
   EXPECT_EQ(w.alt, "CCTGG");
+}
+
+// Where each base of a window lies on the genome (s2f-ism's mutant `pos`).
+namespace {
+std::vector<int64_t> positions(const WindowPlacement& w) {
+  std::vector<int64_t> out;
+  for (int64_t o = 0; o < w.length; ++o) out.push_back(genome_position(w, o));
+  return out;
+}
+WindowPlacement alt_window(int64_t pos, const std::string& ref, const std::string& alt, int64_t L, int64_t index,
+                           bool minus = false) {
+  WindowPlacement w;
+  w.start = pos - index;
+  w.length = L;
+  w.minus = minus;
+  w.alt_window = true;
+  w.variant_pos = pos;
+  w.ref_length = static_cast<int64_t>(ref.size());
+  w.alt_length = static_cast<int64_t>(alt.size());
+  return w;
+}
+}  // namespace
+
+TEST(GenomePosition, WorkedExamples) {
+  // Deletion CGG -> C at 7 (ALT window CC|C|GGT): genome 5 6 | 7 | 10 11 12.
+  EXPECT_EQ(positions(alt_window(7, "CGG", "C", 6, 1)), (std::vector<int64_t>{5, 6, 7, 10, 11, 12}));
+  // Insertion G -> GAA at 8 (ALT window C|GAA|GG): the added AA take the REF base's 8.
+  EXPECT_EQ(positions(alt_window(8, "G", "GAA", 6, 2)), (std::vector<int64_t>{7, 8, 8, 8, 9, 10}));
+  // A REF window, and an SNV's ALT window, are the genome's own span; '-' runs backwards.
+  WindowPlacement ref;
+  ref.start = 6;
+  ref.length = 6;
+  EXPECT_EQ(positions(ref), (std::vector<int64_t>{6, 7, 8, 9, 10, 11}));
+  EXPECT_EQ(positions(alt_window(8, "G", "T", 6, 2)), positions(ref));
+  ref.minus = true;
+  EXPECT_EQ(positions(ref), (std::vector<int64_t>{11, 10, 9, 8, 7, 6}));
+  EXPECT_EQ(positions(alt_window(7, "CGG", "C", 6, 1, true)), (std::vector<int64_t>{12, 11, 10, 7, 6, 5}));
+  WindowPlacement not_genomic;
+  not_genomic.length = 6;
+  EXPECT_EQ(genome_position(not_genomic, 3), -1);
+}
+
+TEST(GenomePosition, AltWindowBasesAreTheGenomeBasesThere) {
+  // Every base of every ALT window outside the ALT allele is the contig's
+  // base at its position, whatever the indel's size and parity and the
+  // strand; the allele's bases lie over the REF bases, those an insertion
+  // adds on the last one, and positions never run backwards.
+  struct Case {
+    int64_t pos;
+    std::string ref, alt;
+  };
+  const std::vector<Case> cases = {{10, "G", "T"},     {9, "GGG", "ACA"},  {8, "G", "GAA"},   {8, "G", "GAAA"},
+                                   {12, "T", "TACGTA"}, {7, "CGG", "C"},   {7, "CGGG", "C"},  {9, "GGGTT", "GA"},
+                                   {12, "TTTTA", "T"},  {11, "GT", "GCCT"}};
+  for (const auto& c : cases)
+    for (int64_t L : {6, 7, 10})
+      for (bool minus : {false, true}) {
+        const int64_t index = default_variant_index(L, static_cast<int64_t>(c.ref.size()));
+        if (index < 0 || index + static_cast<int64_t>(c.ref.size()) > L) continue;
+        const std::string alt = minus ? reverse_complement(windows(c.pos, c.ref, c.alt, L, index).alt)
+                                      : windows(c.pos, c.ref, c.alt, L, index).alt;
+        const auto place = alt_window(c.pos, c.ref, c.alt, L, index, minus);
+        const int64_t r = static_cast<int64_t>(c.ref.size()), a = static_cast<int64_t>(c.alt.size());
+        int64_t in_allele = 0, previous = -1;
+        for (int64_t k = 0; k < L; ++k) {
+          const int64_t o = minus ? L - 1 - k : k;  // forward-strand order
+          const int64_t g = genome_position(place, o);
+          const std::string what = c.ref + ">" + c.alt + " L=" + std::to_string(L) + (minus ? " -" : " +") +
+                                   " offset " + std::to_string(o);
+          ASSERT_GE(g, previous) << what << ": positions run along the genome";
+          previous = g;
+          const char base = minus ? reverse_complement(kContig.substr(static_cast<size_t>(g), 1))[0]
+                                  : kContig[static_cast<size_t>(g)];
+          if (g >= c.pos && g < c.pos + r) {  // a base of the ALT allele, placed over the REF bases
+            ++in_allele;
+            continue;
+          }
+          EXPECT_EQ(alt[static_cast<size_t>(o)], base) << what;
+        }
+        EXPECT_LE(in_allele, a) << c.ref << ">" << c.alt;
+      }
 }
 
 TEST(FitSequence, PadsFloorLeftCeilRight) {

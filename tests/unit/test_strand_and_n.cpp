@@ -1,7 +1,7 @@
 // The rules behind --rc and --n-value, without a process: where a head's
 // strand pairing comes from (option, catalog, model) and when there is
 // none; how an N is encoded and when a window with one is refused; the
-// model file fields that carry both.
+// model file fields that carry both; an ensemble's members agreeing on them.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -10,6 +10,7 @@
 
 #include "s2f/engine/graph.hpp"
 #include "s2f/error.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/strand_combine.hpp"
 #include "s2f/predict/strand_pairs.hpp"
@@ -229,4 +230,36 @@ TEST(ModelFile, StrandPairsAndNValueRoundTrip) {
   arch["outputs"][0]["strand_pairs"] = nlohmann::json::parse("[[0, 1, 2]]");
   EXPECT_NE(error_of([&] { engine::architecture_from_json(arch, "bad.json"); }).find("not a [+, -] pair"),
             std::string::npos);
+}
+
+TEST(Ensemble, MembersShareOneNValueAndOneStrandPairing) {
+  auto member = [](const std::string& path, std::optional<double> n_value, std::optional<engine::StrandPairs> pairs) {
+    engine::ModelGraph g;
+    g.name = path;
+    g.input_length = 8;
+    engine::Node in;
+    in.name = "x";
+    engine::Node conv;
+    conv.name = "c";
+    conv.op = engine::Op::conv1d;
+    conv.inputs = {0};
+    conv.filters = 2;
+    conv.weights["kernel"] = {{1, 4, 2}, std::vector<float>(8, 0.0f)};
+    g.nodes = {in, conv};
+    g.heads = {{"profile", 1, engine::HeadKind::profile, 1, pairs}};
+    g.n_value = n_value;
+    g.infer_shapes();
+    return StageModel{path, std::move(g)};
+  };
+  std::vector<StageModel> same{member("a", 0.0, {}), member("b", std::nullopt, {})};
+  auto n = n_encoding_of_models(std::nullopt, same);
+  EXPECT_EQ(n.value, 0.0f);  // a member that records nothing says nothing
+  std::vector<StageModel> differ{member("a", 0.0, {}), member("b", 0.25, {})};
+  auto msg = error_of([&] { n_encoding_of_models(std::nullopt, differ); });
+  EXPECT_NE(msg.find("different N values: a 0, b 0.25"), std::string::npos) << msg;
+  EXPECT_EQ(n_encoding_of_models(0.25f, differ).value, 0.25f);  // --n-value settles it
+  std::vector<StageModel> strands{member("a", 0.0, engine::StrandPairs{{0, 1}}),
+                                  member("b", 0.0, engine::StrandPairs{})};
+  msg = error_of([&] { check_members_agree(strands); });
+  EXPECT_NE(msg.find("strand pairs [[0,1]]"), std::string::npos) << msg;
 }

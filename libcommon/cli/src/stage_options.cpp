@@ -2,15 +2,27 @@
 
 namespace s2f::cli {
 
+namespace {
+const char* const model_help =
+    "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' for the bundled demo model "
+    "(formats/MODELS.md)";
+}  // namespace
+
+CLI::Option* add_model_path(CLI::App& app, std::string& model) {
+  return app.add_option("-m,--model", model, model_help);
+}
+
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const std::string& batch_help) {
-  auto* m = app.add_option("-m,--model", o.model,
-                           "s2f model file, Keras .h5 or architecture JSON (with --weights), or 'demo' for the bundled "
-                           "demo model (formats/MODELS.md)");
+  // --model with --exec is refused by predict::check_model_options, with the reason.
+  app.add_option("-m,--model", o.models,
+                 std::string(model_help) +
+                     "; repeat it, or give a directory of one model's folds (name order), for an ensemble: "
+                     "outputs are the models' mean (formats/MODELS.md, Ensembles)")
+      ->allow_extra_args(false);
   add_model_file_options(app, o);
   if (exec) {
-    auto* e = app.add_option("--exec", o.exec_command,
-                             "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
-    m->excludes(e);
+    app.add_option("--exec", o.exec_command,
+                   "Run this command as the model (stream in on stdin, out on stdout; formats/EXEC.md)");
     app.add_option("--exec-timeout", o.exec_timeout, "Kill an --exec model that writes nothing for this many seconds")
         ->capture_default_str();
   }
@@ -66,11 +78,15 @@ void add_strand_options(CLI::App& app, predict::StrandOptions& o) {
 }
 
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
-  app.add_option("-g,--genome", o.genome, "Reference FASTA, for --bed/--vcf/--narrowpeak input");
+  app.add_option("-g,--genome", o.genome,
+                 "Reference FASTA, for --bed/--vcf/--narrowpeak input (indexed as s2f-encode -g does, never writing "
+                 "next to it)");
   app.add_option("--bed", o.bed, "BED intervals, encoded as with s2f-encode --bed");
   app.add_option("--vcf", o.vcf, "VCF variants (ref and alt windows), as with s2f-encode --vcf");
   app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak, windows centred on summits");
   app.add_option("--fasta-records", o.fasta_records, "FASTA records padded/cropped to the model's length");
+  app.add_option("--sequences", o.sequences,
+                 "Text file with one SEQ or ID<TAB>SEQ per line, padded/cropped as with s2f-encode --sequences");
   app.add_option("-L,--length", o.length, "Window length for encoded inputs (default: the model's input length)");
   app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
   app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");

@@ -19,6 +19,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/genome/fasta_index.hpp"
 #include "s2f/genome/text_lines.hpp"
 #include "s2f/text_excerpt.hpp"
 
@@ -43,7 +44,9 @@ struct QuietHtslib {
   ~QuietHtslib() { hts_set_log_level(saved); }
 };
 
-void refuse_plain_gzip(const std::string& path) {
+// Whether the FASTA is BGZF (its index then has a .gzi too); plain gzip is
+// refused with the recompression command.
+bool bgzf_compressed(const std::string& path) {
   hFILE* fp = hopen(path.c_str(), "r");
   if (!fp) fail_io("cannot open the genome FASTA", path, "check the path and its permissions");
   htsFormat fmt{};
@@ -52,6 +55,7 @@ void refuse_plain_gzip(const std::string& path) {
   if (rc == 0 && fmt.compression == gzip)
     fail_input("the genome FASTA is gzip-compressed but not BGZF, so it cannot be read at random positions", path,
                "recompress it with bgzip: zcat " + path + " | bgzip -@2 > genome.fa.gz && samtools faidx genome.fa.gz");
+  return rc == 0 && fmt.compression == bgzf;
 }
 
 // What htslib's indexer does not say (it drops a duplicate name with a
@@ -139,26 +143,40 @@ void check_genome_fasta(const std::string& path, bool layout) {
     fail_input("invalid genome FASTA: no '>' header line", path, "is this the genome file?");
 }
 
-// Workflow jobs running in parallel open the same genome at once. htslib's
-// FAI_CREATE writes a missing .fai in place, so a second process could read
-// it half-written and see a genome with no sequences. Build it under a
-// temporary name and rename it into place (the .gzi of a BGZF file first, so
-// whoever sees the .fai also sees the .gzi); a failure here is left for the
-// FAI_CREATE path below to report.
-void build_index_atomically(const std::string& path) {
-  const std::string fai = path + ".fai", gzi = path + ".gzi";
-  if (file_exists(fai)) return;
-  const std::string suffix = ".tmp." + std::to_string(::getpid());
-  const std::string tmp_fai = fai + suffix, tmp_gzi = gzi + suffix;
-  bool ok;
-  {
-    QuietHtslib quiet;
-    ok = fai_build3(path.c_str(), tmp_fai.c_str(), tmp_gzi.c_str()) == 0;
+// The FASTA's index (genome/fasta_index.hpp: beside it, cached, or built
+// into the cache or memory), loaded by htslib. A FASTA is checked before its
+// index is built; an index found beside it is trusted.
+faidx_t* load_index(const std::string& path, FastaIndex& index) {
+  const bool bgzf = bgzf_compressed(path);
+  if (!FastaIndex::find_beside(path, bgzf, index) && !FastaIndex::find_cached(path, bgzf, index)) {
+    check_genome_fasta(path, false);
+    bool built;
+    {
+      QuietHtslib quiet;
+      built = FastaIndex::build(path, bgzf, index);
+    }
+    if (!built) {
+      check_genome_fasta(path, true);  // says what is wrong when it can
+      fail_input("htslib cannot index the genome FASTA", path,
+                 "check that it is a FASTA file; `samtools faidx " + path + "` may say more");
+    }
   }
-  if (ok && file_exists(tmp_gzi) && !file_exists(gzi)) ok = std::rename(tmp_gzi.c_str(), gzi.c_str()) == 0;
-  if (ok) ok = std::rename(tmp_fai.c_str(), fai.c_str()) == 0;
-  std::remove(tmp_fai.c_str());
-  std::remove(tmp_gzi.c_str());
+  QuietHtslib quiet;
+  auto load = [&] {
+    return fai_load3(path.c_str(), index.fai().c_str(), index.gzi().empty() ? nullptr : index.gzi().c_str(), 0);
+  };
+  faidx_t* fai = load();
+  if (!fai && index.origin() == FastaIndex::Origin::cache) {
+    // A cache entry that does not load (a FASTA rewritten in place within
+    // one mtime tick) is rebuilt once.
+    index.forget_cached();
+    if (FastaIndex::build(path, bgzf, index)) fai = load();
+  }
+  if (!fai && index.origin() == FastaIndex::Origin::beside)
+    fail_input("cannot read the FASTA index", index.fai(),
+               "it may be stale or corrupt: delete it and run `samtools faidx " + path + "`");
+  if (!fai) fail_input("cannot read the index built for the genome FASTA", path, "check that it is a FASTA file");
+  return fai;
 }
 
 }  // namespace
@@ -178,8 +196,9 @@ struct ReferenceGenome::BlockReader {
     if (bgzf) bgzf_close(bgzf);
   }
 
-  static std::unique_ptr<BlockReader> open(const std::string& path, const std::vector<Contig>& contigs) {
-    std::ifstream fai(path + ".fai");
+  static std::unique_ptr<BlockReader> open(const std::string& path, const FastaIndex& index,
+                                           const std::vector<Contig>& contigs) {
+    std::ifstream fai(index.fai());
     if (!fai) return nullptr;
     auto r = std::make_unique<BlockReader>();
     std::string line;
@@ -199,7 +218,7 @@ struct ReferenceGenome::BlockReader {
     if (!probe) return nullptr;
     const bool compressed = bgzf_compression(probe) == 2;  // 2 = BGZF
     if (compressed) {
-      if (bgzf_index_load(probe, path.c_str(), ".gzi") != 0) {
+      if (index.gzi().empty() || bgzf_index_load(probe, index.gzi().c_str(), nullptr) != 0) {
         bgzf_close(probe);
         return nullptr;
       }
@@ -244,26 +263,11 @@ struct ReferenceGenome::BlockReader {
 
 std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) {
   if (!file_exists(path)) fail_io("genome FASTA not found", path, "give the path of a FASTA file with -g/--genome");
-  refuse_plain_gzip(path);
   std::unique_ptr<ReferenceGenome> g(new ReferenceGenome());
   g->path_ = path;
-  const bool indexed = file_exists(path + ".fai");
-  if (!indexed) check_genome_fasta(path, false);
-  build_index_atomically(path);
-  {
-    QuietHtslib quiet;
-    g->fai_ = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
-  }
-  if (!g->fai_) {
-    std::string fai = path + ".fai";
-    if (file_exists(fai))
-      fail_input("cannot read the FASTA index", fai,
-                 "it may be stale or corrupt: delete it and run `samtools faidx " + path + "`");
-    // The indexer failed: say what is wrong with the FASTA when we can.
-    check_genome_fasta(path, true);
-    fail_io("the FASTA has no index (.fai/.gzi) and one cannot be written next to it", path,
-            "run `samtools faidx " + path + "` where you can write, or copy the FASTA to a writable directory");
-  }
+  FastaIndex index;
+  g->fai_ = load_index(path, index);
+  g->fai_size_ = file_size(index.fai());
   int n = faidx_nseq(g->fai_);
   g->contigs_.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -272,7 +276,7 @@ std::unique_ptr<ReferenceGenome> ReferenceGenome::open(const std::string& path) 
     g->by_name_.emplace(name, i);
   }
   if (g->contigs_.empty()) fail_input("the genome FASTA has no sequences", path, "check that it is a FASTA file");
-  g->block_ = BlockReader::open(path, g->contigs_);
+  g->block_ = BlockReader::open(path, index, g->contigs_);
   return g;
 }
 
@@ -330,7 +334,7 @@ nlohmann::json ReferenceGenome::describe() const {
   for (const auto& c : contigs_) total += c.length;
   return {{"path", path_},
           {"size_bytes", file_size(path_)},
-          {"fai_size_bytes", file_size(path_ + ".fai")},
+          {"fai_size_bytes", fai_size_},
           {"contigs", contigs_.size()},
           {"total_length", total}};
 }

@@ -60,6 +60,22 @@ bool build_variant_windows(std::string_view contig, int64_t pos, std::string_vie
   return match;
 }
 
+int64_t genome_position(const WindowPlacement& w, int64_t offset) {
+  if (w.start < 0) return -1;
+  const int64_t f = w.minus ? w.length - 1 - offset : offset;  // offset on the forward strand
+  const int64_t r = w.ref_length, a = w.alt_length, d = a - r;
+  if (!w.alt_window || d == 0) return w.start + f;
+  const int64_t index = w.variant_pos - w.start;  // the first REF base in the REF window
+  // First offset of the ALT allele in this window, and the genome position
+  // of the window's first base.
+  const int64_t allele_at = d > 0 ? index - d / 2 : index + (-d) / 2;
+  const int64_t first = d > 0 ? w.start + d / 2 : w.start - (-d) / 2;
+  if (f < allele_at) return first + f;
+  const int64_t j = f - allele_at;  // base of the ALT allele, or past it
+  if (j < a) return w.variant_pos + std::min(j, r - 1);
+  return w.variant_pos + r + (j - a);
+}
+
 bool fit_sequence(std::string_view seq, std::span<uint8_t> out) {
   const size_t L = out.size(), n = seq.size();
   if (n >= L) {

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "s2f/error.hpp"
+#include "s2f/genome/window.hpp"
 #include "s2f/ism/selene_ism_files.hpp"
 #include "s2f/score/statistics.hpp"
 #include "s2f/stream/kinds.hpp"
@@ -70,10 +72,12 @@ struct IsmOutput::Impl {
   std::vector<size_t> model_head;  // plan head -> model head index
   // ism stream fields: [stat][plan head]
   std::vector<std::vector<size_t>> stat_fields;
-  int f_pos = -1, f_allele = -1, f_ref = -1, f_alt = -1, f_mut_pos = -1, f_ref_match = -1, f_contrib = -1;
+  int f_pos = -1, f_allele = -1, f_ref = -1, f_alt = -1, f_mut_pos = -1, f_contrib = -1;
+  int f_window_allele = -1, f_variant_ref = -1, f_variant_alt = -1;
   std::unique_ptr<SeleneIsmFiles> selene;
   std::vector<std::vector<float>> selene_rows;  // [stat][features]
   size_t features = 0;
+  std::set<std::string> selene_names;  // one set of Selene files per window
 
   // The sequence in progress.
   const stream::Batch* in = nullptr;
@@ -81,16 +85,56 @@ struct IsmOutput::Impl {
   std::vector<uint8_t> sequence;
   std::vector<engine::HeadOutput> reference;
   std::vector<double> target_values;  // attributions: [L][4], NaN = not visited
-  int64_t window_start = -1;
-  uint8_t strand = '.';
+  genome::WindowPlacement placement;
+  uint8_t window_allele = stream::kAlleleNone;  // R/A: a variant's REF/ALT window
+  std::string variant_ref, variant_alt;
   std::vector<float> scratch;
 
   Impl(predict::TrackPlan p, IsmOutputOptions opts, Run& r) : plan(std::move(p)), o(std::move(opts)), run(r) {}
 
-  int64_t genomic_pos(int64_t offset) const {
-    const int64_t L = static_cast<int64_t>(sequence.size());
-    if (window_start < 0) return offset;
-    return strand == '-' ? window_start + (L - 1 - offset) : window_start + offset;
+  // A mutant's `pos`: the genome position of its first edit, or its
+  // offset when the window is not genomic.
+  int64_t mutant_pos(int64_t offset) const {
+    const int64_t p = genome::genome_position(placement, offset);
+    return p < 0 ? offset : p;
+  }
+
+  // What the input record says about the window being mutated.
+  void read_window(const stream::Batch& record, size_t rec, size_t length) {
+    const auto& schema = record.schema();
+    auto scalar_or = [&](const char* name, auto fallback) {
+      const int f = schema.find(name);
+      return f >= 0 ? record.scalar<decltype(fallback)>(static_cast<size_t>(f), rec) : fallback;
+    };
+    auto str_or_empty = [&](const char* name) {
+      const int f = schema.find(name);
+      return f >= 0 ? std::string(record.str(static_cast<size_t>(f), rec)) : std::string();
+    };
+    window_allele = scalar_or("allele", stream::kAlleleNone);
+    variant_ref = str_or_empty("ref");
+    variant_alt = str_or_empty("alt");
+    placement = {};
+    placement.start = scalar_or("start", int64_t{-1});
+    placement.length = static_cast<int64_t>(length);
+    placement.minus = scalar_or("strand", uint8_t{'.'}) == '-';
+    placement.alt_window = window_allele == stream::kAlleleAlt;
+    placement.variant_pos = scalar_or("pos", int64_t{-1});
+    placement.ref_length = static_cast<int64_t>(variant_ref.size());
+    placement.alt_length = static_cast<int64_t>(variant_alt.size());
+  }
+
+  // Selene files are named after the window: a variant's two windows get
+  // _ref and _alt; two windows of one name would overwrite each other.
+  std::string selene_name(const stream::Batch& record, size_t rec) {
+    const int fid = record.schema().find("id");
+    std::string name = fid >= 0 ? std::string(record.str(static_cast<size_t>(fid), rec)) : "sequence";
+    if (window_allele == stream::kAlleleRef) name += "_ref";
+    if (window_allele == stream::kAlleleAlt) name += "_alt";
+    if (!selene_names.insert(name).second)
+      fail_input("two input windows are named '" + name + "', so their Selene ISM files would overwrite each other",
+                 "input windows named " + name,
+                 "give every window its own name (the BED/narrowPeak name column, the FASTA record name)");
+    return name;
   }
 
   // Statistic `s` of plan head `h` for one record into `dst` (plan layout).
@@ -117,7 +161,7 @@ struct IsmOutput::Impl {
     copier->copy(*in, in_rec, b, r);
     if (m) {
       const auto label = label_of(*m, sequence);
-      b.set_scalar<int64_t>(static_cast<size_t>(f_pos), r, genomic_pos((*m)[0].pos));
+      b.set_scalar<int64_t>(static_cast<size_t>(f_pos), r, mutant_pos((*m)[0].pos));
       b.set_scalar<uint8_t>(static_cast<size_t>(f_allele), r, stream::kAlleleAlt);
       b.set_str(static_cast<size_t>(f_ref), r, label.ref);
       b.set_str(static_cast<size_t>(f_alt), r, label.alt);
@@ -128,7 +172,9 @@ struct IsmOutput::Impl {
       b.set_str(static_cast<size_t>(f_alt), r, "");
       b.set_str(static_cast<size_t>(f_mut_pos), r, "");
     }
-    b.set_scalar<uint8_t>(static_cast<size_t>(f_ref_match), r, 1);
+    b.set_scalar<uint8_t>(static_cast<size_t>(f_window_allele), r, window_allele);
+    b.set_str(static_cast<size_t>(f_variant_ref), r, variant_ref);
+    b.set_str(static_cast<size_t>(f_variant_alt), r, variant_alt);
     for (size_t s = 0; s < o.save.size(); ++s)
       for (size_t h = 0; h < plan.heads.size(); ++h) {
         auto& col = b.column_mut(stat_fields[s][h]);
@@ -169,8 +215,13 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
   const auto& seq_field = input.schema[input.schema.index("seq")];
   const int64_t L = seq_field.shape[0];
   stream::Header header;
+  std::vector<std::string> set_here;  // fields each record sets itself, not copied from the input
   if (m.o.attributions) {
-    header = stream::make_header(stream::kind::contributions, stream::contributions_schema(L), run.provenance(), &input);
+    // The window's allele fields tell a variant's REF and ALT windows apart.
+    auto schema = stream::contributions_schema(L);
+    for (const char* name : {"allele", "ref", "alt"})
+      if (const int f = input.schema.find(name); f >= 0) schema.add(input.schema[static_cast<size_t>(f)]);
+    header = stream::make_header(stream::kind::contributions, std::move(schema), run.provenance(), &input);
     header.meta["attribution"] = {{"method", "ism"},
                                   {"target", m.o.target.text},
                                   {"projected", m.o.project},
@@ -197,10 +248,13 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
     m.f_ref = static_cast<int>(header.schema.index("ref"));
     m.f_alt = static_cast<int>(header.schema.index("alt"));
     m.f_mut_pos = static_cast<int>(header.schema.index("mut_pos"));
-    m.f_ref_match = static_cast<int>(header.schema.index("ref_match"));
+    m.f_window_allele = static_cast<int>(header.schema.index("window_allele"));
+    m.f_variant_ref = static_cast<int>(header.schema.index("variant_ref"));
+    m.f_variant_alt = static_cast<int>(header.schema.index("variant_alt"));
+    set_here = {"allele", "ref", "alt", "mut_pos", "window_allele", "variant_ref", "variant_alt"};
   }
   header.meta["model"] = model_meta;
-  m.copier = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
+  m.copier = std::make_unique<stream::FieldCopier>(input.schema, header.schema, set_here);
   m.writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   std::vector<std::string> feature_names;
@@ -233,10 +287,7 @@ void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<co
       if (k == reference.size()) fail(Exit::internal, "plan head " + h.model.name + " is not a model head");
       m.model_head.push_back(k);
     }
-  const auto& schema = in.schema();
-  const int fs = schema.find("start"), fst = schema.find("strand");
-  m.window_start = fs >= 0 ? in.scalar<int64_t>(static_cast<size_t>(fs), rec) : -1;
-  m.strand = fst >= 0 ? in.scalar<uint8_t>(static_cast<size_t>(fst), rec) : '.';
+  m.read_window(in, rec, sequence.size());
   std::vector<const float*> ref_ptrs;
   for (const auto& h : reference) ref_ptrs.push_back(h.values.data());
   if (m.o.attributions) {
@@ -258,8 +309,7 @@ void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<co
       m.plan.extract(h, reference[m.model_head[h]].values.data(), dst);
       dst += m.plan.heads[h].channels.size() * static_cast<size_t>(m.plan.heads[h].out_bins());
     }
-    const int fid = schema.find("id");
-    m.selene->begin(fid >= 0 ? std::string(in.str(static_cast<size_t>(fid), rec)) : "sequence", row);
+    m.selene->begin(m.selene_name(in, rec), row);
   }
 }
 

@@ -6,6 +6,7 @@
 #include "s2f/error.hpp"
 #include "s2f/ism/ism_output.hpp"
 #include "s2f/ism/mutant_predictor.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 
@@ -67,18 +68,20 @@ void run_ism(const IsmRequest& o, Run& run) {
              },
              run);
   } else {
-    const engine::ModelGraph& graph = *source.graph;
+    // Heads and catalog are the first model's (an ensemble's members agree).
+    const engine::ModelGraph& graph = source.members.front().graph;
     auto embedded = predict::embedded_catalog(graph);
-    options.n_encoding = predict::n_encoding_of_model(o.model.n_value, graph);
-    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(),
-                             predict::model_identity(o.model.model, graph, options.n_encoding));
+    options.n_encoding = predict::n_encoding_of_models(o.model.n_value, source.members);
+    auto identity = predict::ensemble_identity(o.model.models, source.members);
+    options.n_encoding.describe(identity);
+    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(), identity);
+    predict::announce_ensemble(source.members, run);
     std::vector<bool> read(graph.heads.size(), false);
     for (const auto& name : sink.heads_read())
       for (size_t h = 0; h < graph.heads.size(); ++h) read[h] = read[h] || graph.heads[h].name == name;
     // With no value known, ism_native refuses every reference holding an N
     // before it is encoded, so the 0 is never read.
-    MutantPredictor predictor(std::make_shared<engine::CompiledModel>(std::move(*source.graph)), o.naive,
-                              options.n_encoding.value.value_or(0.0f), read);
+    EnsembleMutants predictor(std::move(source.members), o.naive, options.n_encoding.value.value_or(0.0f), read);
     ism_native(in, predictor, options, sink, run);
   }
   source.encoder.wait_success(run);

@@ -29,7 +29,7 @@ int64_t resolved_end(const IsmOptions& o, int64_t length) { return o.end < 0 ? l
 
 }  // namespace
 
-void ism_native(stream::Reader& in, MutantPredictor& model, const IsmOptions& options, IsmSink& sink, Run& run) {
+void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& options, IsmSink& sink, Run& run) {
   const size_t seq = predict::require_sequences(in, model.input_length(), "the model");
   const auto records = shard_records(in, run);
   const auto [lo, hi] = records;

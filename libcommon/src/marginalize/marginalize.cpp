@@ -8,11 +8,11 @@
 
 namespace s2f::marginalize {
 
-Marginalizer::Marginalizer(const engine::Predictor& predictor, const predict::TrackPlan& plan, LoopOptions options)
+Marginalizer::Marginalizer(const predict::EnsemblePredictor& predictor, const predict::TrackPlan& plan, LoopOptions options)
     : predictor_(predictor), plan_(plan), options_(options) {
   if (options_.batch_size < 1) fail_usage("--batch-size must be at least 1");
   if (plan_.dtype != stream::DType::f32) fail(Exit::internal, "marginalization plans must be f32");
-  head_index_ = plan_.model_head_index(predict::heads_of_model(predictor_.model().graph()));
+  head_index_ = plan_.model_head_index(predict::heads_of_model(predictor_.graph()));
 }
 
 int64_t Marginalizer::values_per_sequence(size_t head) const {

@@ -11,6 +11,7 @@
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/runners.hpp"
@@ -22,10 +23,19 @@ namespace s2f::marginalize {
 
 namespace {
 
+// Which input window a background is, or was shuffled from: its id and
+// allele (a variant's REF or ALT window). Random backgrounds are named
+// background_<i>, as --save-backgrounds has always named them.
+struct Origin {
+  std::string id;
+  uint8_t allele = stream::kAlleleNone;
+};
+
 // Every record of a sequences stream of the model's length.
 struct Sequences {
   std::unique_ptr<stream::Reader> reader;
   std::vector<std::string> seqs;
+  std::vector<Origin> origins;
 };
 // `opened`: the stream at `path` when it was already opened (for its length).
 Sequences read_sequences(const std::string& path, int64_t length, Run& run,
@@ -33,11 +43,17 @@ Sequences read_sequences(const std::string& path, int64_t length, Run& run,
   Sequences s;
   s.reader = opened ? std::move(opened) : stream::Reader::open(path);
   size_t field = predict::require_sequences(*s.reader, length, "the model");
+  const auto& schema = s.reader->header().schema;
+  const int f_id = schema.find("id"), f_allele = schema.find("allele");
   stream::Batch batch;
   while (s.reader->next(batch))
     for (size_t r = 0; r < batch.size(); ++r) {
       auto bases = batch.fixed<uint8_t>(field, r);
       s.seqs.emplace_back(bases.begin(), bases.end());
+      Origin o;
+      if (f_id >= 0) o.id = batch.str(static_cast<size_t>(f_id), r);
+      if (f_allele >= 0) o.allele = batch.scalar<uint8_t>(static_cast<size_t>(f_allele), r);
+      s.origins.push_back(std::move(o));
     }
   run.records_in += s.seqs.size();
   if (s.seqs.empty()) fail_input("the sequences stream has no records", s.reader->name());
@@ -65,8 +81,10 @@ std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
   return out;
 }
 
-void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds, int64_t length,
-                      const Run& run) {
+// The backgrounds as a sequences stream, each with its origin's id and
+// allele, so that --background gives the same records back.
+void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds,
+                      const std::vector<Origin>& origins, int64_t length, const Run& run) {
   auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
   header.meta["geometry"] = {{"sequence_length", length}};
   auto sink = ByteSink::open(path);
@@ -79,10 +97,10 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
   for (size_t i = 0; i < backgrounds.size(); ++i) {
     auto& b = w.batch();
     size_t r = b.add_record();
-    b.set_str(id, r, "background_" + std::to_string(i));
+    b.set_str(id, r, origins[i].id);
     b.set_scalar<uint8_t>(strand, r, '.');
     b.set_scalar<int64_t>(start, r, -1);
-    b.set_scalar<uint8_t>(allele, r, stream::kAlleleNone);
+    b.set_scalar<uint8_t>(allele, r, origins[i].allele);
     auto out = b.fixed_mut<uint8_t>(seq, r);
     std::copy(backgrounds[i].begin(), backgrounds[i].end(), out.begin());
     w.end_record();
@@ -95,6 +113,7 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
 struct Design {
   std::optional<Sequences> sources;  // the input stream, when the mode reads one
   std::vector<std::string> backgrounds;
+  std::vector<Origin> origins;  // of each background
   std::vector<Experiment> experiments;
   nlohmann::json mode;
 };
@@ -127,17 +146,23 @@ Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
   if (reads_input(o)) d.sources = read_sequences(input, L, run, std::move(input_reader));
   if (o.random) {
     d.backgrounds = random_backgrounds(count, L, o.gc, seed);
+    for (size_t i = 0; i < d.backgrounds.size(); ++i) d.origins.push_back({"background_" + std::to_string(i)});
     bg_meta = {{"source", "random"}, {"n", count}, {"gc", o.gc}, {"length", L}, {"seed", seed}};
   } else if (!o.shuffle.empty()) {
     d.backgrounds = shuffled_backgrounds(d.sources->seqs, count, seed);
+    for (const auto& origin : d.sources->origins) d.origins.insert(d.origins.end(), static_cast<size_t>(count), origin);
     bg_meta = {{"source", "dinucleotide shuffles of the input"}, {"per_sequence", count}, {"seed", seed}};
   } else if (!o.background.empty()) {
-    d.backgrounds = read_sequences(o.background, L, run).seqs;
+    auto given = read_sequences(o.background, L, run);
+    d.backgrounds = std::move(given.seqs);
+    d.origins = std::move(given.origins);
     bg_meta = {{"source", o.background}};
   } else {
     d.backgrounds = d.sources->seqs;
+    d.origins = d.sources->origins;
     bg_meta = {{"source", ablate_mode ? "the input (ablated)" : "the input"}};
   }
+  if (d.origins.size() != d.backgrounds.size()) fail(Exit::internal, "a background without its origin");
   bg_meta["count"] = d.backgrounds.size();
   const auto nb = static_cast<int64_t>(d.backgrounds.size());
 
@@ -182,6 +207,8 @@ class MarginalOutput {
     const auto& schema = writer_->header().schema;
     f_motif_ = schema.index("motif");
     f_bg_ = schema.index("background");
+    f_bg_id_ = schema.index("background_id");
+    f_bg_allele_ = schema.index("background_allele");
     f_sp_ = schema.index("spacing");
     f_rep_ = schema.index("replicate");
     f_start_ = schema.index("start");
@@ -193,11 +220,13 @@ class MarginalOutput {
     }
   }
 
-  void write(const Experiment& e, const HeadSlices& v) {
+  void write(const Experiment& e, const Origin& origin, const HeadSlices& v) {
     auto& b = writer_->batch();
     size_t r = b.add_record();
     b.set_str(f_motif_, r, e.label);
     b.set_scalar<int64_t>(f_bg_, r, e.background);
+    b.set_str(f_bg_id_, r, origin.id);
+    b.set_scalar<uint8_t>(f_bg_allele_, r, origin.allele);
     b.set_scalar<int64_t>(f_sp_, r, e.spacing);
     b.set_scalar<int64_t>(f_rep_, r, e.replicate);
     b.set_scalar<int64_t>(f_start_, r, e.segments.empty() ? -1 : e.segments[0].start);
@@ -221,7 +250,7 @@ class MarginalOutput {
  private:
   std::vector<stream::HeadShape> shapes_;
   std::unique_ptr<stream::Writer> writer_;
-  size_t f_motif_ = 0, f_bg_ = 0, f_sp_ = 0, f_rep_ = 0, f_start_ = 0, f_ins_ = 0;
+  size_t f_motif_ = 0, f_bg_ = 0, f_bg_id_ = 0, f_bg_allele_ = 0, f_sp_ = 0, f_rep_ = 0, f_start_ = 0, f_ins_ = 0;
   std::vector<size_t> f_before_, f_after_, f_diff_;
 };
 
@@ -262,12 +291,14 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   // Model, heads and tracks, as s2f-predict plans them.
   // A free-length model runs at --input-length, -L (--random) or the input's length.
   std::unique_ptr<stream::Reader> input_reader;
-  auto graph = predict::load_stage_model(o.model, [&]() -> int64_t {
+  auto members = predict::load_stage_models(o.model, [&]() -> int64_t {
     if (o.length) return *o.length;
     if (!reads_input(o)) return 0;
     input_reader = stream::Reader::open(o.input.empty() ? "-" : o.input);
     return predict::sequence_window_length(input_reader->header());
   });
+  // Heads and catalog are the first model's (an ensemble's members agree).
+  const engine::ModelGraph& graph = members.front().graph;
   const int64_t L = graph.input_length;
   auto heads = predict::heads_of_model(graph);
   predict::TrackPlanOptions plan_options = o.plan;
@@ -280,30 +311,34 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
                "leave -L out, or give -L " + std::to_string(L));
 
   Design d = design(o, L, seed, run, std::move(input_reader));
-  loop.n_encoding = predict::n_encoding_of_model(o.model.n_value, graph);
+  loop.n_encoding = predict::n_encoding_of_models(o.model.n_value, members);
+  auto identity = predict::ensemble_identity(o.model.models, members);
+  loop.n_encoding.describe(identity);
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
-                     predict::model_identity(o.model.model, graph, loop.n_encoding), d.mode, run);
-  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(graph)));
+                     identity, d.mode, run);
+  predict::announce_ensemble(members, run);
+  predict::EnsemblePredictor predictor(std::move(members));
   Marginalizer marginalizer(predictor, plan, loop);
   EffectSummary summary(plan);
   run.progress.set_total(d.experiments.size());
   auto sink = [&](size_t k, const HeadSlices& v) {
-    out.write(d.experiments[k], v);
+    out.write(d.experiments[k], d.origins[static_cast<size_t>(d.experiments[k].background)], v);
     summary.add(d.experiments[k], v);
     ++run.records_out;
   };
   marginalizer.run(d.backgrounds, d.experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
   out.finish();
   // Side outputs appear only once the stream is complete.
-  if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, L, run);
+  if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, d.origins, L, run);
   if (!o.summary.empty()) {
     TextOutput t(o.summary);
     t.write(summary.tsv());
     t.commit();
   }
   const size_t nb = d.backgrounds.size();
-  run.summary_extra = std::to_string(nb) + " backgrounds x " + std::to_string(nb ? d.experiments.size() / nb : 0) +
-                      " insertions";
+  // After an ensemble's "k models" (announce_ensemble).
+  run.summary_extra += (run.summary_extra.empty() ? "" : ", ") + std::to_string(nb) + " backgrounds x " +
+                       std::to_string(nb ? d.experiments.size() / nb : 0) + " insertions";
 }
 
 }  // namespace s2f::marginalize

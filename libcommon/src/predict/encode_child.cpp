@@ -16,9 +16,10 @@
 namespace s2f::predict {
 
 void EncodeInputs::validate(const std::string& input_stream) const {
-  if (wanted() && input_stream != "-") fail_usage("give either an input stream or --bed/--vcf/--narrowpeak/--fasta-records");
+  if (wanted() && input_stream != "-")
+    fail_usage("give either an input stream or --bed/--vcf/--narrowpeak/--fasta-records/--sequences");
   if (!wanted() && (!genome.empty() || !na.empty() || length))
-    fail_usage("--genome, --na and -L go with --bed, --vcf, --narrowpeak or --fasta-records");
+    fail_usage("--genome, --na and -L go with --bed, --vcf, --narrowpeak, --fasta-records or --sequences");
 }
 
 std::string EncodeInputs::side_file() const { return skipped_side_file(stage_output, na); }
@@ -30,6 +31,7 @@ std::string EncodeInputs::command(int64_t window_length, const std::string& side
   if (!vcf.empty()) args.insert(args.end(), {"--vcf", vcf});
   if (!narrowpeak.empty()) args.insert(args.end(), {"--narrowpeak", narrowpeak});
   if (!fasta_records.empty()) args.insert(args.end(), {"--fasta-records", fasta_records});
+  if (!sequences.empty()) args.insert(args.end(), {"--sequences", sequences});
   if (!side_file.empty()) args.insert(args.end(), {"--skipped", side_file});
   if (variant_index) args.insert(args.end(), {"--variant-index", std::to_string(*variant_index)});
   if (strand_column) args.insert(args.end(), {"--strand-column", std::to_string(strand_column)});

@@ -12,17 +12,18 @@ int64_t sequence_window_length(const stream::Header& header) {
 ModelInput open_model_input(const ModelOptions& model, const EncodeInputs& encode, const std::string& input) {
   encode.validate(input);
   ModelInput m;
-  if (!model.model.empty()) {
+  if (!model.models.empty()) {
     // A free-length model runs at the windows' length: -L of the encoded
     // inputs, or the input stream's, which is then opened first.
-    m.graph = std::make_unique<engine::ModelGraph>(load_stage_model(model, [&]() -> int64_t {
+    m.members = load_stage_models(model, [&]() -> int64_t {
       if (encode.wanted()) return encode.length;
       m.in = stream::Reader::open(input);
       return sequence_window_length(m.in->header());
-    }));
+    });
   }
   if (encode.wanted()) {
-    m.encoder = start_encode(encode, encode.length ? encode.length : (m.graph ? m.graph->input_length : 0));
+    m.encoder = start_encode(
+        encode, encode.length ? encode.length : (m.members.empty() ? 0 : m.members.front().graph.input_length));
     m.in = std::move(m.encoder.reader);
   } else if (!m.in) {
     m.in = stream::Reader::open(input);

@@ -27,7 +27,7 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
   return default_catalog(heads);
 }
 
-nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g, const NEncoding& n_encoding) {
+nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g) {
   nlohmann::json j = {{"path", path},
                       {"name", g.name},
                       {"format", g.metadata.value("source_format", "s2f")},
@@ -36,7 +36,6 @@ nlohmann::json model_identity(const std::string& path, const engine::ModelGraph&
   // A free-length model's hash is of the model at this length.
   if (g.metadata.value("input_length_free", false)) j["input_length_free"] = true;
   if (g.metadata.contains("weights_file")) j["weights"] = g.metadata["weights_file"];
-  n_encoding.describe(j);
   return j;
 }
 

@@ -54,6 +54,21 @@ NEncoding n_encoding_of_model(std::optional<float> option, const engine::ModelGr
   return e;
 }
 
+NEncoding n_encoding_of_models(std::optional<float> option, const std::vector<StageModel>& members) {
+  const StageModel* recorded = nullptr;
+  for (const auto& m : members) {
+    if (!m.graph.n_value) continue;
+    if (!recorded) recorded = &m;
+    else if (!option && *m.graph.n_value != *recorded->graph.n_value)
+      fail_input("the ensemble's models record different N values: " + recorded->path + " " +
+                     decimal(static_cast<float>(*recorded->graph.n_value)) + ", " + m.path + " " +
+                     decimal(static_cast<float>(*m.graph.n_value)),
+                 recorded->path + " and " + m.path,
+                 "give the folds of one model, or encode N one way for all with --n-value");
+  }
+  return n_encoding_of_model(option, recorded ? recorded->graph : members.front().graph);
+}
+
 NEncoding n_encoding_of_exec(std::optional<float> option, std::optional<float> declared,
                              const std::string& command) {
   if (option && declared && *option != *declared)

@@ -6,6 +6,7 @@
 #include "s2f/engine/compiled_model.hpp"
 #include "s2f/engine/predictor.hpp"
 #include "s2f/error.hpp"
+#include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/runners.hpp"
@@ -67,16 +68,19 @@ void run_predict(const PredictRequest& o, Run& run) {
     return;
   }
 
-  const engine::ModelGraph& graph = *source.graph;
+  // Heads and catalog are the first model's (an ensemble's members agree).
+  const engine::ModelGraph& graph = source.members.front().graph;
   auto heads = heads_of_model(graph);
   auto embedded = embedded_catalog(graph);
   auto catalog = choose_catalog(o.model.catalog, heads, embedded.get());
   auto plan = plan_tracks(heads, catalog, plan_options);
   auto rc = apply_strand_pairing(plan, catalog, o.strand, runner.rc);
-  runner.n_encoding = n_encoding_of_model(o.model.n_value, graph);
-  auto identity = model_identity(o.model.model, graph, runner.n_encoding);
-  // The compiled model takes the weights over: one copy in memory.
-  engine::Predictor predictor(std::make_shared<engine::CompiledModel>(std::move(*source.graph)));
+  runner.n_encoding = n_encoding_of_models(o.model.n_value, source.members);
+  auto identity = ensemble_identity(o.model.models, source.members);
+  runner.n_encoding.describe(identity);
+  announce_ensemble(source.members, run);
+  // The compiled models take the weights over: one copy in memory.
+  EnsemblePredictor predictor(std::move(source.members));
   TensorOutput out(in.header(), std::move(plan), run, identity, rc);
   announce_size(out, total, run);
   predict_native(in, predictor, out, runner, run);

@@ -29,12 +29,12 @@ std::string window_label(const stream::Batch& batch, size_t rec, uint64_t index,
   return label + "record " + std::to_string(index + 1) + " of " + input + ")";
 }
 
-void predict_native(stream::Reader& in, const engine::Predictor& predictor, TensorOutput& out,
+void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, TensorOutput& out,
                     const RunnerOptions& options, Run& run) {
   const int64_t L = predictor.input_length();
   const size_t seq = require_sequences(in, L, "the model");
   const auto& plan = out.plan();
-  const auto head_index = plan.model_head_index(heads_of_model(predictor.model().graph()));
+  const auto head_index = plan.model_head_index(heads_of_model(predictor.graph()));
   const int64_t B = options.batch_size;
   std::vector<float> x(static_cast<size_t>(B * L * 4)), xrc;
   if (options.rc != RcMode::none) xrc.resize(x.size());

@@ -1,7 +1,9 @@
 // libFuzzer target: FASTA as a reference genome (genome/reference.hpp: the
-// .fai is built next to the file, then every contig is fetched whole and in
-// part) and as records to encode (genome/fasta_records.hpp).
+// index is built into a cache directory inside the fuzz directory, cleared
+// with each input, then every contig is fetched whole and in part) and as
+// records to encode (genome/fasta_records.hpp).
 #include <algorithm>
+#include <cstdlib>
 
 #include "../fuzz_support.hpp"
 #include "s2f/genome/fasta_records.hpp"
@@ -10,6 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace s2f;
   const std::string path = fuzz::write_input(data, size, "in.fa");
+  setenv("XDG_CACHE_HOME", (fuzz::temp_dir() / "cache").c_str(), 1);
   fuzz::expect_clean([&] {
     auto genome = genome::ReferenceGenome::open(path);
     genome::ContigCache cache(*genome, 1 << 20);

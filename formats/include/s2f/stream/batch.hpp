@@ -3,6 +3,7 @@
 #pragma once
 #include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -78,9 +79,11 @@ namespace s2f::stream {
 // Copies the fields two schemas share (same name, dtype and shape) from a
 // record of one batch to the last record of another: how stages carry a
 // record's identity (id, locus, allele, flags) from input to output.
+// Fields named in `except` are left to the caller, who sets them itself (a
+// variable field can be set only once per record).
 class FieldCopier {
  public:
-  FieldCopier(const Schema& from, const Schema& to);
+  FieldCopier(const Schema& from, const Schema& to, const std::vector<std::string>& except = {});
   void copy(const Batch& src, size_t src_rec, Batch& dst, size_t dst_rec) const;
 
  private:

@@ -54,11 +54,17 @@ Schema reservoirs_schema();
 Schema contributions_schema(int64_t length);
 Schema hits_schema();
 // In silico mutagenesis (s2f-ism): the input window's locus and window
-// fields, `mut_pos` (';'-joined 0-based offsets of the edits; "" for the
-// reference record), then one f32 field per statistic and head.
+// fields (`allele`, `ref`, `alt` then label the record's edits), the
+// mutated window's own `window_allele`, `variant_ref` and `variant_alt`
+// (a variant's REF or ALT window; '.' and "" otherwise), `mut_pos`
+// (';'-joined 0-based offsets of the edits; "" for the reference record),
+// then one f32 field per statistic and head.
 Schema ism_schema(const std::vector<HeadShape>& fields);
-// One record per (motif, background): motif str, background i64, spacing
-// i64, replicate i64, start i64, inserted str, then per head
+// One record per (motif, background): motif str, background i64,
+// background_id str and background_allele u8 (the input window the
+// background is or was shuffled from: its id and R/A/'.'; background_<i>
+// and '.' for random backgrounds), spacing i64, replicate i64, start i64, inserted str,
+// then per head
 // `<head>.before`, `<head>.after`, `<head>.diff` f32 [tracks, bins].
 Schema marginal_schema(const std::vector<HeadShape>& heads);
 

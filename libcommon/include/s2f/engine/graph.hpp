@@ -85,7 +85,7 @@ struct Head {
   int64_t bin_size = 1;
   // What the model file says of its strands (formats/MODEL.md); none when it
   // does not say, an empty list when every track is unstranded.
-  std::optional<StrandPairs> strand_pairs;
+  std::optional<StrandPairs> strand_pairs = std::nullopt;
 };
 
 struct ModelGraph {

@@ -1,5 +1,6 @@
 // A reference genome read through htslib faidx: plain or BGZF FASTA, with
-// its .fai (and .gzi) index used when present and built when missing.
+// its .fai (and .gzi) index used when it is beside the FASTA, and otherwise
+// cached or built, never written next to the FASTA (genome/fasta_index.hpp).
 // Plain gzip is refused with the recompression command, because it cannot be
 // read at random positions.
 #pragma once
@@ -23,8 +24,8 @@ struct Contig {
 
 class ReferenceGenome {
  public:
-  // Throws s2f::Error with the samtools command to run when the index is
-  // missing and cannot be written next to the FASTA.
+  // Throws s2f::Error naming the FASTA (and what is wrong with it, when
+  // htslib cannot index it) or a stale index beside it.
   static std::unique_ptr<ReferenceGenome> open(const std::string& path);
   ~ReferenceGenome();
   ReferenceGenome(const ReferenceGenome&) = delete;
@@ -48,6 +49,7 @@ class ReferenceGenome {
   ReferenceGenome() = default;
   std::string path_;
   faidx_t* fai_ = nullptr;
+  uint64_t fai_size_ = 0;
   std::vector<Contig> contigs_;
   std::unordered_map<std::string, int> by_name_;
   struct BlockReader;

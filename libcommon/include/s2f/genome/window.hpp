@@ -51,6 +51,24 @@ bool build_variant_windows(std::string_view contig, int64_t pos, std::string_vie
                            int64_t length, int64_t index, std::span<uint8_t> ref_out,
                            std::span<uint8_t> alt_out);
 
+// Where each base of a window lies on the genome, from what the window's
+// record says: `start` (the REF window's first base; -1 when the window is
+// not genomic), its strand, and for a variant's ALT window the variant's
+// position and allele lengths. An indel shifts the ALT window's bases
+// against the genome (see build_variant_windows); bases an insertion adds
+// have no genome position and take that of the last REF base before them,
+// as VCF anchors an insertion.
+struct WindowPlacement {
+  int64_t start = -1;
+  int64_t length = 0;
+  bool minus = false;  // the window is the reverse complement
+  bool alt_window = false;
+  int64_t variant_pos = 0, ref_length = 0, alt_length = 0;
+};
+// The genome position of base `offset` (0-based, in the window as stored);
+// -1 for a window that is not genomic.
+int64_t genome_position(const WindowPlacement& window, int64_t offset);
+
 // FASTA records and raw sequences: shorter ones are padded with N,
 // floor((L-n)/2) on the left and the rest on the right; longer ones keep
 // their centre, dropping floor((n-L)/2) bases on the left. Bases are

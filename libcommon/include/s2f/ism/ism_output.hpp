@@ -9,6 +9,13 @@
 //    the mean over the four bases (hypothetical contributions; 0 outside
 //    the mutated range), optionally projected onto the sequence;
 //  - Selene-compatible files per sequence (see SeleneIsmFiles).
+// Every input window is mutated as a sequence of its own. A variant's REF
+// and ALT windows (s2f-encode --vcf) therefore give two blocks with the same
+// id: the ism records keep which window they mutated in `window_allele`
+// (R/A) with the variant's `variant_ref`/`variant_alt`, the contributions
+// records carry the window's `allele`, `ref` and `alt`, and Selene files
+// are named <id>_ref and <id>_alt. A mutant's `pos` follows the window onto
+// the genome, through the shift an indel makes in an ALT window.
 // Statistics as Selene defines them: predictions (the mutant's), diffs
 // (mutant - reference), abs_diffs |mutant - reference|, logits
 // logit(mutant) - logit(reference) with inputs clipped to [1e-6, 1 - 1e-6].

@@ -13,7 +13,7 @@
 
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/engine/predictor.hpp"
-#include "s2f/ism/mutant_predictor.hpp"
+#include "s2f/ism/ensemble_mutants.hpp"
 #include "s2f/ism/mutations.hpp"
 #include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/track_plan.hpp"
@@ -45,7 +45,8 @@ class IsmSink {
   virtual void end_sequence() = 0;
 };
 
-void ism_native(stream::Reader& in, MutantPredictor& model, const IsmOptions& options, IsmSink& sink, Run& run);
+// `model`: one model, or an ensemble whose predictions are its members' mean.
+void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& options, IsmSink& sink, Run& run);
 
 // Builds the sink once the child's heads (its catalog, if it sends one, and
 // how it encodes N) are known.

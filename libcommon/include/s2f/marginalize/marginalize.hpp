@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "s2f/engine/predictor.hpp"
+#include "s2f/predict/ensemble_predictor.hpp"
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/track_plan.hpp"
@@ -34,7 +35,8 @@ using ProgressHook = std::function<void(uint64_t done)>;
 
 class Marginalizer {
  public:
-  Marginalizer(const engine::Predictor& predictor, const predict::TrackPlan& plan, LoopOptions options);
+  // `predictor`: one model, or an ensemble whose outputs are its members' mean.
+  Marginalizer(const predict::EnsemblePredictor& predictor, const predict::TrackPlan& plan, LoopOptions options);
   // Values per plan head and sequence (plan tracks x plan bins).
   int64_t values_per_sequence(size_t head) const;
 
@@ -47,7 +49,7 @@ class Marginalizer {
   void predict_into(const std::vector<float>& x, int64_t n, int64_t first, std::vector<std::vector<float>>& out,
                     std::vector<engine::HeadOutput>& scratch) const;
 
-  const engine::Predictor& predictor_;
+  const predict::EnsemblePredictor& predictor_;
   const predict::TrackPlan& plan_;
   LoopOptions options_;
   std::vector<size_t> head_index_;  // plan head -> predictor output

@@ -1,5 +1,5 @@
 // Genomic convenience inputs of the model-running stages (s2f-predict,
-// s2f-ism): `--bed/--vcf/--narrowpeak/--fasta-records` are encoded by running
+// s2f-ism): `--bed/--vcf/--narrowpeak/--fasta-records/--sequences` are encoded by running
 // s2f-encode as a child process, so exactly the same code does the encoding
 // whichever stage is asked.
 #pragma once
@@ -15,7 +15,7 @@
 namespace s2f::predict {
 
 struct EncodeInputs {
-  std::string genome, bed, vcf, narrowpeak, fasta_records, na;
+  std::string genome, bed, vcf, narrowpeak, fasta_records, sequences, na;
   // The stage's own -o. The child's side file follows the one rule
   // (skipped_side_file) relative to it: --na if given, else
   // OUTPUT.skipped.tsv, else none (stdout). The stages running a child
@@ -25,7 +25,9 @@ struct EncodeInputs {
   std::optional<int64_t> variant_index;
   int strand_column = 0;
 
-  bool wanted() const { return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty(); }
+  bool wanted() const {
+    return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty() || !sequences.empty();
+  }
   // Usage checks: an input stream and these inputs exclude each other, and
   // --genome/--na/-L need one of them.
   void validate(const std::string& input_stream) const;

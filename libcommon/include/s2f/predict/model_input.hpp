@@ -1,5 +1,5 @@
 // What a model-running stage (s2f-predict, s2f-ism) reads: the native
-// model's graph (none with --exec) and its sequences, either a stream or
+// models' graphs (one, or an ensemble's members; none with --exec) and its sequences, either a stream or
 // genomic inputs (--bed/--vcf/...) encoded by an s2f-encode child at the
 // model's input length (-L for an --exec model). A model whose input length
 // is free runs at --input-length, or at the windows' length (-L, or the
@@ -7,6 +7,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "s2f/engine/graph.hpp"
 #include "s2f/predict/encode_child.hpp"
@@ -16,7 +17,7 @@
 namespace s2f::predict {
 
 struct ModelInput {
-  std::unique_ptr<engine::ModelGraph> graph;  // null for an --exec model
+  std::vector<StageModel> members;  // in their fixed order; empty for an --exec model
   EncodeChild encoder;                        // running when genomic inputs were given
   std::unique_ptr<stream::Reader> in;
 };

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "s2f/defaults.hpp"
 #include "s2f/engine/graph.hpp"
@@ -14,7 +15,10 @@
 namespace s2f::predict {
 
 struct ModelOptions {
-  std::string model;         // s2f model file, Keras .h5 or architecture JSON, or "demo"
+  // -m/--model, repeatable: s2f model files, Keras .h5 or architecture JSON,
+  // "demo", or a directory of one form's model files (its folds); more than
+  // one model is an ensemble, whose outputs are the members' mean (ensemble.hpp).
+  std::vector<std::string> models;
   std::string weights;       // weights-only Keras .h5 of an architecture JSON
   int64_t input_length = 0;  // length to run a free-length model at; 0 = the windows'
   std::string exec_command;  // or a plug-in process (formats/EXEC.md)
@@ -33,10 +37,18 @@ void check_model_options(const ModelOptions& o, bool exec_allowed);
 // is installed; anything else is returned unchanged.
 std::string resolve_model_path(const std::string& model);
 
-// The native model of --model/--weights. A model whose input length is free
-// runs at --input-length, else at `window_length()`: the length of the
-// windows the stage reads (called only then, as it may open the input;
-// 0 when unknown, which is an error naming both ways to give a length).
-engine::ModelGraph load_stage_model(const ModelOptions& o, const std::function<int64_t()>& window_length);
+// One model a stage runs: the path it was read from and its graph.
+struct StageModel {
+  std::string path;  // as named on the command line ("demo"), or a file of a fold directory
+  engine::ModelGraph graph;
+};
+
+// The native models of --model/--weights: one, or an ensemble's members in
+// their fixed order (ensemble.hpp), checked to agree. A model whose input
+// length is free runs at --input-length, else at `window_length()`: the
+// length of the windows the stage reads (called at most once, and only
+// then, as it may open the input; 0 when unknown, which is an error naming
+// both ways to give a length).
+std::vector<StageModel> load_stage_models(const ModelOptions& o, const std::function<int64_t()>& window_length);
 
 }  // namespace s2f::predict

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "s2f/engine/graph.hpp"
+#include "s2f/predict/model_options.hpp"
 
 namespace s2f::predict {
 
@@ -32,6 +33,9 @@ struct NEncoding {
 
 // A native model's: --n-value when given, else what the model records.
 NEncoding n_encoding_of_model(std::optional<float> option, const engine::ModelGraph& model);
+// An ensemble's (or one model's): --n-value when given, else the value its
+// members record, which must be one (members that record none say nothing).
+NEncoding n_encoding_of_models(std::optional<float> option, const std::vector<StageModel>& members);
 
 // An --exec model's: the value its tensors header declares (meta.n_value,
 // formats/EXEC.md). A declared value other than a given --n-value is an

@@ -11,6 +11,7 @@
 
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/engine/predictor.hpp"
+#include "s2f/predict/ensemble_predictor.hpp"
 #include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/tensor_output.hpp"
 #include "s2f/stream/stream.hpp"
@@ -29,7 +30,7 @@ struct RunnerOptions {
 // the `seq` field index.
 size_t require_sequences(const stream::Reader& in, int64_t model_length, const std::string& model_name);
 
-void predict_native(stream::Reader& in, const engine::Predictor& predictor, TensorOutput& out,
+void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, TensorOutput& out,
                     const RunnerOptions& options, Run& run);
 
 // Builds the output once the plug-in's header (its heads, its catalog if it

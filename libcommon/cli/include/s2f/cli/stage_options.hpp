@@ -12,7 +12,14 @@
 
 namespace s2f::cli {
 
-// -m/--model, --weights, --input-length (add_model_file_options), --exec and
+// -m/--model: an s2f model file, a Keras .h5 or architecture JSON, or "demo"
+// (the bundled demo model; predict::resolve_model_path finds it), for every
+// stage that reads a model, whether it runs it (add_model_options) or only
+// describes it.
+CLI::Option* add_model_path(CLI::App& app, std::string& model);
+
+// -m/--model (repeatable here: several models, or a fold directory, are an
+// ensemble), --weights, --input-length (add_model_file_options), --exec and
 // --exec-timeout (when `exec` is true), --catalog, --heads, -b/--batch-size,
 // --n-value.
 void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec = true,
@@ -32,7 +39,7 @@ void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o);
 // pairing it needs (s2f/predict/strand_pairs.hpp).
 void add_strand_options(CLI::App& app, predict::StrandOptions& o);
 
-// --genome/--bed/--vcf/--narrowpeak/--fasta-records/-L/... of the stages
+// --genome/--bed/--vcf/--narrowpeak/--fasta-records/--sequences/-L/... of the stages
 // that encode genomic inputs through an s2f-encode child.
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o);
 
