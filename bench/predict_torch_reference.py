@@ -40,7 +40,7 @@ def main():
     lut = np.zeros((256, 4), np.float32)
     for i, b in enumerate(b"ACGT"):
         lut[b, i] = 1
-    lut[ord("N")] = 0.25
+    lut[ord("N")] = 0.0  # bpnet-lite's encoding of N (tangermeme: zeros), which the exported model records
     half = a.length // 2
     profiles, counts = [], []
     n = len(pos["chrom"])

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
             "  s2f-predict --model demo --sequences seqs.txt -o preds.s2f   # one SEQ or ID<TAB>SEQ per line\n"
             "  s2f-predict -m fold_0.h5 -m fold_1.h5 -m fold_2.h5 windows.s2f -o preds.s2f  # an ensemble: the mean\n"
             "  s2f-predict -m chrombpnet_folds/ windows.s2f -o preds.s2f   # every model file of a fold directory\n"
+            "  s2f-predict -m bpnet.h5 --rc mean --strand-pairs profile:0-1 windows.s2f > preds.s2f  # + and - tracks\n"
+            "  s2f-predict -m old.s2fm --n-value 0 windows.s2f > preds.s2f   # a model that records no N value\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
   tool.use(Opt::Output | Opt::Threads | Opt::Compress);
   predict::PredictRequest o;
@@ -27,8 +29,7 @@ int main(int argc, char** argv) {
   cli::add_model_options(app, o.model);
   cli::add_track_plan_options(app, o.plan);
   app.add_option("--dtype", o.dtype, "Output values: f32 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "f16"}));
-  app.add_option("--rc", o.rc, "Also predict the reverse complement and combine: none, mean, max")
-      ->capture_default_str()->check(CLI::IsMember({"none", "mean", "max"}));
+  cli::add_strand_options(app, o.strand);
   cli::add_encode_inputs(app, o.encode);  // genomic inputs, encoded on the way in (same code as s2f-encode)
 
   app.footer(

@@ -12,7 +12,14 @@ supplies a function from one-hot sequences to named outputs::
         return {"profile": ...,           # (batch, tracks, bins)
                 "counts": ...}            # (batch, tracks) or (batch, tracks, 1)
 
-    s2f_exec.serve(predict, catalog_tsv="model.tracks.tsv")
+    s2f_exec.serve(predict, catalog_tsv="model.tracks.tsv", n_value=0)
+
+n_value is the one-hot value of every channel at an N that the model was
+trained with (0 = all-zero rows); the plug-in declares the value it used as
+meta.n_value, and uses the one s2f asks for (meta.n_value_asked, from
+--n-value) when there is one. With neither, a window holding an N is an
+error naming --n-value. Strand pairs of a head ([[plus, minus], ...]) go in
+heads_meta ({"name": ..., "kind": ..., "strand_pairs": ...}).
 
 Run it as ``s2f-predict --exec 'python3 my_adapter.py' windows.s2f``. Errors
 go to stderr and a non-zero exit, which s2f-predict reports with that stderr.
@@ -31,14 +38,20 @@ for _i, _b in enumerate(b"ACGT"):
     _CHANNEL[ord(chr(_b).lower())] = _i
 
 
-def one_hot(seq, n_value=0.25):
-    """(batch, length) uint8 ASCII -> (batch, length, 4) float32."""
+def one_hot(seq, n_value, ids=None):
+    """(batch, length) uint8 ASCII -> (batch, length, 4) float32. With
+    n_value None, an N (any base not A/C/G/T) is an error naming its window."""
     ch = _CHANNEL[np.asarray(seq, dtype=np.uint8)]
     out = np.zeros(ch.shape + (4,), dtype=np.float32)
     known = ch >= 0
     idx = np.nonzero(known)
     out[idx + (ch[known].astype(np.intp),)] = 1.0
-    out[~known] = n_value
+    if n_value is None and not known.all():
+        row = int(np.nonzero(~known.all(axis=1))[0][0])
+        name = f"'{ids[row]}'" if ids is not None else f"{row + 1} of the batch"
+        raise SystemExit(f"window {name} holds an N and nothing says how the model's training encoded N: "
+                         "give s2f --n-value 0 (all-zero rows) or 0.25, or the plug-in its training's value")
+    out[~known] = n_value if n_value is not None else 0.0
     return out
 
 
@@ -56,18 +69,32 @@ def catalog_json(tsv_path):
     return {"columns": columns, "rows": rows}
 
 
-def serve(predict, catalog_tsv=None, batch_size=64, n_value=0.25, heads_meta=None,
+def serve(predict, catalog_tsv=None, batch_size=64, n_value=None, heads_meta=None,
           stdin=None, stdout=None):
     src = s2f_stream.read(stdin if stdin is not None else sys.stdin.buffer)
     if src.kind != "sequences":
         raise SystemExit(f"expected a sequences stream on stdin, got {src.kind}")
+    # s2f's --n-value, when given, is the value to use (formats/EXEC.md).
+    asked = src.meta.get("n_value_asked")
+    if asked is not None:
+        n_value = float(asked)
+
+    def header_meta():
+        meta = {k: v for k, v in src.meta.items() if k not in ("n_value", "n_value_asked")}
+        if catalog_tsv:
+            meta["tracks"] = catalog_json(catalog_tsv)
+        if heads_meta:
+            meta.setdefault("geometry", {})["heads"] = heads_meta
+        if n_value is not None:
+            meta["n_value"] = float(np.float32(n_value))
+        return meta
     identity = [f for f in src.schema if f["name"] != "seq"]
     writer = None
     pending = []
 
     def flush(batch):
         nonlocal writer
-        onehot = one_hot(batch["seq"], n_value)
+        onehot = one_hot(batch["seq"], n_value, batch.get("id"))
         outputs = predict(onehot)
         arrays = {}
         for name, value in outputs.items():
@@ -80,13 +107,8 @@ def serve(predict, catalog_tsv=None, batch_size=64, n_value=0.25, heads_meta=Non
         if writer is None:
             schema = identity + [{"name": k, "dtype": "f32", "shape": list(v.shape[1:])}
                                  for k, v in arrays.items()]
-            meta = dict(src.meta)
-            if catalog_tsv:
-                meta["tracks"] = catalog_json(catalog_tsv)
-            if heads_meta:
-                meta.setdefault("geometry", {})["heads"] = heads_meta
             writer = s2f_stream.Writer(stdout if stdout is not None else sys.stdout.buffer,
-                                       "tensors", schema, meta)
+                                       "tensors", schema, header_meta())
         record = {f["name"]: batch[f["name"]] for f in identity}
         record.update(arrays)
         writer.write_batch(record)
@@ -100,13 +122,10 @@ def serve(predict, catalog_tsv=None, batch_size=64, n_value=0.25, heads_meta=Non
         # (empty) output stream still has the right schema.
         length = next(f["shape"][0] for f in src.schema if f["name"] == "seq")
         shapes = {k: np.asarray(v, dtype=np.float32) for k, v in
-                  predict(np.full((1, length, 4), n_value, dtype=np.float32)).items()}
+                  predict(np.zeros((1, length, 4), dtype=np.float32)).items()}
         schema = identity + [{"name": k, "dtype": "f32",
                               "shape": list(v.shape[1:]) + ([1] if v.ndim == 2 else [])}
                              for k, v in shapes.items()]
-        meta = dict(src.meta)
-        if catalog_tsv:
-            meta["tracks"] = catalog_json(catalog_tsv)
         writer = s2f_stream.Writer(stdout if stdout is not None else sys.stdout.buffer,
-                                   "tensors", schema, meta)
+                                   "tensors", schema, header_meta())
     writer.close()

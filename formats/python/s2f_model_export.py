@@ -34,6 +34,8 @@ import numpy as np
 import torch
 import torch.fx
 
+import s2f_strands
+
 FORMAT_VERSION = 1
 
 
@@ -262,8 +264,14 @@ def trace(module, input_length, input_channels=4, concrete_args=None):
 
 
 def export(module, path, input_length, head_names=None, head_kinds=None, bin_size=1, input_channels=4,
-           name=None, metadata=None, concrete_args=None):
-    """Writes `module` as an s2f model file; returns the content hash."""
+           name=None, metadata=None, concrete_args=None, n_value=None, strand_pairs=None):
+    """Writes `module` as an s2f model file; returns the content hash.
+
+    n_value: the one-hot value of every channel at an N in the model's
+    training data (0 for an all-zero row), recorded as input.n_value; None
+    records nothing (stages then ask for --n-value when a window has an N).
+    strand_pairs: {head name: [[plus, minus], ...]} for heads whose tracks
+    are strands of one signal ([] = none stranded), recorded per output."""
     gm, rec = trace(module, input_length, input_channels, concrete_args)
     b = _Builder(gm, rec, input_length, input_channels)
     outputs = []
@@ -292,11 +300,20 @@ def export(module, path, input_length, head_names=None, head_kinds=None, bin_siz
         v = rec.values[o]
         kind = head_kinds[i] if head_kinds else ("profile" if v.dim() == 3 and v.shape[2] > 1 else "scalar")
         heads.append({"name": hname, "node": b.name_of(o), "kind": kind, "bin_size": bin_size})
+        if strand_pairs and hname in strand_pairs:
+            heads[-1]["strand_pairs"] = s2f_strands.check(strand_pairs[hname], v.shape[1], hname)
+    unknown = sorted(set(strand_pairs or {}) - set(head_names))
+    if unknown:
+        raise ExportError(f"strand pairs given for {', '.join(unknown)}, which is no head "
+                          f"(heads: {', '.join(head_names)})")
     used = {l["name"] for l in b.layers}
     meta = {"framework": "pytorch", "torch_version": torch.__version__, "module": type(module).__name__}
     meta.update(metadata or {})
+    inp = {"length": input_length, "channels": input_channels, "alphabet": "ACGT"}
+    if n_value is not None:
+        inp["n_value"] = float(n_value)
     arch = {"name": name or type(module).__name__,
-            "input": {"length": input_length, "channels": input_channels, "alphabet": "ACGT"},
+            "input": inp,
             "layers": b.layers, "outputs": heads, "metadata": meta}
     assert all(h["node"] in used for h in heads)
     return write_model(path, arch, b.weights)
@@ -344,8 +361,22 @@ def export_bpnet_lite(args):
     if inferred["n_control_tracks"] > 0:
         meta["control_tracks"] = {"count": inferred["n_control_tracks"],
                                   "input": "zeros, folded into the weights (forward(X, zeros))"}
+    # bpnet-lite's profile has 1 output (unstranded) or 2 (+ then -); its
+    # count head is one value. Other output counts are the user's layout.
+    profile, counts = args.heads
+    strands = {counts: []}
+    n_outputs = inferred["n_outputs"]
+    if n_outputs <= 2:
+        strands[profile] = [[0, 1]] if n_outputs == 2 else []
+    else:
+        print(f"s2f_model_export: note: the profile has {n_outputs} outputs; which are strands of one signal is "
+              "not recorded (give s2f-predict --rc a catalog with a strand column or --strand-pairs)",
+              file=sys.stderr)
+    strands.update(s2f_strands.parse(args.strand_pairs))
+    # bpnet-lite one-hot encodes sequences with tangermeme, whose N rows are all zero.
+    n_value = 0.0 if args.n_value is None else args.n_value
     return export(model, args.output, length, head_names=args.heads, name="bpnet-lite",
-                  concrete_args={"X_ctl": None}, metadata=meta)
+                  concrete_args={"X_ctl": None}, metadata=meta, n_value=n_value, strand_pairs=strands)
 
 
 def export_module(args):
@@ -363,8 +394,12 @@ def export_module(args):
             more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
             raise ExportError(f"{args.state_dict} does not fit {args.cls}(**{args.kwargs}): "
                               f"{details[0] if details else _one_line(e)}{more}; give the --kwargs it was built with")
+    if args.n_value is None:
+        print("s2f_model_export: note: no N value recorded (--n-value): s2f stages will ask for --n-value "
+              "at the first window that holds an N", file=sys.stderr)
     return export(model, args.output, args.input_length, head_names=args.heads, name=args.cls,
-                  metadata={"source": os.path.basename(args.state_dict or args.python_file)})
+                  metadata={"source": os.path.basename(args.state_dict or args.python_file)},
+                  n_value=args.n_value, strand_pairs=s2f_strands.parse(args.strand_pairs))
 
 
 def _one_line(e):
@@ -383,6 +418,9 @@ def main(argv=None):
                     "(default: the model's, the hparams', or (in_window - out_window) / 2)")
     bp.add_argument("--input-length", type=int, help="default: the hparams' in_window, else 2114")
     bp.add_argument("--heads", nargs=2, default=["profile", "counts"])
+    bp.add_argument("--n-value", type=float, help="one-hot value of an N in training (default 0: bpnet-lite's)")
+    bp.add_argument("--strand-pairs", action="append", metavar="HEAD:P-M,...",
+                    help="strand pairs to record (default: profile 0-1 for 2 outputs, none for 1)")
     bp.add_argument("-o", "--output", required=True)
     mp = sub.add_parser("module", help="any torch.nn.Module class defined in a Python file")
     mp.add_argument("--python-file", required=True, help="file defining the module class")
@@ -391,6 +429,10 @@ def main(argv=None):
     mp.add_argument("--state-dict", help="weights saved with torch.save(model.state_dict())")
     mp.add_argument("--input-length", type=int, required=True)
     mp.add_argument("--heads", nargs="+", help="names of the outputs, in forward() order")
+    mp.add_argument("--n-value", type=float,
+                    help="one-hot value of every channel at an N in the training data (0 = all-zero row)")
+    mp.add_argument("--strand-pairs", action="append", metavar="HEAD:P-M,...",
+                    help="a head's + and - strand channels (HEAD:none: no track stranded); repeatable")
     mp.add_argument("-o", "--output", required=True)
     args = p.parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -9,6 +9,9 @@ or very large models that the native engine does not run.
 The module's forward takes one-hot input in PyTorch's (batch, 4, length)
 layout and returns a tensor or a tuple of tensors, one per name in --heads,
 each (batch, tracks, bins) or (batch, tracks). --device cuda runs on a GPU.
+--n-value declares the one-hot value of an N the model was trained with
+(s2f-predict --n-value overrides it); --strand-pairs HEAD:P-M,... declares
+which channels of a head are the + and - strands of one signal (for --rc).
 """
 
 import argparse
@@ -23,6 +26,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import s2f_exec  # noqa: E402
+import s2f_strands  # noqa: E402
 
 
 def load_module_class(path, name):
@@ -44,6 +48,9 @@ def main():
     p.add_argument("--state-dict", help="torch.save'd state_dict (.pt)")
     p.add_argument("--heads", required=True, help="comma-separated names of the forward outputs")
     p.add_argument("--catalog", help="track catalog TSV to send in the stream header")
+    p.add_argument("--n-value", type=float, help="one-hot value of every channel at an N in training (0 = zeros)")
+    p.add_argument("--strand-pairs", action="append", default=[], metavar="HEAD:P-M,...",
+                   help="a head's (+, -) channel pairs, HEAD:none when none is stranded; repeatable")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cpu")
@@ -66,7 +73,10 @@ def main():
             raise SystemExit(f"the model returned {len(y)} outputs but --heads names {len(names)}")
         return {n: t.detach().cpu().numpy() for n, t in zip(names, y)}
 
-    s2f_exec.serve(predict, catalog_tsv=a.catalog, batch_size=a.batch_size)
+    pairs = s2f_strands.parse(a.strand_pairs)
+    heads_meta = [{"name": n, "strand_pairs": pairs[n]} for n in names if n in pairs] or None
+    s2f_exec.serve(predict, catalog_tsv=a.catalog, batch_size=a.batch_size, n_value=a.n_value,
+                   heads_meta=heads_meta)
 
 
 if __name__ == "__main__":

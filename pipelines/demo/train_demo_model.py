@@ -213,6 +213,13 @@ def grammar_check(model, grammar, rng, n=64):
     return out
 
 
+# The training sequences hold no N (their codes are 0..3), so training fixed
+# no encoding of N. The model records 0.25 — each channel a quarter, which
+# the first convolution turns into the mean of its responses to A, C, G and
+# T — the value s2f used for every N before models recorded their own, so
+# the demo's outputs are unchanged.
+N_VALUE = 0.25
+
 # The track catalog, written next to the model as TSV and embedded in the
 # model file's metadata (meta["tracks"]) so `s2f-predict --model demo` names
 # its tracks without a --catalog.
@@ -352,7 +359,7 @@ def main(argv=None):
         path = os.path.join(args.out_dir, "demo.s2fm")
         digest = s2f_model_export.export(
             model, path, grammar.length, head_names=["profile", "counts"], name="s2f-demo-bpnet",
-            concrete_args={"X_ctl": None},
+            concrete_args={"X_ctl": None}, n_value=N_VALUE, strand_pairs={"profile": [[0, 1]], "counts": []},
             metadata={"source": "pipelines/demo/train_demo_model.py", "seed": args.seed,
                       "grammar": "pipelines/demo/grammar.json",
                       "profile": "logits; softmax over both strands jointly",

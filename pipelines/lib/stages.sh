@@ -31,6 +31,9 @@ s2f_shard_arg() {  # K N: check and print K/N
 s2f_predict_opts() {  # the model options shared by every s2f-predict call
   PREDICT_OPTS=(--model "$CFG_MODEL" --rc "${CFG_RC:-mean}" -t "${CFG_THREADS:-1}")
   [ -z "${CFG_CATALOG:-}" ] || PREDICT_OPTS+=(--catalog "$CFG_CATALOG")
+  [ -z "${CFG_N_VALUE:-}" ] || PREDICT_OPTS+=(--n-value "$CFG_N_VALUE")
+  local spec  # space-separated HEAD:P-M,... entries, one per head
+  for spec in ${CFG_STRAND_PAIRS:-}; do PREDICT_OPTS+=(--strand-pairs "$spec"); done
 }
 
 # ---- 1. background build (chorus's per-track CDFs) --------------------------

@@ -20,7 +20,7 @@ import numpy as np
 
 
 def one_hot(seqs, n_value=0.25):
-    """(N, 4, L) float32, A C G T; other letters get n_value in every channel (s2f-predict's default)."""
+    """(N, 4, L) float32, A C G T; other letters get n_value in every channel (0.25: what the demo model records)."""
     lut = np.full((256, 4), n_value, np.float32)
     for c in b"ACGTacgt":
         lut[c] = 0

@@ -409,7 +409,7 @@ TEST(marginalizeLoop, DemoModelBeforeAfterMatchDirectPredictions) {
   std::vector<predict::ModelHeadInfo> heads;
   for (const auto& h : graph.heads) {
     const auto& shape = graph.nodes[static_cast<size_t>(h.node)].shape;
-    heads.push_back({h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size});
+    heads.push_back({h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size, {}});
   }
   auto plan = predict::plan_tracks(heads, predict::default_catalog(heads), {});
   ASSERT_EQ(plan.heads.size(), 2u);
@@ -418,7 +418,7 @@ TEST(marginalizeLoop, DemoModelBeforeAfterMatchDirectPredictions) {
   auto backgrounds = random_backgrounds(5, L, 0.41, 2);
   auto experiments = motif_experiments({parse_iupac("ATGAGTCAT"), parse_iupac("CCCCACCC")}, 5, L, {});
   predict::EnsemblePredictor one_model(std::vector<predict::StageModel>{{path, graph}});
-  Marginalizer m(one_model, plan, {3, 0.25f});  // batch 3: batches straddle motifs
+  Marginalizer m(one_model, plan, {3, {0.25f, "--n-value", ""}});  // batch 3: batches straddle motifs
   EffectSummary summary(plan);
   std::vector<std::vector<double>> counts_effect(2);
   size_t calls = 0;

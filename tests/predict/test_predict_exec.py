@@ -88,7 +88,9 @@ def main():
     cat = os.path.join(tmp, "tiny.tracks.tsv")
     with open(cat, "w") as f:
         f.write(CATALOG)
-    exec_cmd = f"{PY} {ADAPTER} --module {tmp}/tiny.py --class Tiny --heads profile,counts --catalog {cat}"
+    # The windows hold N; the stand-in "was trained" with 0.25 (torch_reference's).
+    exec_cmd = (f"{PY} {ADAPTER} --module {tmp}/tiny.py --class Tiny --heads profile,counts --catalog {cat} "
+                "--n-value 0.25")
     (fwd_p, fwd_c), (rev_p, rev_c) = torch_reference(seq)
 
     # Plain forward pass through the plug-in equals torch.
@@ -140,7 +142,8 @@ def main():
     ns = {}
     exec(MODEL_PY, ns)
     model_file = os.path.join(tmp, "tiny.s2fm")
-    s2f_model_export.export(ns["Tiny"]().eval(), model_file, input_length=L, head_names=["profile", "counts"])
+    s2f_model_export.export(ns["Tiny"]().eval(), model_file, input_length=L, head_names=["profile", "counts"],
+                            n_value=0.25)
     for mode, expect_p in (("none", fwd_p), ("mean", exp_mean)):
         out = os.path.join(tmp, f"native_{mode}.s2f")
         r = run(["--model", model_file, "--catalog", cat, "--rc", mode, "-b", "4", "-t", "2", "-o", out, "-q", seqs])

@@ -44,7 +44,7 @@ std::string write_sequences() {
 // A plug-in answering each record with `counts` = its number of A (N: 0.25).
 std::string count_a_child() {
   return std::string("/usr/bin/python3 -c \"import sys; sys.path.insert(0, '") + S2F_SOURCE_DIR +
-         "/formats/python'); import s2f_exec; s2f_exec.serve(lambda x: {'counts': x[:, :, 0].sum(axis=1, keepdims=True)})\"";
+         "/formats/python'); import s2f_exec; s2f_exec.serve(lambda x: {'counts': x[:, :, 0].sum(axis=1, keepdims=True)}, n_value=0.25)\"";
 }
 
 // Each record, then its reverse complement.

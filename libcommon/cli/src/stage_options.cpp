@@ -30,8 +30,10 @@ void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const
                  "Track catalog TSV (track_index, track_name, output_type, strand, ...; default: the model's own)");
   app.add_option("--heads", o.heads, "Comma-separated heads to write (default: all)");
   app.add_option("-b,--batch-size", o.batch_size, batch_help)->capture_default_str();
-  app.add_option("--n-value", o.n_value, "One-hot value of every channel at an N (0 = all-zero row)")
-      ->capture_default_str();
+  app.add_option("--n-value", o.n_value,
+                 "One-hot value of every channel at an N: 0 = all-zero row, 0.25 = a quarter each (default: the "
+                 "value the model records from its training; when it records none, a window with an N is an "
+                 "error asking for this option)");
 }
 
 void add_model_file_options(CLI::App& app, predict::ModelOptions& o) {
@@ -60,6 +62,19 @@ void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {
 void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o) {
   add_track_selection(app, o);
   app.add_option("--crop", o.crop, "Drop this many bins from each end of profile heads")->capture_default_str();
+}
+
+void add_strand_options(CLI::App& app, predict::StrandOptions& o) {
+  app.add_option("--rc", o.rc,
+                 "Also predict the reverse complement and combine: none, mean, max (profiles flipped back, + and - "
+                 "tracks swapped; a profile head of several tracks needs its strand pairing: --strand-pairs, the "
+                 "catalog's strand column or the model file's record)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "mean", "max"}));
+  app.add_option("--strand-pairs", o.strand_pairs,
+                 "HEAD:PLUS-MINUS[,PLUS-MINUS...] (channels = track_index), or HEAD:none when no track of the head "
+                 "is stranded; repeatable, one per head; overrides the catalog and the model file")
+      ->allow_extra_args(false);
 }
 
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {

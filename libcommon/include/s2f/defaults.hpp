@@ -6,10 +6,8 @@
 
 namespace s2f::defaults {
 
-// One-hot value of every channel at an N (or any non-ACGT base). 0.25
-// spreads the probability mass like an ambiguous base; 0 is an all-zero row
-// (what ChromBPNet-style training pipelines write). formats/MODEL.md.
-inline constexpr float n_value = 0.25f;
+// The one-hot value of an N has no default: it is the model's
+// (predict::NEncoding, formats/MODEL.md), or --n-value.
 
 // Sequences per native model call (s2f-predict, s2f-marginalize).
 inline constexpr int64_t batch_size = 64;

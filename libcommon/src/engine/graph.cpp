@@ -2,6 +2,7 @@
 #include "s2f/engine/graph.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "s2f/error.hpp"
@@ -222,7 +223,26 @@ void ModelGraph::infer_shapes() {
       fail_input("scalar head '" + h.name + "' has length " +
                      std::to_string(nodes[static_cast<size_t>(h.node)].shape.length),
                  name, "declare it as a profile head or pool it first");
+    if (h.strand_pairs) check_strand_pairs(*h.strand_pairs, nodes[static_cast<size_t>(h.node)].shape.channels,
+                                           name + ": output '" + h.name + "'");
   }
+  if (n_value && !std::isfinite(*n_value))
+    fail_input("input.n_value is not a finite number", name, "re-export the model");
+}
+
+void check_strand_pairs(const StrandPairs& pairs, int64_t tracks, const std::string& where) {
+  std::vector<bool> used(static_cast<size_t>(std::max<int64_t>(tracks, 0)), false);
+  for (const auto& pair : pairs)
+    for (int64_t c : pair) {
+      if (c < 0 || c >= tracks)
+        fail_input("strand pair " + std::to_string(pair[0]) + "-" + std::to_string(pair[1]) + " names channel " +
+                       std::to_string(c) + " of a head with " + std::to_string(tracks) + " tracks",
+                   where, "give channels 0.." + std::to_string(tracks - 1));
+      if (used[static_cast<size_t>(c)])
+        fail_input("channel " + std::to_string(c) + " is in more than one strand pair", where,
+                   "pair each + channel with one - channel");
+      used[static_cast<size_t>(c)] = true;
+    }
 }
 
 // ---- architecture JSON ----------------------------------------------------
@@ -279,13 +299,18 @@ nlohmann::json architecture_to_json(const ModelGraph& g) {
     layers.push_back(j);
   }
   json heads = json::array();
-  for (const auto& h : g.heads)
-    heads.push_back({{"name", h.name},
-                     {"node", g.nodes[static_cast<size_t>(h.node)].name},
-                     {"kind", h.kind == HeadKind::profile ? "profile" : "scalar"},
-                     {"bin_size", h.bin_size}});
+  for (const auto& h : g.heads) {
+    json head{{"name", h.name},
+              {"node", g.nodes[static_cast<size_t>(h.node)].name},
+              {"kind", h.kind == HeadKind::profile ? "profile" : "scalar"},
+              {"bin_size", h.bin_size}};
+    if (h.strand_pairs) head["strand_pairs"] = *h.strand_pairs;
+    heads.push_back(head);
+  }
+  json input{{"length", g.input_length}, {"channels", g.input_channels}, {"alphabet", "ACGT"}};
+  if (g.n_value) input["n_value"] = *g.n_value;
   return json{{"name", g.name},
-              {"input", {{"length", g.input_length}, {"channels", g.input_channels}, {"alphabet", "ACGT"}}},
+              {"input", input},
               {"layers", layers},
               {"outputs", heads},
               {"metadata", g.metadata}};
@@ -304,6 +329,7 @@ ModelGraph architecture_from_json(const nlohmann::json& j, const std::string& wh
     g.name = get_or<std::string>(j, "name", "model");
     g.input_length = j.at("input").at("length").get<int64_t>();
     g.input_channels = get_or<int64_t>(j.at("input"), "channels", 4);
+    if (j.at("input").contains("n_value")) g.n_value = j.at("input").at("n_value").get<double>();
     if (j.contains("metadata")) g.metadata = j.at("metadata");
     for (const auto& l : j.at("layers")) {
       Node n;
@@ -348,6 +374,15 @@ ModelGraph architecture_from_json(const nlohmann::json& j, const std::string& wh
         fail_input("output kind must be 'profile' or 'scalar', not '" + kind + "'", where, "fix the outputs list");
       head.kind = kind == "profile" ? HeadKind::profile : HeadKind::scalar;
       head.bin_size = get_or<int64_t>(h, "bin_size", 1);
+      if (h.contains("strand_pairs")) {
+        head.strand_pairs.emplace();
+        for (const auto& pair : h.at("strand_pairs")) {
+          if (!pair.is_array() || pair.size() != 2)
+            fail_input("output '" + head.name + "': strand_pairs holds " + pair.dump() + ", not a [+, -] pair",
+                       where, "write strand_pairs as [[plus, minus], ...]");
+          head.strand_pairs->push_back({pair.at(0).get<int64_t>(), pair.at(1).get<int64_t>()});
+        }
+      }
       g.heads.push_back(head);
     }
   } catch (const nlohmann::json::exception& e) {

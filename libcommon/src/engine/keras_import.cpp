@@ -93,6 +93,10 @@ class KerasImporter {
     else if (file_.has_attribute("/", "keras_version"))
       g_.metadata["keras_version"] = file_.read_string_attribute("/", "keras_version");
     if (separate_weights_) g_.metadata["weights_file"] = weights_path_;
+    // Keras sequence models (ChromBPNet, BPNet, splice-site models) were
+    // trained on one-hot input whose N rows are all zero: their training
+    // code encodes an N as [0, 0, 0, 0]. MODEL.md, "Keras import".
+    g_.n_value = 0.0;
     weights_root_ = file_.exists("/model_weights") ? "/model_weights" : "/";
 
     std::vector<int> outputs = add_model(config, "", {}, "");
@@ -349,7 +353,7 @@ class KerasImporter {
     g_.nodes.push_back(std::move(n));
     // Infer the new node's shape now: later "same" paddings need it.
     std::vector<Head> keep = std::move(g_.heads);
-    g_.heads = {Head{"_", static_cast<int>(g_.nodes.size()) - 1, HeadKind::profile, 1}};
+    g_.heads = {Head{"_", static_cast<int>(g_.nodes.size()) - 1, HeadKind::profile, 1, {}}};
     try {
       g_.infer_shapes();
     } catch (const Error& e) {
@@ -390,7 +394,7 @@ class KerasImporter {
     const Node& n = g_.nodes[static_cast<size_t>(node)];
     if (n.op == Op::flatten && g_.nodes[static_cast<size_t>(n.inputs[0])].shape.length > 1) node = n.inputs[0];
     const Shape s = g_.nodes[static_cast<size_t>(node)].shape;
-    g_.heads.push_back(Head{layer, node, s.length > 1 ? HeadKind::profile : HeadKind::scalar, 1});
+    g_.heads.push_back(Head{layer, node, s.length > 1 ? HeadKind::profile : HeadKind::scalar, 1, {}});
   }
 
   std::string path_, weights_path_;

@@ -53,7 +53,8 @@ nlohmann::json model_summary(const ModelGraph& graph) {
   j["source_format"] = mg.metadata.value("source_format", "");
   j["content_hash"] = mg.metadata.value("content_hash", "");
   j["input"] = {{"length", mg.input_length}, {"channels", mg.input_channels},
-                {"free", mg.metadata.value("input_length_free", false)}};
+                {"free", mg.metadata.value("input_length_free", false)},
+                {"n_value", mg.n_value ? nlohmann::json(*mg.n_value) : nlohmann::json()}};
   j["parameters"] = graph.parameter_count();
   j["receptive_field"] = max_rf;
   j["flops_per_sequence"] = plan.flops;
@@ -76,7 +77,8 @@ nlohmann::json model_summary(const ModelGraph& graph) {
     const Shape s = mg.nodes[static_cast<size_t>(h.node)].shape;
     heads.push_back({{"name", h.name}, {"kind", h.kind == HeadKind::profile ? "profile" : "scalar"},
                      {"tracks", s.channels}, {"bins", s.length}, {"bin_size", h.bin_size},
-                     {"receptive_field", rf[static_cast<size_t>(h.node)].size}});
+                     {"receptive_field", rf[static_cast<size_t>(h.node)].size},
+                     {"strand_pairs", h.strand_pairs ? nlohmann::json(*h.strand_pairs) : nlohmann::json()}});
   }
   j["outputs"] = heads;
   return j;
@@ -122,9 +124,19 @@ std::string model_summary_text(const nlohmann::json& j) {
                 j["flops_per_sequence"].get<double>() / 1e9,
                 static_cast<double>(j["activation_bytes_per_thread"].get<int64_t>()) / 1e6, text(j["kernels"]).c_str());
   s += line;
+  const auto& n_value = j["input"]["n_value"];
+  s += "n_value\t" + (n_value.is_null() ? std::string("not recorded: a window with an N needs --n-value")
+                                         : n_value.dump() + " (each channel's one-hot value at an N, recorded by the model)") + "\n";
   for (const auto& h : j["outputs"]) {
-    std::snprintf(line, sizeof line, "output\t%s\t%s\t%lld tracks x %lld bins (bin size %lld)\n",
-                  text(h["name"]).c_str(), text(h["kind"]).c_str(), num(h["tracks"]), num(h["bins"]), num(h["bin_size"]));
+    std::string strands = "not recorded";
+    if (h["strand_pairs"].is_array()) {
+      strands = h["strand_pairs"].empty() ? "none stranded" : "";
+      for (const auto& p : h["strand_pairs"])
+        strands += (strands.empty() ? "" : ",") + p[0].dump() + "-" + p[1].dump();
+    }
+    std::snprintf(line, sizeof line, "output\t%s\t%s\t%lld tracks x %lld bins (bin size %lld); strand pairs: %s\n",
+                  text(h["name"]).c_str(), text(h["kind"]).c_str(), num(h["tracks"]), num(h["bins"]), num(h["bin_size"]),
+                  strands.c_str());
     s += line;
   }
   s += "#layer\top\tinputs\tlength\tchannels\tparameters\treceptive_field\tdetails\n";

@@ -32,7 +32,7 @@ void run_ism(const IsmRequest& o, Run& run) {
   check_request(o);
   IsmOptions options = o.options;
   options.chunk = static_cast<size_t>(o.model.batch_size);
-  options.n_value = o.model.n_value;
+  options.n_encoding.value = o.model.n_value;  // an --exec model's request; a native model's is resolved below
   IsmOutputOptions out_options;
   out_options.save.clear();
   for (const auto& s : split_option_list({o.save})) out_options.save.push_back(parse_ism_stat(s));
@@ -59,9 +59,11 @@ void run_ism(const IsmRequest& o, Run& run) {
     return *out;
   };
   if (!o.model.exec_command.empty()) {
-    const nlohmann::json model_meta = {{"format", "exec"}, {"command", o.model.exec_command}};
     ism_exec(in, o.model.exec_command, o.model.exec_timeout, options,
-             [&](const std::vector<predict::ModelHeadInfo>& heads, const catalog::TrackCatalog* catalog) -> IsmSink& {
+             [&](const std::vector<predict::ModelHeadInfo>& heads, const catalog::TrackCatalog* catalog,
+                 const predict::NEncoding& n_encoding) -> IsmSink& {
+               nlohmann::json model_meta = {{"format", "exec"}, {"command", o.model.exec_command}};
+               n_encoding.describe(model_meta);
                return make_output(heads, catalog, model_meta);
              },
              run);
@@ -69,13 +71,17 @@ void run_ism(const IsmRequest& o, Run& run) {
     // Heads and catalog are the first model's (an ensemble's members agree).
     const engine::ModelGraph& graph = source.members.front().graph;
     auto embedded = predict::embedded_catalog(graph);
-    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(),
-                             predict::ensemble_identity(o.model.models, source.members));
+    options.n_encoding = predict::n_encoding_of_models(o.model.n_value, source.members);
+    auto identity = predict::ensemble_identity(o.model.models, source.members);
+    options.n_encoding.describe(identity);
+    auto& sink = make_output(predict::heads_of_model(graph), embedded.get(), identity);
     predict::announce_ensemble(source.members, run);
     std::vector<bool> read(graph.heads.size(), false);
     for (const auto& name : sink.heads_read())
       for (size_t h = 0; h < graph.heads.size(); ++h) read[h] = read[h] || graph.heads[h].name == name;
-    EnsembleMutants predictor(std::move(source.members), o.naive, options.n_value, read);
+    // With no value known, ism_native refuses every reference holding an N
+    // before it is encoded, so the 0 is never read.
+    EnsembleMutants predictor(std::move(source.members), o.naive, options.n_encoding.value.value_or(0.0f), read);
     ism_native(in, predictor, options, sink, run);
   }
   source.encoder.wait_success(run);

@@ -44,6 +44,7 @@ void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& op
       MutationEnumerator enumerator(bases, options.start, resolved_end(options, static_cast<int64_t>(bases.size())),
                                     options.mutate_n_bases);
       if (run.records_in == 0) progress_total(run, records, enumerator.total());
+      options.n_encoding.for_window(bases, [&] { return predict::window_label(batch, r, index, in.name()); });
       model.set_reference(bases);
       sink.begin_sequence(batch, r, bases, model.reference());
       mutants.clear();
@@ -61,7 +62,7 @@ void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& op
 
 void ism_exec(stream::Reader& in, const std::string& command, double timeout_seconds, const IsmOptions& options,
               const SinkFactory& make_sink, Run& run) {
-  predict::ExecSession session(in, command, timeout_seconds, run.provenance());
+  predict::ExecSession session(in, command, timeout_seconds, run.provenance(), options.n_encoding.value);
   const size_t seq = session.seq_field();
   const auto [lo, hi] = shard_records(in, run);
   auto enumerate = [&](std::span<const uint8_t> bases) {
@@ -89,7 +90,7 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
         }
       },
       [&](predict::ExecSession::Replies& replies) {
-        IsmSink& sink = make_sink(replies.heads(), replies.catalog());
+        IsmSink& sink = make_sink(replies.heads(), replies.catalog(), replies.n_encoding());
         auto reference = replies.outputs(1), predictions = replies.outputs(0);
         size_t slots = 0;  // mutants `predictions` holds
         std::vector<Mutation> mutants;
@@ -97,6 +98,8 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
         while (replies.next_input()) {
           const stream::Batch& record = replies.input();
           auto bases = record.fixed<uint8_t>(seq, 0);
+          replies.n_encoding().for_window(
+              bases, [&] { return predict::window_label(record, 0, lo + run.records_in, in.name()); });
           auto enumerator = enumerate(bases);
           if (run.records_in == 0) progress_total(run, {lo, hi}, enumerator.total());
           replies.take(reference, 0);

@@ -50,8 +50,12 @@ void Marginalizer::run(const std::vector<std::string>& backgrounds, const std::v
   for (size_t h = 0; h < H; ++h) before[h].resize(static_cast<size_t>(nb * values_per_sequence(h)));
   for (int64_t first = 0; first < nb; first += B) {
     const int64_t n = std::min(B, nb - first);
-    for (int64_t i = 0; i < n; ++i)
-      predict::one_hot(bytes(backgrounds[static_cast<size_t>(first + i)]), options_.n_value, x.data() + i * L * 4);
+    for (int64_t i = 0; i < n; ++i) {
+      auto bases = bytes(backgrounds[static_cast<size_t>(first + i)]);
+      const float n_value =
+          options_.n_encoding.for_window(bases, [&] { return "background " + std::to_string(first + i + 1); });
+      predict::one_hot(bases, n_value, x.data() + i * L * 4);
+    }
     predict_into(x, n, first, before, scratch);
   }
 
@@ -68,7 +72,10 @@ void Marginalizer::run(const std::vector<std::string>& backgrounds, const std::v
     for (int64_t i = 0; i < n; ++i) {
       const auto& e = experiments[static_cast<size_t>(first + i)];
       apply(e, bytes(backgrounds[static_cast<size_t>(e.background)]), edited.data());
-      predict::one_hot(edited, options_.n_value, x.data() + i * L * 4);
+      const float n_value = options_.n_encoding.for_window(edited, [&] {
+        return "background " + std::to_string(e.background + 1) + " edited by '" + e.label + "'";
+      });
+      predict::one_hot(edited, n_value, x.data() + i * L * 4);
     }
     predict_into(x, n, 0, after, scratch);
     for (int64_t i = 0; i < n; ++i) {

@@ -285,7 +285,6 @@ void check_request(const MarginalizeRequest& o) {
 void run_marginalize(const MarginalizeRequest& o, Run& run) {
   LoopOptions loop;
   loop.batch_size = o.model.batch_size;
-  loop.n_value = o.model.n_value;
   if (!run.opt.seed) run.opt.seed = defaults::marginalize_seed;  // recorded in provenance like a given one
   const uint64_t seed = *run.opt.seed;
 
@@ -312,8 +311,11 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
                "leave -L out, or give -L " + std::to_string(L));
 
   Design d = design(o, L, seed, run, std::move(input_reader));
+  loop.n_encoding = predict::n_encoding_of_models(o.model.n_value, members);
+  auto identity = predict::ensemble_identity(o.model.models, members);
+  loop.n_encoding.describe(identity);
   MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
-                     predict::ensemble_identity(o.model.models, members), d.mode, run);
+                     identity, d.mode, run);
   predict::announce_ensemble(members, run);
   predict::EnsemblePredictor predictor(std::move(members));
   Marginalizer marginalizer(predictor, plan, loop);

@@ -121,6 +121,10 @@ void check_members_agree(const std::vector<StageModel>& members) {
       if (x.name != y.name || x.profile != y.profile || x.tracks != y.tracks || x.bins != y.bins ||
           x.bin_size != y.bin_size)
         disagree(describe_head(a.graph, h), describe_head(b.graph, h));
+      // --rc swaps the mean's tracks by one pairing: recorded ones must agree.
+      if (x.strand_pairs && y.strand_pairs && *x.strand_pairs != *y.strand_pairs)
+        disagree("strand pairs " + nlohmann::json(*x.strand_pairs).dump() + " on head '" + x.name + "'",
+                 "strand pairs " + nlohmann::json(*y.strand_pairs).dump());
     }
     // The first member's embedded catalog names every member's tracks.
     const auto tracks_a = a.graph.metadata.value("tracks", nlohmann::json()),

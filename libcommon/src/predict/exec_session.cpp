@@ -1,5 +1,6 @@
 #include "s2f/predict/exec_session.hpp"
 
+#include <cmath>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -13,6 +14,26 @@
 #include "s2f/stream/kinds.hpp"
 
 namespace s2f::predict {
+
+namespace {
+
+// meta.geometry.heads[].strand_pairs of a tensors stream: [[plus, minus], ...].
+engine::StrandPairs strand_pairs_of(const nlohmann::json& j, const ModelHeadInfo& head) {
+  const std::string where = "meta.geometry.heads '" + head.name + "' strand_pairs";
+  engine::StrandPairs pairs;
+  if (!j.is_array())
+    fail_input(where + " is not a list", "the --exec model's tensors header", "write [[plus, minus], ...]");
+  for (const auto& p : j) {
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number_integer() || !p[1].is_number_integer())
+      fail_input(where + " holds " + p.dump() + ", not a [plus, minus] pair of channels",
+                 "the --exec model's tensors header", "write [[plus, minus], ...] (formats/EXEC.md)");
+    pairs.push_back({p[0].get<int64_t>(), p[1].get<int64_t>()});
+  }
+  engine::check_strand_pairs(pairs, head.tracks, "the --exec model's tensors header, " + where);
+  return pairs;
+}
+
+}  // namespace
 
 std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h) {
   std::map<std::string, nlohmann::json> geometry;
@@ -33,6 +54,7 @@ std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h) {
         m.bin_size = it->second["bin_size"].get<int64_t>();
       if (it->second.contains("kind") && it->second["kind"].is_string())
         m.profile = it->second["kind"].get<std::string>() == "profile";
+      if (it->second.contains("strand_pairs")) m.strand_pairs = strand_pairs_of(it->second["strand_pairs"], m);
     }
     heads.push_back(m);
   }
@@ -134,6 +156,8 @@ struct ExecSession::Channel {
   std::unique_ptr<RecordCursor> cursor;
   std::vector<ModelHeadInfo> heads;
   std::unique_ptr<catalog::TrackCatalog> catalog;
+  NEncoding n_encoding;
+  std::optional<float> n_value_asked;
   std::vector<size_t> fields;  // per head: its field in the child's schema
   int reply_id = -1;
   stream::Batch input;
@@ -149,6 +173,14 @@ struct ExecSession::Channel {
                  "write one f32 field per output head (formats/EXEC.md)");
     if (h.meta.contains("tracks"))
       catalog = std::make_unique<catalog::TrackCatalog>(catalog::TrackCatalog::from_json(h.meta["tracks"]));
+    std::optional<float> declared;
+    if (h.meta.contains("n_value")) {
+      if (!h.meta["n_value"].is_number() || !std::isfinite(h.meta["n_value"].get<double>()))
+        fail_input("the --exec command's meta.n_value is " + h.meta["n_value"].dump() + ", not a number", command,
+                   "declare the one-hot value of an N as a number (formats/EXEC.md)");
+      declared = h.meta["n_value"].get<float>();
+    }
+    n_encoding = n_encoding_of_exec(n_value_asked, declared, command);
     for (const auto& head : heads) fields.push_back(h.schema.index(head.name));
     reply_id = h.schema.find("id");
     cursor = std::make_unique<RecordCursor>(*reader);
@@ -169,6 +201,7 @@ void ExecSession::Feed::send(const stream::Batch& batch, size_t rec,
 
 const std::vector<ModelHeadInfo>& ExecSession::Replies::heads() const { return c_.heads; }
 const catalog::TrackCatalog* ExecSession::Replies::catalog() const { return c_.catalog.get(); }
+const NEncoding& ExecSession::Replies::n_encoding() const { return c_.n_encoding; }
 bool ExecSession::Replies::next_input() { return c_.pending.pop(c_.input); }
 const stream::Batch& ExecSession::Replies::input() const { return c_.input; }
 
@@ -215,11 +248,13 @@ void ExecSession::Replies::take(std::vector<engine::HeadOutput>& out, size_t slo
   }
 }
 
-ExecSession::ExecSession(stream::Reader& in, std::string command, double timeout_seconds, nlohmann::json provenance)
+ExecSession::ExecSession(stream::Reader& in, std::string command, double timeout_seconds, nlohmann::json provenance,
+                         std::optional<float> n_value)
     : in_(in),
       command_(std::move(command)),
       timeout_(timeout_seconds),
       provenance_(std::move(provenance)),
+      n_value_(n_value),
       seq_(require_sequences(in, 0, "the --exec model")) {}
 
 ExecSession::~ExecSession() = default;
@@ -228,11 +263,17 @@ void ExecSession::run(const FeedRecord& feed, const ReadReplies& read) {
   Channel c(command_, timeout_);
   c.seq = seq_;
   c.input_id = in_.header().schema.find("id");
+  c.n_value_asked = n_value_;
 
   std::thread feeder([&] {
     try {
       stream::Header h = in_.header();
       h.append_provenance(provenance_);
+      // The child declares the N value it used as meta.n_value; one copied
+      // from its input would declare nothing, so the input carries none.
+      h.meta.erase("n_value");
+      h.meta.erase("n_value_asked");
+      if (n_value_) h.meta["n_value_asked"] = *n_value_;
       std::unique_ptr<stream::Writer> w;
       c.write([&] { w = std::make_unique<stream::Writer>(c.child.take_stdin(), h); });
       c.writer = w.get();

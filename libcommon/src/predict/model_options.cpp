@@ -24,7 +24,7 @@ void check_model_options(const ModelOptions& o, bool exec_allowed) {
                "save each member whole (s2f-model-info --weights W --save member.s2fm model.json) and give those");
   if (o.batch_size < 1) fail_usage("--batch-size must be at least 1");
   if (!(o.exec_timeout > 0)) fail_usage("--exec-timeout must be positive");
-  if (!std::isfinite(o.n_value)) fail_usage("--n-value must be a number");
+  if (o.n_value && !std::isfinite(*o.n_value)) fail_usage("--n-value must be a number");
 }
 
 std::string resolve_model_path(const std::string& model) {

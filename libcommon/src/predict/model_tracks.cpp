@@ -7,7 +7,8 @@ std::vector<ModelHeadInfo> heads_of_model(const engine::ModelGraph& g) {
   std::vector<ModelHeadInfo> heads;
   for (const auto& h : g.heads) {
     const auto& shape = g.nodes[static_cast<size_t>(h.node)].shape;
-    heads.push_back({h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size});
+    heads.push_back(
+        {h.name, h.kind == engine::HeadKind::profile, shape.channels, shape.length, h.bin_size, h.strand_pairs});
   }
   return heads;
 }

@@ -34,6 +34,12 @@ void one_hot(std::span<const uint8_t> bases, float n_value, float* out) {
   for (size_t i = 0; i < bases.size(); ++i) put(kChannel[bases[i]], n_value, out + 4 * i);
 }
 
+std::optional<size_t> first_unknown_base(std::span<const uint8_t> bases) {
+  for (size_t i = 0; i < bases.size(); ++i)
+    if (kChannel[bases[i]] < 0) return i;
+  return std::nullopt;
+}
+
 void one_hot_reverse_complement(std::span<const uint8_t> bases, float n_value, float* out) {
   size_t n = bases.size();
   for (size_t i = 0; i < n; ++i) {

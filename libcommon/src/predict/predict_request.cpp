@@ -42,8 +42,8 @@ void run_predict(const PredictRequest& o, Run& run) {
   plan_options.dtype = o.dtype == "f16" ? stream::DType::f16 : stream::DType::f32;
   RunnerOptions runner;
   runner.batch_size = o.model.batch_size;
-  runner.n_value = o.model.n_value;
-  runner.rc = parse_rc_mode(o.rc);
+  runner.rc = parse_rc_mode(o.strand.rc);
+  parse_strand_pairs(o.strand.strand_pairs);  // usage errors before the model loads
 
   ModelInput source = open_model_input(o.model, o.encode, o.input);
   stream::Reader& in = *source.in;
@@ -51,10 +51,15 @@ void run_predict(const PredictRequest& o, Run& run) {
   if (total) run.progress.set_total(*total);
 
   if (!o.model.exec_command.empty()) {
-    auto make_output = [&](const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog* child) {
-      auto plan = plan_tracks(heads, choose_catalog(o.model.catalog, heads, child), plan_options);
-      auto out = std::make_unique<TensorOutput>(in.header(), std::move(plan), run,
-                                                nlohmann::json{{"format", "exec"}, {"command", o.model.exec_command}});
+    runner.n_encoding.value = o.model.n_value;  // asked of the plug-in
+    auto make_output = [&](const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog* child,
+                           const NEncoding& n_encoding) {
+      auto catalog = choose_catalog(o.model.catalog, heads, child);
+      auto plan = plan_tracks(heads, catalog, plan_options);
+      auto rc = apply_strand_pairing(plan, catalog, o.strand, runner.rc);
+      nlohmann::json model{{"format", "exec"}, {"command", o.model.exec_command}};
+      n_encoding.describe(model);
+      auto out = std::make_unique<TensorOutput>(in.header(), std::move(plan), run, model, rc);
       announce_size(*out, total, run);
       return out;
     };
@@ -67,12 +72,16 @@ void run_predict(const PredictRequest& o, Run& run) {
   const engine::ModelGraph& graph = source.members.front().graph;
   auto heads = heads_of_model(graph);
   auto embedded = embedded_catalog(graph);
-  auto plan = plan_tracks(heads, choose_catalog(o.model.catalog, heads, embedded.get()), plan_options);
+  auto catalog = choose_catalog(o.model.catalog, heads, embedded.get());
+  auto plan = plan_tracks(heads, catalog, plan_options);
+  auto rc = apply_strand_pairing(plan, catalog, o.strand, runner.rc);
+  runner.n_encoding = n_encoding_of_models(o.model.n_value, source.members);
   auto identity = ensemble_identity(o.model.models, source.members);
+  runner.n_encoding.describe(identity);
   announce_ensemble(source.members, run);
   // The compiled models take the weights over: one copy in memory.
   EnsemblePredictor predictor(std::move(source.members));
-  TensorOutput out(in.header(), std::move(plan), run, std::move(identity));
+  TensorOutput out(in.header(), std::move(plan), run, identity, rc);
   announce_size(out, total, run);
   predict_native(in, predictor, out, runner, run);
   source.encoder.wait_success(run);

@@ -23,6 +23,12 @@ size_t require_sequences(const stream::Reader& in, int64_t model_length, const s
   return seq;
 }
 
+std::string window_label(const stream::Batch& batch, size_t rec, uint64_t index, const std::string& input) {
+  const int id = batch.schema().find("id");
+  std::string label = id >= 0 ? "'" + std::string(batch.str(static_cast<size_t>(id), rec)) + "' (" : "(";
+  return label + "record " + std::to_string(index + 1) + " of " + input + ")";
+}
+
 void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, TensorOutput& out,
                     const RunnerOptions& options, Run& run) {
   const int64_t L = predictor.input_length();
@@ -41,8 +47,11 @@ void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, Tens
     if (n == 0) return;
     for (int64_t r = 0; r < n; ++r) {
       auto bases = group.fixed<uint8_t>(seq, static_cast<size_t>(r));
-      one_hot(bases, options.n_value, x.data() + r * L * 4);
-      if (!xrc.empty()) one_hot_reverse_complement(bases, options.n_value, xrc.data() + r * L * 4);
+      const float n_value = options.n_encoding.for_window(bases, [&] {
+        return window_label(group, static_cast<size_t>(r), run.records_out + static_cast<uint64_t>(r), in.name());
+      });
+      one_hot(bases, n_value, x.data() + r * L * 4);
+      if (!xrc.empty()) one_hot_reverse_complement(bases, n_value, xrc.data() + r * L * 4);
     }
     predictor.predict(x.data(), n, fwd);
     if (!xrc.empty()) {
@@ -77,7 +86,7 @@ void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, Tens
 
 void predict_exec(stream::Reader& in, const std::string& command, double timeout_seconds,
                   const OutputFactory& make_output, const RunnerOptions& options, Run& run) {
-  ExecSession session(in, command, timeout_seconds, run.provenance());
+  ExecSession session(in, command, timeout_seconds, run.provenance(), options.n_encoding.value);
   const bool rc = options.rc != RcMode::none;
   std::unique_ptr<TensorOutput> out;
   session.run(
@@ -88,12 +97,17 @@ void predict_exec(stream::Reader& in, const std::string& command, double timeout
         ++run.records_in;
       },
       [&](ExecSession::Replies& replies) {
-        out = make_output(replies.heads(), replies.catalog());
+        const NEncoding& n_encoding = replies.n_encoding();
+        out = make_output(replies.heads(), replies.catalog(), n_encoding);
         const auto& plan = out->plan();
         const auto head_index = plan.model_head_index(replies.heads());
         auto fwd = replies.outputs(1), rev = replies.outputs(1);
         std::vector<const float*> full(plan.heads.size());
+        const size_t seq = session.seq_field();
         while (replies.next_input()) {
+          n_encoding.for_window(replies.input().fixed<uint8_t>(seq, 0), [&] {
+            return window_label(replies.input(), 0, run.records_out, in.name());
+          });
           replies.take(fwd, 0);
           if (rc) {  // the reverse complement's reply follows its forward one
             replies.take(rev, 0);

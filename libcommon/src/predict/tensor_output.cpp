@@ -5,11 +5,14 @@
 namespace s2f::predict {
 
 TensorOutput::TensorOutput(const stream::Header& input, TrackPlan plan, const Run& run,
-                           const nlohmann::json& model_meta)
+                           const nlohmann::json& model_meta, const nlohmann::json& rc)
     : plan_(std::move(plan)) {
   auto header = stream::make_header(stream::kind::tensors, stream::tensors_schema(plan_.head_shapes()), run.provenance(), &input);
   plan_.describe(header.meta);
   header.meta["model"] = model_meta;
+  // An rc record copied from upstream would describe another run.
+  if (rc.is_null()) header.meta.erase("rc");
+  else header.meta["rc"] = rc;
   copier_ = std::make_unique<stream::FieldCopier>(input.schema, header.schema);
   for (const auto& h : plan_.heads) head_fields_.push_back(header.schema.index(h.model.name));
   writer_ = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));

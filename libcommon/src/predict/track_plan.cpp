@@ -1,7 +1,6 @@
 #include "s2f/predict/track_plan.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "s2f/catalog/track_selector.hpp"
@@ -17,30 +16,6 @@ std::string output_type_of(const std::string& head) {
   return at == std::string::npos ? head : head.substr(0, at);
 }
 
-// Stranded tracks come in +/- pairs sharing a track name; each is the
-// other's partner. Unpaired or unstranded tracks are their own partner.
-std::vector<int64_t> strand_partners(const catalog::TrackCatalog& cat, const std::vector<size_t>& rows,
-                                     const std::vector<int64_t>& channels, int64_t tracks) {
-  std::vector<int64_t> partner(static_cast<size_t>(tracks));
-  for (int64_t t = 0; t < tracks; ++t) partner[static_cast<size_t>(t)] = t;
-  std::map<std::string, std::pair<int64_t, int64_t>> by_name;  // name -> (+ channel, - channel)
-  for (size_t i = 0; i < rows.size(); ++i) {
-    auto strand = cat.get(rows[i], catalog::kStrand);
-    auto name = cat.get(rows[i], catalog::kTrackName);
-    if (!strand || !name || cat.is_padding(rows[i])) continue;
-    auto& slot = by_name.try_emplace(*name, -1, -1).first->second;
-    if (*strand == "+") slot.first = channels[i];
-    else if (*strand == "-") slot.second = channels[i];
-  }
-  for (const auto& [name, pm] : by_name) {
-    if (pm.first >= 0 && pm.second >= 0) {
-      partner[static_cast<size_t>(pm.first)] = pm.second;
-      partner[static_cast<size_t>(pm.second)] = pm.first;
-    }
-  }
-  return partner;
-}
-
 }  // namespace
 
 catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads) {
@@ -52,8 +27,10 @@ catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads) {
     for (int64_t c = 0; c < h.tracks; ++c)
       tsv += std::to_string(c) + "\t" + h.name + "_" + std::to_string(c) + "\t" + output_type_of(h.name) + "\t.\n";
   }
-  return catalog::TrackCatalog::parse_tsv(tsv, "default catalog", {true});
+  return catalog::TrackCatalog::parse_tsv(tsv, kDefaultCatalogSource, {true});
 }
+
+bool is_default_catalog(const catalog::TrackCatalog& catalog) { return catalog.source() == kDefaultCatalogSource; }
 
 TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog& cat,
                       const TrackPlanOptions& options) {
@@ -121,7 +98,6 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
     p.strands.tracks = h.tracks;
     p.strands.bins = h.bins;
     p.strands.profile = h.profile && h.bins > 1;
-    p.strands.partner = strand_partners(cat, head_rows, head_channels, h.tracks);
     p.crop = h.profile ? options.crop : 0;
     if (p.out_bins() <= 0)
       fail_usage("--crop " + std::to_string(options.crop) + " removes all " + std::to_string(h.bins) +

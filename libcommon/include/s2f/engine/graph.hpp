@@ -4,9 +4,11 @@
 // a one-hot input is (L x 4) and a vector (after pooling or Dense) is (1 x n).
 // Keras import, the s2f model file and the PyTorch exporter all produce this.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,11 @@ struct Node {
 
 enum class HeadKind { profile, scalar };
 
+// Opposite-strand channel pairs of a head, (+ channel, - channel): on the
+// reverse complement of a sequence, each reads as the other. Channels in no
+// pair are unstranded.
+using StrandPairs = std::vector<std::array<int64_t, 2>>;
+
 // A named model output. Profile heads are tracks x bins (tracks = channels,
 // bins = positions); scalar heads are one value per track (length 1).
 struct Head {
@@ -76,6 +83,9 @@ struct Head {
   int node = -1;
   HeadKind kind = HeadKind::profile;
   int64_t bin_size = 1;
+  // What the model file says of its strands (formats/MODEL.md); none when it
+  // does not say, an empty list when every track is unstranded.
+  std::optional<StrandPairs> strand_pairs = std::nullopt;
 };
 
 struct ModelGraph {
@@ -84,6 +94,9 @@ struct ModelGraph {
   int64_t input_channels = 4;
   std::vector<Node> nodes;  // nodes[0] is the input; topological order
   std::vector<Head> heads;
+  // The one-hot value of every channel at an N that the model's training
+  // used (input.n_value, formats/MODEL.md); none when the file does not say.
+  std::optional<double> n_value;
   nlohmann::json metadata = nlohmann::json::object();  // source, framework, free text
 
   int find(const std::string& node_name) const;  // -1 if absent
@@ -94,6 +107,10 @@ struct ModelGraph {
   // Nodes that read each node (reverse edges).
   std::vector<std::vector<int>> consumers() const;
 };
+
+// Fails naming `where` unless every channel of `pairs` is one of the head's
+// `tracks` and in at most one pair.
+void check_strand_pairs(const StrandPairs& pairs, int64_t tracks, const std::string& where);
 
 // Architecture JSON (no weights) as specified in formats/MODEL.md.
 nlohmann::json architecture_to_json(const ModelGraph& g);

@@ -15,6 +15,7 @@
 #include "s2f/engine/predictor.hpp"
 #include "s2f/ism/ensemble_mutants.hpp"
 #include "s2f/ism/mutations.hpp"
+#include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/stream/stream.hpp"
 #include "s2f/run.hpp"
@@ -26,7 +27,10 @@ struct IsmOptions {
   int64_t end = -1;  // -1: the sequence's length
   int mutate_n_bases = 1;
   size_t chunk = defaults::ism_chunk;  // mutants predicted per call
-  float n_value = defaults::n_value;
+  // A native model's encoding of N (checked on each reference sequence:
+  // mutants only add A, C, G or T); for an --exec model only its `value`,
+  // --n-value, is used: asked of the plug-in, whose reply decides.
+  predict::NEncoding n_encoding;
 };
 
 class IsmSink {
@@ -44,9 +48,10 @@ class IsmSink {
 // `model`: one model, or an ensemble whose predictions are its members' mean.
 void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& options, IsmSink& sink, Run& run);
 
-// Builds the sink once the child's heads (and catalog, if it sends one) are known.
-using SinkFactory =
-    std::function<IsmSink&(const std::vector<predict::ModelHeadInfo>& heads, const catalog::TrackCatalog* catalog)>;
+// Builds the sink once the child's heads (its catalog, if it sends one, and
+// how it encodes N) are known.
+using SinkFactory = std::function<IsmSink&(const std::vector<predict::ModelHeadInfo>& heads,
+                                           const catalog::TrackCatalog* catalog, const predict::NEncoding& n)>;
 void ism_exec(stream::Reader& in, const std::string& command, double timeout_seconds, const IsmOptions& options,
               const SinkFactory& make_sink, Run& run);
 

@@ -14,13 +14,14 @@
 #include "s2f/engine/predictor.hpp"
 #include "s2f/predict/ensemble_predictor.hpp"
 #include "s2f/marginalize/experiments.hpp"
+#include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/track_plan.hpp"
 
 namespace s2f::marginalize {
 
 struct LoopOptions {
   int64_t batch_size = defaults::batch_size;
-  float n_value = defaults::n_value;  // one-hot of N, as s2f-predict --n-value
+  predict::NEncoding n_encoding;  // one-hot of N, as s2f-predict decides it
 };
 
 // One planned head's values for one sequence: [tracks][bins] of the plan.

@@ -21,7 +21,9 @@ std::vector<std::string> ensemble_member_paths(const std::vector<std::string>& m
 
 // Every member has the first one's input length and heads (names, kinds,
 // tracks, bins, bin sizes) and, when both embed one, the same track
-// catalog; otherwise an error naming both models and the difference.
+// catalog, and when both record them, the same strand pairs; otherwise an
+// error naming both models and the difference. (Their N values are
+// checked by n_encoding_of_models, which --n-value settles.)
 void check_members_agree(const std::vector<StageModel>& members);
 
 // meta.model of an output header: one model's identity (model_identity), or

@@ -32,19 +32,21 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/engine/predictor.hpp"
+#include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/stream/stream.hpp"
 
 namespace s2f::predict {
 
 // Heads of a tensors stream: its f32/f16 fields shaped [tracks, bins], with
-// kind and bin size from meta.geometry.heads when given.
+// kind, bin size and strand pairs from meta.geometry.heads when given.
 std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h);
 
 class ExecSession {
@@ -71,6 +73,9 @@ class ExecSession {
    public:
     const std::vector<ModelHeadInfo>& heads() const;
     const catalog::TrackCatalog* catalog() const;  // null when the child sent none
+    // How the child encoded N: the meta.n_value its header declares (which
+    // must be what --n-value asked, when given); unknown when it says nothing.
+    const NEncoding& n_encoding() const;
     // Moves to the next input record; false when every one has been answered.
     bool next_input();
     const stream::Batch& input() const;  // that record, a batch of one
@@ -90,7 +95,9 @@ class ExecSession {
   using ReadReplies = std::function<void(Replies& replies)>;
 
   // Checks that `in` holds fixed-length sequences; the child starts in run().
-  ExecSession(stream::Reader& in, std::string command, double timeout_seconds, nlohmann::json provenance);
+  // `n_value` (--n-value) is sent to the child as meta.n_value_asked.
+  ExecSession(stream::Reader& in, std::string command, double timeout_seconds, nlohmann::json provenance,
+              std::optional<float> n_value = std::nullopt);
   ~ExecSession();
   ExecSession(const ExecSession&) = delete;
   ExecSession& operator=(const ExecSession&) = delete;
@@ -106,6 +113,7 @@ class ExecSession {
   std::string command_;
   double timeout_;
   nlohmann::json provenance_;
+  std::optional<float> n_value_;
   size_t seq_;
 };
 

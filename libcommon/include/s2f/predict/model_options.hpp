@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,7 @@ struct ModelOptions {
   std::string catalog;       // track catalog TSV; default: the model's own
   std::string heads;         // comma-separated heads to write; "" = all
   int64_t batch_size = defaults::batch_size;
-  float n_value = defaults::n_value;
+  std::optional<float> n_value;  // --n-value; else the model's record (predict::NEncoding)
 };
 
 // Usage errors for impossible combinations, one message each. `exec_allowed`

@@ -22,7 +22,8 @@ std::unique_ptr<catalog::TrackCatalog> embedded_catalog(const engine::ModelGraph
 catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::vector<ModelHeadInfo>& heads,
                                      const catalog::TrackCatalog* embedded);
 // meta.model of an output header: path, name, format, content hash, input length
-// (and whether it was free), a Keras --weights file.
+// (and whether it was free), a Keras --weights file. The stage adds the N
+// encoding it used (NEncoding::describe).
 nlohmann::json model_identity(const std::string& path, const engine::ModelGraph& g);
 
 }  // namespace s2f::predict

@@ -6,6 +6,7 @@
 
 #include "s2f/predict/encode_child.hpp"
 #include "s2f/predict/model_options.hpp"
+#include "s2f/predict/strand_pairs.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/run.hpp"
 
@@ -16,7 +17,7 @@ struct PredictRequest {
   EncodeInputs encode;  // --bed/--vcf/... encoded by an s2f-encode child
   ModelOptions model;
   std::string dtype = "f32";  // f32 or f16
-  std::string rc = "none";    // none, mean or max
+  StrandOptions strand;       // --rc, --strand-pairs
   TrackPlanOptions plan;
 };
 

@@ -12,6 +12,7 @@
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/engine/predictor.hpp"
 #include "s2f/predict/ensemble_predictor.hpp"
+#include "s2f/predict/n_encoding.hpp"
 #include "s2f/predict/tensor_output.hpp"
 #include "s2f/stream/stream.hpp"
 
@@ -19,7 +20,9 @@ namespace s2f::predict {
 
 struct RunnerOptions {
   int64_t batch_size = defaults::batch_size;
-  float n_value = defaults::n_value;
+  // A native model's encoding of N; for an --exec model only its `value`,
+  // --n-value, is used: asked of the plug-in, whose reply decides.
+  NEncoding n_encoding;
   RcMode rc = RcMode::none;
 };
 
@@ -30,10 +33,13 @@ size_t require_sequences(const stream::Reader& in, int64_t model_length, const s
 void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, TensorOutput& out,
                     const RunnerOptions& options, Run& run);
 
-// Builds the output once the plug-in's header (its heads, and catalog if it
-// sends one) is known.
-using OutputFactory = std::function<std::unique_ptr<TensorOutput>(const std::vector<ModelHeadInfo>& heads,
-                                                                  const catalog::TrackCatalog* child_catalog)>;
+// Builds the output once the plug-in's header (its heads, its catalog if it
+// sends one, how it encodes N) is known.
+using OutputFactory = std::function<std::unique_ptr<TensorOutput>(
+    const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog* child_catalog, const NEncoding& n)>;
+
+// "'<id>' (record K of <input>)": a window in messages.
+std::string window_label(const stream::Batch& batch, size_t rec, uint64_t index, const std::string& input);
 
 void predict_exec(stream::Reader& in, const std::string& command, double timeout_seconds,
                   const OutputFactory& make_output, const RunnerOptions& options, Run& run);

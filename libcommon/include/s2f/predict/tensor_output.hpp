@@ -1,7 +1,9 @@
 // The tensor stream s2f-predict writes: each input sequence record's
 // identity (id, locus, allele pairing, flags) carried over, plus one field
 // per planned head holding the selected tracks × bins. The header carries
-// the selected track catalog, the head geometry and the model's identity.
+// the selected track catalog, the head geometry, the model's identity
+// (meta.model, with the N encoding used) and, with --rc, the strand pairing
+// used (meta.rc).
 #pragma once
 #include "s2f/run.hpp"
 #include <memory>
@@ -15,7 +17,9 @@ namespace s2f::predict {
 
 class TensorOutput {
  public:
-  TensorOutput(const stream::Header& input, TrackPlan plan, const Run& run, const nlohmann::json& model_meta);
+  // `rc`: meta.rc (apply_strand_pairing), null without --rc.
+  TensorOutput(const stream::Header& input, TrackPlan plan, const Run& run, const nlohmann::json& model_meta,
+               const nlohmann::json& rc = nullptr);
   // `full[h]` is record `rec`'s tensor of plan head h in the model's layout
   // ([model tracks][model bins]), already strand-combined.
   void write(const stream::Batch& in, size_t rec, const std::vector<const float*>& full);

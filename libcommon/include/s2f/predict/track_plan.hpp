@@ -1,9 +1,10 @@
 // Which channels of which model heads s2f-predict writes, and what they are:
 // the model's heads joined to its track catalog (rows whose output_type is
 // the head's name, channel = track_index), padding stripped, --select
-// applied, --heads and --crop honoured. The plan also knows each head's
-// strand partners, so reverse-complement combining happens on the full
-// tensor before channels are selected.
+// applied, --heads and --crop honoured. The plan also holds each head's
+// strand partners (set by apply_strand_pairing, strand_pairs.hpp), so
+// reverse-complement combining happens on the full tensor before channels
+// are selected.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 
 #include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/catalog/track_catalog.hpp"
+#include "s2f/engine/graph.hpp"
 #include "s2f/predict/strand_combine.hpp"
 #include "s2f/stream/kinds.hpp"
 
@@ -22,6 +24,7 @@ struct ModelHeadInfo {
   std::string name;  // "<output_type>" or "<output_type>@<resolution>"
   bool profile = true;
   int64_t tracks = 0, bins = 0, bin_size = 1;
+  std::optional<engine::StrandPairs> strand_pairs;  // the model's record of its strands, if any
 };
 
 // The track selection (--select, ...) plus what only a model stage chooses.
@@ -36,7 +39,7 @@ struct PlannedHead {
   std::string output_type;
   std::vector<int64_t> channels;  // model channels written, in catalog order
   std::vector<size_t> rows;       // their rows in the plan's catalog
-  StrandLayout strands;           // over all model channels
+  StrandLayout strands;           // over all model channels; partners set for --rc
   int64_t crop = 0;
   int64_t out_bins() const { return model.bins - 2 * crop; }
 };
@@ -59,8 +62,11 @@ struct TrackPlan {
 };
 
 // The catalog to use when a model has none: one row per channel,
-// track_name "<head>_<channel>", unstranded.
+// track_name "<head>_<channel>", strand '.'. Made up, it says nothing about
+// strands (is_default_catalog).
+inline constexpr const char* kDefaultCatalogSource = "default catalog";
 catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads);
+bool is_default_catalog(const catalog::TrackCatalog& catalog);
 
 TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog& catalog,
                       const TrackPlanOptions& options);

@@ -7,6 +7,7 @@
 #include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/predict/encode_child.hpp"
 #include "s2f/predict/model_options.hpp"
+#include "s2f/predict/strand_pairs.hpp"
 #include "s2f/predict/track_plan.hpp"
 
 namespace s2f::cli {
@@ -33,6 +34,10 @@ void add_model_file_options(CLI::App& app, predict::ModelOptions& o);
 void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o);
 // The selection plus what a model stage also chooses: --crop.
 void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o);
+
+// --rc and --strand-pairs: reverse-complement combining and the strand
+// pairing it needs (s2f/predict/strand_pairs.hpp).
+void add_strand_options(CLI::App& app, predict::StrandOptions& o);
 
 // --genome/--bed/--vcf/--narrowpeak/--fasta-records/--sequences/-L/... of the stages
 // that encode genomic inputs through an s2f-encode child.
