@@ -52,6 +52,16 @@ class BigWigFile : public TrackFile {
     target_ = replaceable_output_path(path);
     temp_ = temporary_path_for(target_);
     slot_ = register_temp_file(temp_);
+    // libBigWig crashes when it cannot create the file (its cleanup
+    // finalises a file it never opened), so the file is created here first.
+    if (std::FILE* probe = std::fopen(temp_.c_str(), "wb")) {
+      std::fclose(probe);
+    } else {
+      const int e = errno;
+      abandon();
+      fail_io(std::string("cannot create bigWig file: ") + std::strerror(e), path,
+              "check that its directory exists and is writable");
+    }
     fp_ = bwOpen(temp_.c_str(), nullptr, "w");
     const int open_errno = errno;
     if (!fp_ || bwCreateHdr(fp_, kZoomLevels) != 0 ||

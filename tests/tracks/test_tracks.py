@@ -1,0 +1,404 @@
+#!/usr/bin/python3
+"""Genome tracks end to end on the synthetic genome and the demo model
+(500 bp in, a 300-bin profile head with 2 strands and a log-count head):
+
+* tiling (s2f-sample-positions --strategy tile): the output windows cover
+  every base of every chromosome exactly once except the documented edges
+  (the first and last 100 bp: listed in the side file) and the last tile's
+  overlap; a BED of regions in any order, with flanks, lines off the genome
+  and past chromosome ends (side-file entries);
+* bigWig (and bedGraph) read back with pyBigWig (Debian python3-pybigwig,
+  an independent reader) equal, at every base of the genome, the stream's
+  float32 values placed and stitched by the documented rules, restated here
+  with numpy: profile logits, probabilities, counts-scaled coverage,
+  the log-count head, average stitching, per-bin heads (bin size 8, cuts
+  inside bins), scores over their window, projected ISM contributions;
+* shard outputs joined equal the unsharded files byte for byte;
+* bad input: a stream without a reference index, records out of genome
+  order, windows without coordinates, variant windows, the wrong stream
+  kind — each a clear error, and no track file left behind.
+"""
+import json
+import os
+import subprocess
+
+import numpy as np
+import pyBigWig
+
+import s2f_stream
+from s2f_testing import PYTHON, SOURCE_DIR, check, finish, run, temp_dir, tool_path
+
+L, OUT, CONTEXT = 500, 300, 100  # the demo model: input, profile output, context each side
+
+
+def sh(cmd, cwd):
+    """A pipe of stages, with the build's binaries first on PATH."""
+    env = dict(os.environ, PATH=os.path.dirname(tool_path("s2f-view")) + os.pathsep + os.environ["PATH"])
+    r = subprocess.run(cmd, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise AssertionError(f"{cmd} exited {r.returncode}:\n{r.stderr}")
+    return r
+
+
+def read(path):
+    return s2f_stream.read(path).read_all()
+
+
+def fasta_sizes(genome):
+    """Sequence lengths read from the FASTA itself (not from s2f)."""
+    sizes, name = {}, None
+    for line in open(genome):
+        if line.startswith(">"):
+            name = line[1:].split()[0]
+            sizes[name] = 0
+        else:
+            sizes[name] += len(line.strip())
+    return sizes
+
+
+def bw_track(path, sizes):
+    """Every base of every chromosome as pyBigWig reads it (NaN = no data)."""
+    bw = pyBigWig.open(path)
+    check(bw is not None and bw.isBigWig(), f"pyBigWig opens {os.path.basename(path)}")
+    check(bw.chroms() == sizes, f"{os.path.basename(path)}: chromosome sizes are the reference index")
+    out = {c: np.array(bw.values(c, 0, n), dtype=np.float64) for c, n in sizes.items()}
+    header = bw.header()
+    bw.close()
+    return out, header
+
+
+def bedgraph_track(path, sizes):
+    out = {c: np.full(n, np.nan) for c, n in sizes.items()}
+    for line in open(path):
+        c, s, e, v = line.split("\t")
+        seg = out[c][int(s):int(e)]
+        check_once = np.all(np.isnan(seg))
+        if not check_once:
+            raise AssertionError(f"{path}: overlapping lines at {c}:{s}")
+        seg[:] = np.float32(float(v))
+    return out
+
+
+def stitched(windows, sizes, rule="midpoint"):
+    """The stitching rule restated: windows (chrom, start, bin_size, values)
+    -> per-base arrays. midpoint: nearest centre, ties to the earlier
+    window; average: mean over covering windows (float64, then float32)."""
+    val = {c: np.full(n, np.nan) for c, n in sizes.items()}
+    best = {c: np.full(n, np.inf) for c, n in sizes.items()}
+    total = {c: np.zeros(n) for c, n in sizes.items()}
+    count = {c: np.zeros(n) for c, n in sizes.items()}
+    for chrom, start, bin_size, values in windows:
+        values = np.asarray(values, dtype=np.float32)
+        end = start + bin_size * len(values)
+        x = np.arange(start, end)
+        per_base = np.repeat(values, bin_size).astype(np.float64)
+        if rule == "midpoint":
+            d = np.abs(2 * x + 1 - (start + end)).astype(np.float64)
+            take = d < best[chrom][start:end]
+            best[chrom][start:end][take] = d[take]
+            val[chrom][start:end][take] = per_base[take]
+        else:
+            total[chrom][start:end] += per_base
+            count[chrom][start:end] += 1
+    if rule == "average":
+        for c in sizes:
+            with np.errstate(invalid="ignore"):
+                val[c] = np.where(count[c] > 0, (total[c] / np.maximum(count[c], 1)).astype(np.float32), np.nan)
+    return val
+
+
+def same(got, want, what, rtol=0.0):
+    ok = True
+    for c in want:
+        a, b = got[c], want[c]
+        if not np.array_equal(np.isnan(a), np.isnan(b)):
+            ok = False
+            i = int(np.nonzero(np.isnan(a) != np.isnan(b))[0][0])
+            print(f"  {c}:{i} covered in one but not the other: got {a[i]}, want {b[i]}")
+            break
+        m = ~np.isnan(b)
+        close = np.array_equal(a[m], b[m]) if rtol == 0 else np.allclose(a[m], b[m], rtol=rtol, atol=0)
+        if not close:
+            ok = False
+            i = int(np.nonzero(a[m] != b[m])[0][0])
+            print(f"  {c}: first difference at covered base {i}: got {a[m][i]!r}, want {b[m][i]!r}")
+            break
+    return check(ok, what)
+
+
+def softmax(v):
+    e = np.exp(v.astype(np.float64) - v.max())
+    return e / e.sum()
+
+
+def head_windows(d, head, track, transform=None, offset=CONTEXT, bin_size=1):
+    out = []
+    for i in range(len(d["id"])):
+        v = d[head][i, track].astype(np.float64)
+        if transform == "probabilities":
+            v = softmax(v)
+        elif transform == "counts":
+            v = softmax(v) * np.exp(np.float64(d["counts"][i, 0, 0]))
+        out.append((d["chrom"][i], int(d["start"][i]) + offset, bin_size, v.astype(np.float32)))
+    return out
+
+
+def test_tiling(tmp, genome, sizes):
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
+            "-o", f"{tmp}/tiles.s2f", cwd=tmp)
+    check(r.returncode == 0, "tile the whole genome")
+    d = read(f"{tmp}/tiles.s2f")
+    cover = {c: np.zeros(n, dtype=int) for c, n in sizes.items()}
+    for chrom, pos in zip(d["chrom"], d["pos"]):
+        start = int(pos) - L // 2 + CONTEXT  # the output window of the input window s2f-encode centres on pos
+        cover[chrom][start:start + OUT] += 1
+    edges_ok = all(np.all(cover[c][:CONTEXT] == 0) and np.all(cover[c][n - CONTEXT:] == 0) for c, n in sizes.items())
+    inner_ok = all(np.all(cover[c][CONTEXT:n - CONTEXT] >= 1) for c, n in sizes.items())
+    check(edges_ok and inner_ok, "tiles cover every base except the first and last 100 bp of each chromosome")
+    double = sum(int(np.sum(cover[c] > 1)) for c in sizes)
+    overlap = {c: OUT - (n - 2 * CONTEXT) % OUT for c, n in sizes.items() if (n - 2 * CONTEXT) % OUT}
+    check(double == sum(overlap.values()), f"only each chromosome's shifted-back last tile overlaps ({double} bp)")
+    skipped = [line.rstrip("\n").split("\t") for line in open(f"{tmp}/tiles.s2f.skipped.tsv")][1:]
+    want = sorted(f"{c}:{a}-{b}" for c, n in sizes.items() for a, b in ((0, CONTEXT), (n - CONTEXT, n)))
+    check(sorted(s[0] for s in skipped) == want and all("no 500-bp input window fits" in s[2] for s in skipped),
+          "the side file lists exactly the uncovered chromosome edges, with the reason")
+    check(list(d["id"][:2]) == ["chr1:100-400", "chr1:400-700"], "tile ids are their output windows")
+
+    # A BED of regions: unsorted, overlapping, one on an unknown chromosome,
+    # one past a chromosome's end, one starting beyond it, one tiny one.
+    bed = f"{tmp}/regions.bed"
+    with open(bed, "w") as f:
+        f.write("chr2\t5000\t5100\tb\n")
+        f.write("chr1\t20000\t21000\ta\n")
+        f.write("chr1\t20500\t22000\ta2\n")
+        f.write("chrUn\t10\t20\tunknown\n")
+        f.write("chr3\t119800\t130000\tpast_end\n")
+        f.write("chr3\t200000\t200100\tbeyond\n")
+        f.write("chrM\t1000\t1001\ttiny\n")
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
+            "--intervals", bed, "--flank", 50, "-o", f"{tmp}/regions.s2f", cwd=tmp)
+    check(r.returncode == 0, "tile a BED of regions")
+    t = read(f"{tmp}/regions.s2f")
+    keys = [(list(sizes).index(c), int(p)) for c, p in zip(t["chrom"], t["pos"])]
+    check(keys == sorted(keys) and len(set(keys)) == len(keys), "region tiles come in genome order, each once")
+    cov = {c: np.zeros(n, dtype=bool) for c, n in sizes.items()}
+    for chrom, pos in zip(t["chrom"], t["pos"]):
+        cov[chrom][int(pos) - L // 2 + CONTEXT:int(pos) - L // 2 + CONTEXT + OUT] = True
+    want_bases = [("chr1", 19950, 22050), ("chr2", 4950, 5150), ("chr3", 119750, 119900), ("chrM", 950, 1051)]
+    check(all(cov[c][a:b].all() for c, a, b in want_bases), "every requested base (+- flank) inside the edges is covered")
+    notes = [line.rstrip("\n").split("\t") for line in open(f"{tmp}/regions.s2f.skipped.tsv")][1:]
+    text = "\n".join("\t".join(n) for n in notes)
+    check("is not in the genome" in text and "regions.bed:4" in text, "a region on an unknown chromosome: side file, file:line")
+    check("ends past the end of chr3" in text and "starts past the end of chr3" in text,
+          "regions past a chromosome's end: side file")
+    check(any(n[0] == "chr3:119900-120000" for n in notes), "the part within 100 bp of chr3's end: side file")
+
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
+            "--chromosomes", "chr9", cwd=tmp)
+    check(r.returncode == 2 and "'chr9' is not in the genome" in r.stderr, "--chromosomes with an unknown name: usage error")
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, cwd=tmp)
+    check(r.returncode == 2 and "--input-length" in r.stderr, "tile without --input-length: usage error")
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
+            "--count", 5, cwd=tmp)
+    check(r.returncode == 2 and "do not apply to --strategy tile" in r.stderr, "tile with --count: usage error")
+
+
+def predict_tiles(tmp, genome, name, extra=""):
+    sh(f"s2f-sample-positions -q -g {genome} --strategy tile --tile-length {OUT} --input-length {L} {extra} "
+       f"| s2f-encode -q -g {genome} -L {L} | s2f-predict -q --model demo -o {name}", tmp)
+    return read(f"{tmp}/{name}")
+
+
+def test_prediction_tracks(tmp, genome, sizes):
+    d = predict_tiles(tmp, genome, "preds.s2f")
+    os.makedirs(f"{tmp}/bw", exist_ok=True)
+    r = run("s2f-view", "--bigwig", "bw/", "--bedgraph", "bw/", "preds.s2f", cwd=tmp)
+    check(r.returncode == 0, "s2f-view --bigwig --bedgraph on tiled predictions")
+    names = sorted(os.listdir(f"{tmp}/bw"))
+    check(names == sorted(f"{n}.{e}" for n in ["counts.demo_planted_grammar", "profile.demo_planted_grammar.+",
+                                               "profile.demo_planted_grammar.-"] for e in ["bw", "bedGraph"]),
+          "one bigWig and one bedGraph per track, named by track id")
+    for track, strand in ((0, "+"), (1, "-")):
+        want = stitched(head_windows(d, "profile", track), sizes)
+        got, header = bw_track(f"{tmp}/bw/profile.demo_planted_grammar.{strand}.bw", sizes)
+        same(got, want, f"profile {strand}: pyBigWig values == stream logits at every base (midpoint stitching)")
+        same(bedgraph_track(f"{tmp}/bw/profile.demo_planted_grammar.{strand}.bedGraph", sizes), want,
+             f"profile {strand}: bedGraph == the same values")
+        check(header["nLevels"] >= 1, f"profile {strand}: the bigWig has zoom levels ({header['nLevels']})")
+    counts_windows = [(c, int(s), OUT, np.array([v], dtype=np.float32))
+                      for c, s, v in zip(d["chrom"], np.asarray(d["start"]) + CONTEXT, d["counts"][:, 0, 0])]
+    got, _ = bw_track(f"{tmp}/bw/counts.demo_planted_grammar.bw", sizes)
+    same(got, stitched(counts_windows, sizes), "log-count head: one value over each tile's output window")
+
+    # Zoom levels agree with the data (pyBigWig's default stats read them).
+    bw = pyBigWig.open(f"{tmp}/bw/profile.demo_planted_grammar.+.bw")
+    zoom_mean, exact_mean = bw.stats("chr2", 20000, 80000)[0], bw.stats("chr2", 20000, 80000, exact=True)[0]
+    bw.close()
+    check(abs(zoom_mean - exact_mean) < 1e-3 * max(1.0, abs(exact_mean)), "zoom-level mean == exact mean over 60 kb")
+
+    for transform in ("probabilities", "counts"):
+        r = run("s2f-view", "--bigwig", f"{transform}", "--transform", transform, "--select", "output_type=profile",
+                "preds.s2f", cwd=tmp)
+        check(r.returncode == 0, f"--transform {transform} with only the profile tracks selected")
+        check(not os.path.exists(f"{tmp}/{transform}.counts.demo_planted_grammar.bw"), "--select: unselected tracks not written")
+        for track, strand in ((0, "+"), (1, "-")):
+            got, _ = bw_track(f"{tmp}/{transform}.profile.demo_planted_grammar.{strand}.bw", sizes)
+            same(got, stitched(head_windows(d, "profile", track, transform), sizes),
+                 f"--transform {transform} ({strand}): values == numpy's", rtol=1e-6)
+
+    r = run("s2f-view", "--bigwig", "avg", "--stitch", "average", "--select", "strand=+", "preds.s2f", cwd=tmp)
+    check(r.returncode == 0, "--stitch average")
+    got, _ = bw_track(f"{tmp}/avg.profile.demo_planted_grammar.+.bw", sizes)
+    same(got, stitched(head_windows(d, "profile", 0), sizes, "average"), "average: the mean over covering windows")
+    return d
+
+
+def test_shards_join(tmp, genome):
+    parts = []
+    for k in (1, 2, 3):
+        predict_tiles(tmp, genome, f"part{k}.s2f", f"--shard {k}/3")
+        parts.append(f"part{k}.s2f")
+    os.makedirs(f"{tmp}/joined", exist_ok=True)
+    r = run("s2f-view", "--bigwig", "joined/", "--bedgraph", "joined/", *parts, cwd=tmp)
+    check(r.returncode == 0, "one bigWig from three shard streams")
+    same_bytes = all(open(f"{tmp}/joined/{n}", "rb").read() == open(f"{tmp}/bw/{n}", "rb").read()
+                     for n in os.listdir(f"{tmp}/bw"))
+    check(same_bytes and len(os.listdir(f"{tmp}/joined")) == 6, "shards joined == unsharded, byte for byte")
+    r = run("s2f-view", "--bigwig", "wrong", parts[1], parts[0], cwd=tmp)
+    check(r.returncode == 1 and "not in genome order" in r.stderr and "comes after" in r.stderr,
+          "shards joined in the wrong order: error naming both records")
+    check(not any(n.startswith("wrong") for n in os.listdir(tmp)), "a failed run leaves no track file")
+
+
+def test_binned_head(tmp, d, sizes):
+    """A stream written with numpy: a 40-bin head of 8 bp (320 bp, offset 90),
+    windows with overlaps that cut inside bins, repeats and gaps."""
+    src = s2f_stream.read(f"{tmp}/preds.s2f")
+    meta = json.loads(json.dumps(src.meta))
+    meta["geometry"]["heads"] = [{"name": "coarse", "output_type": "coarse", "kind": "profile", "bins": 40,
+                                  "model_bins": 40, "bin_size": 8, "crop": 0, "track_ids": ["coarse/a"]}]
+    meta["tracks"]["rows"] = [["0", "a", "coarse", "."] + [None] * (len(meta["tracks"]["columns"]) - 4)]
+    meta["tracks"]["resolutions"] = {"coarse": [8]}
+    schema = [f for f in src.schema if f["name"] not in ("profile", "counts")]
+    schema.append({"name": "coarse", "dtype": "f32", "shape": [1, 40]})
+    rng = np.random.default_rng(3)
+    starts = np.sort(rng.choice(np.arange(0, 30000, 7), 120, replace=False))
+    starts = np.concatenate([starts, starts[-1:]])  # one repeated window
+    values = rng.normal(size=(len(starts), 1, 40)).astype(np.float32)
+    batch = {"id": [f"w{i}" for i in range(len(starts))], "chrom": ["chr2"] * len(starts),
+             "pos": starts + L // 2, "strand": np.full(len(starts), ord("."), np.uint8), "start": starts,
+             "allele": np.full(len(starts), ord("."), np.uint8), "ref": [""] * len(starts), "alt": [""] * len(starts),
+             "ref_match": np.ones(len(starts), np.uint8), "contains_unk": np.zeros(len(starts), np.uint8),
+             "coarse": values}
+    with s2f_stream.Writer(f"{tmp}/binned.s2f", "tensors", schema, meta) as w:
+        w.write_batch(batch)
+    r = run("s2f-view", "--bigwig", "binned", "--bedgraph", "binned", "binned.s2f", cwd=tmp)
+    check(r.returncode == 0 and "repeat the position" in r.stderr, "a binned head; the repeated window is reported")
+    want = stitched([("chr2", int(s) + 90, 8, v[0]) for s, v in zip(starts, values)], sizes)
+    got, _ = bw_track(f"{tmp}/binned.coarse.a.bw", sizes)
+    same(got, want, "bin size 8: every base carries its bin's value, cuts inside bins included")
+    same(bedgraph_track(f"{tmp}/binned.coarse.a.bedGraph", sizes), want, "bin size 8: bedGraph the same")
+
+
+def test_score_tracks(tmp, d, sizes):
+    sh("s2f-score -q --stat ref --window 101 -o scores.s2f preds.s2f", tmp)
+    s = read(f"{tmp}/scores.s2f")
+    r = run("s2f-view", "--bigwig", "score", "scores.s2f", cwd=tmp)
+    check(r.returncode == 0, "s2f-view --bigwig on a scores stream")
+    # Window 101 around the centre bin 150 of 300: bins 100..200, from the output start.
+    want = stitched([(c, int(st) + CONTEXT + 100, 101, np.array([v], np.float32))
+                     for c, st, v in zip(s["chrom"], s["start"], s["ref_pred"][:, 0])], sizes)
+    got, _ = bw_track(f"{tmp}/score.ref_pred.profile.demo_planted_grammar.+.bw", sizes)
+    same(got, want, "scores: each window sum over the 101 bp it summed")
+    got, _ = bw_track(f"{tmp}/score.ref_pred.counts.demo_planted_grammar.bw", sizes)
+    want = stitched([(c, int(st) + CONTEXT, OUT, np.array([v], np.float32))
+                     for c, st, v in zip(s["chrom"], s["start"], s["ref_pred"][:, 2])], sizes)
+    same(got, want, "scores of the log-count head: over the output window")
+    r = run("s2f-view", "--bigwig", "x", "--transform", "counts", "scores.s2f", cwd=tmp)
+    check(r.returncode == 2 and "--transform applies to the profile heads" in r.stderr, "--transform on scores: usage error")
+
+
+def test_contribution_tracks(tmp, genome, sizes):
+    sh(f"s2f-sample-positions -q -g {genome} --strategy tile --tile-length {OUT} --input-length {L} "
+       f"--chromosomes chrM | s2f-encode -q -g {genome} -L {L} -o chrM.windows.s2f", tmp)
+    sh(f"s2f-ism -q --model demo --attr --target counts --start {CONTEXT} --end {CONTEXT + OUT} "
+       f"-o contrib.s2f chrM.windows.s2f", tmp)
+    c = read(f"{tmp}/contrib.s2f")
+    r = run("s2f-view", "--bigwig", "ism", "contrib.s2f", cwd=tmp)
+    check(r.returncode == 0, "s2f-view --bigwig on s2f-ism --attr contributions")
+    windows = []
+    for i in range(len(c["id"])):
+        seq = np.frombuffer(bytes(c["seq"][i]), dtype=np.uint8)
+        onehot = np.stack([seq == ord(b) for b in "ACGT"], axis=1)
+        projected = (c["contrib"][i] * onehot).sum(axis=1).astype(np.float32)
+        windows.append((c["chrom"][i], int(c["start"][i]) + CONTEXT, 1, projected[CONTEXT:CONTEXT + OUT]))
+    got, _ = bw_track(f"{tmp}/ism.contrib.bw", sizes)
+    same(got, stitched(windows, sizes), "contributions: projected ISM scores at every base of chrM's tiles")
+    r = run("s2f-view", "--bigwig", "x", "--select", "strand=+", "contrib.s2f", cwd=tmp)
+    check(r.returncode == 2, "--select on contributions (no track catalog): usage error")
+
+
+def rewrite_header(src, dst, edit):
+    s = s2f_stream.read(src)
+    meta = json.loads(json.dumps(s.meta))
+    edit(meta)
+    with s2f_stream.Writer(dst, s.kind, s.schema, meta) as w:
+        for batch in s:
+            w.write_batch(batch)
+
+
+def test_bad_inputs(tmp, genome):
+    def no_index(m):
+        del m["reference"]["index"]
+    rewrite_header(f"{tmp}/preds.s2f", f"{tmp}/old.s2f", no_index)
+    r = run("s2f-view", "--bigwig", "bad1", "old.s2f", cwd=tmp)
+    check(r.returncode == 1 and "no reference index" in r.stderr and "old.s2f" in r.stderr,
+          "a stream without a reference index: error naming the stream and the fix")
+
+    with open(f"{tmp}/unsorted.bed", "w") as f:
+        f.write("chr2\t5000\t5300\n")
+        f.write("chr1\t15000\t15300\n")
+    sh(f"s2f-encode -q -g {genome} -L {L} unsorted.bed | s2f-predict -q --model demo -o unsorted.s2f", tmp)
+    r = run("s2f-view", "--bigwig", "bad2", "unsorted.s2f", cwd=tmp)
+    check(r.returncode == 1 and "not in genome order" in r.stderr and "chr1:14900" in r.stderr,
+          "records out of genome order (an unsorted BED encoded as is): error naming both records")
+
+    with open(f"{tmp}/seqs.fa", "w") as f:
+        f.write(">a\n" + "ACGT" * 125 + "\n")
+    sh(f"s2f-encode -q -L {L} --fasta-records seqs.fa | s2f-predict -q --model demo -o fasta.s2f", tmp)
+    r = run("s2f-view", "--bigwig", "bad3", "fasta.s2f", cwd=tmp)
+    check(r.returncode == 1 and "no reference genome" in r.stderr, "windows without coordinates: error")
+
+    sh(f"s2f-encode -q -g {genome} -L {L} --vcf genome/variants.vcf --na v.tsv | s2f-predict -q --model demo -o var.s2f", tmp)
+    r = run("s2f-view", "--bigwig", "bad4", "var.s2f", cwd=tmp)
+    check(r.returncode == 1 and ("alt window" in r.stderr or "genome order" in r.stderr), "variant windows: error")
+
+    r = run("s2f-view", "--bigwig", "bad5", "tiles.s2f", cwd=tmp)
+    check(r.returncode == 1 and "not from a positions stream" in r.stderr, "a positions stream: error naming the kind")
+    r = run("s2f-view", "--bigwig", "bad6", "--transform", "softmax", "preds.s2f", cwd=tmp)
+    check(r.returncode == 2 and "--transform must be" in r.stderr, "unknown --transform: usage error")
+    r = run("s2f-view", "--bigwig", "bad7", "--bed", "preds.s2f", cwd=tmp)
+    check(r.returncode == 2, "--bigwig with --bed: usage error")
+    r = run("s2f-view", "--bigwig", "no/such/dir/x", "preds.s2f", cwd=tmp)
+    check(r.returncode == 3 and "cannot create bigWig file" in r.stderr, "an unwritable prefix: I/O error")
+    check(not any(n.startswith("bad") for n in os.listdir(tmp)), "failed runs leave no track files")
+
+
+def main():
+    with temp_dir("s2f-tracks-") as tmp:
+        subprocess.run([PYTHON, os.path.join(SOURCE_DIR, "tests", "genome", "make_synthetic_genome.py"),
+                        os.path.join(tmp, "genome")], check=True, capture_output=True)
+        genome = os.path.join(tmp, "genome", "genome.fa")
+        sizes = fasta_sizes(genome)
+        test_tiling(tmp, genome, sizes)
+        d = test_prediction_tracks(tmp, genome, sizes)
+        test_shards_join(tmp, genome)
+        test_binned_head(tmp, d, sizes)
+        test_score_tracks(tmp, d, sizes)
+        test_contribution_tracks(tmp, genome, sizes)
+        test_bad_inputs(tmp, genome)
+    finish()
+
+
+if __name__ == "__main__":
+    main()
