@@ -14,6 +14,9 @@
   the log-count head, average stitching, per-bin heads (bin size 8, cuts
   inside bins), scores over their window, projected ISM contributions;
 * shard outputs joined equal the unsharded files byte for byte;
+* s2f-call-hits on the contribution bigWig + the peaks BED + the genome finds
+  the same hits as on the same contributions given as a stream; a damaged
+  bigWig, one of another genome and a missing --genome are clear errors;
 * bad input: a stream without a reference index, records out of genome
   order, windows without coordinates, variant windows, the wrong stream
   kind — each a clear error, and no track file left behind.
@@ -338,6 +341,56 @@ def test_contribution_tracks(tmp, genome, sizes):
     check(r.returncode == 2, "--select on contributions (no track catalog): usage error")
 
 
+def test_call_hits_from_bigwig(tmp, genome, sizes):
+    """Peaks whose 500-bp windows do not overlap (where windows overlap, the
+    bigWig holds the stitched values, not each window's own)."""
+    peaks = [line.split("\t") for line in open(f"{tmp}/genome/peaks.bed")]
+    order = list(sizes)
+    peaks.sort(key=lambda p: (order.index(p[0]), int(p[1])))
+    kept, last = [], {}
+    for p in peaks:
+        mid = int(p[1]) + (int(p[2]) - int(p[1])) // 2
+        if mid - L // 2 < last.get(p[0], 0) or mid + L // 2 > sizes[p[0]] or mid - L // 2 < 0:
+            continue
+        last[p[0]] = mid + L // 2
+        kept.append(p)
+    with open(f"{tmp}/hit_peaks.bed", "w") as f:
+        f.writelines("\t".join(p) for p in kept)
+    sh(f"s2f-encode -q -g {genome} -L {L} hit_peaks.bed -o hit_windows.s2f", tmp)
+    sh("s2f-ism -q --model demo --attr --target counts -t 2 -o hit_contrib.s2f hit_windows.s2f", tmp)
+    r = run("s2f-view", "--bigwig", "hits", "hit_contrib.s2f", cwd=tmp)
+    check(r.returncode == 0, f"contributions of {len(kept)} peaks as a bigWig")
+    motifs = os.path.join(SOURCE_DIR, "pipelines", "demo", "model")
+    common = ["-m", f"{motifs}/demo_modisco.h5", "-N", f"{motifs}/demo_motif_names.tsv", "-t", 2]
+    a = run("s2f-call-hits", "-q", "-r", "hit_contrib.s2f", "-o", "hits_stream", *common, cwd=tmp)
+    b = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "hit_peaks.bed", "-g", genome, "--region-width", L,
+            "-o", "hits_bigwig", *common, cwd=tmp)
+    check(a.returncode == 0 and b.returncode == 0, "s2f-call-hits on the stream and on the bigWig + BED + genome")
+    hits_a = open(f"{tmp}/hits_stream/hits.tsv").read()
+    hits_b = open(f"{tmp}/hits_bigwig/hits.tsv").read()
+    n_hits = hits_a.count("\n") - 1
+    check(n_hits > 5 and hits_a == hits_b, f"the same hits, byte for byte ({n_hits} hits)")
+    check(open(f"{tmp}/hits_stream/peaks_qc.tsv").read() == open(f"{tmp}/hits_bigwig/peaks_qc.tsv").read(),
+          "the same per-region fit statistics")
+
+    r = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "hit_peaks.bed", "-o", "x", *common, cwd=tmp)
+    check(r.returncode == 2 and "--genome" in r.stderr, "a bigWig without --genome: usage error")
+    r = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "hit_peaks.bed", "-g", genome, "--region-width", L,
+            "-M", "ph", "-o", "x", *common, cwd=tmp)
+    check(r.returncode == 2 and "hypothetical" in r.stderr, "mode ph on a bigWig (projected only): usage error")
+    with open(f"{tmp}/other.bed", "w") as f:
+        f.write("chr7\t1000\t1500\tp\n")
+    r = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "other.bed", "-g", genome, "-o", "x", *common, cwd=tmp)
+    check(r.returncode == 1 and "'chr7' is not in the genome" in r.stderr and "other.bed:1" in r.stderr,
+          "a region on a chromosome the genome lacks: error naming file:line")
+    data = open(f"{tmp}/hits.contrib.bw", "rb").read()
+    for name, blob in (("truncated", data[:len(data) // 2]), ("garbage", b"\x00" * 200), ("text", b"chr1\t0\t1\t3\n")):
+        open(f"{tmp}/{name}.bw", "wb").write(blob)
+        r = run("s2f-call-hits", "-q", "-r", f"{name}.bw", "-p", "hit_peaks.bed", "-g", genome, "-o", "x", *common, cwd=tmp)
+        check(r.returncode == 1 and "not a readable bigWig file" in r.stderr and f"{name}.bw" in r.stderr,
+              f"a {name} bigWig: error naming the file")
+
+
 def rewrite_header(src, dst, edit):
     s = s2f_stream.read(src)
     meta = json.loads(json.dumps(s.meta))
@@ -396,6 +449,7 @@ def main():
         test_binned_head(tmp, d, sizes)
         test_score_tracks(tmp, d, sizes)
         test_contribution_tracks(tmp, genome, sizes)
+        test_call_hits_from_bigwig(tmp, genome, sizes)
         test_bad_inputs(tmp, genome)
     finish()
 
