@@ -35,7 +35,8 @@ struct ViewOptions {
 
 constexpr const char* kTrackRules = R"(
 Tracks (--bigwig/--bedgraph PREFIX: one file PREFIX.<track>.bw / .bedGraph per selected track; files
-appear together at the end of the run; rules in libcommon/src/genome/WINDOWS.md, "Tracks"):
+appear together at the end of the run, then -o lists them (track_id, file); rules in
+libcommon/src/genome/WINDOWS.md, "Tracks"):
   tensors        every selected head track; a profile head's B bins of r bp are centred in the input
                  window, a scalar head spans the first profile head's output window.
                  --transform logits (as predicted) | probabilities (softmax over the window's bins)
@@ -69,6 +70,9 @@ void write_tracks(JoinedStreams& in, const catalog::StreamTrackFilter* filter, c
   run.records_in = counts.in;
   run.records_out = counts.out;
   sinks[0]->finish();
+  TextOutput manifest(run.opt.output);  // after the tracks: it says they are complete
+  manifest.write(tracks::track_manifest(in.header(), in.name(), o));
+  manifest.commit();
 }
 
 }  // namespace

@@ -178,6 +178,18 @@ std::string track_file_path(const std::string& prefix, const std::string& name, 
   return prefix + "." + name + "." + extension;
 }
 
+std::string track_manifest(const stream::Header& header, const std::string& stream_name,
+                           const TrackOutputOptions& options) {
+  std::string out = "track_id\tfile\n";
+  for (const auto& s : plan_tracks(header, stream_name, options.layout).sources) {
+    if (!options.bigwig_prefix.empty())
+      out += s.track_id + "\t" + track_file_path(options.bigwig_prefix, s.name, "bw") + "\n";
+    if (!options.bedgraph_prefix.empty())
+      out += s.track_id + "\t" + track_file_path(options.bedgraph_prefix, s.name, "bedGraph") + "\n";
+  }
+  return out;
+}
+
 std::unique_ptr<stream::RecordSink> track_sink(const stream::Header& header, const std::string& stream_name,
                                                const TrackOutputOptions& options) {
   return std::make_unique<TrackSink>(header, stream_name, options);

@@ -27,4 +27,10 @@ std::string track_file_path(const std::string& prefix, const std::string& name, 
 std::unique_ptr<stream::RecordSink> track_sink(const stream::Header& header, const std::string& stream_name,
                                                const TrackOutputOptions& options);
 
+// The files a sink with these options writes, as TSV (header line, then
+// track_id, file per line): s2f-view's -o, written after the tracks, so
+// workflows can wait for it and read what was written.
+std::string track_manifest(const stream::Header& header, const std::string& stream_name,
+                           const TrackOutputOptions& options);
+
 }  // namespace s2f::tracks
