@@ -1,7 +1,12 @@
-// bigWig output through libBigWig. libBigWig's bwClose finalises the file
-// but only prints a warning when that fails, so the file is finalised here
-// (bwFinalize, whose status is seen) and flushed before it is closed; an
-// unfinished file is removed, never renamed into place.
+// bigWig output: libBigWig writes the header, chromosome tree, data blocks
+// and their index; s2f adds the zoom levels (zoom_levels.hpp: computed as
+// the data stream by, so memory stays flat — libBigWig's own would hold
+// every level and a whole chromosome in memory) after them and rewrites the
+// total summary (libBigWig's misses the maximum when values only fall).
+// libBigWig's bwClose finalises the file but only prints a warning when that
+// fails, so the file is finalised here (bwFinalize, whose status is seen)
+// and flushed before it is closed; an unfinished file is removed, never
+// renamed into place.
 #include <bigWig.h>
 extern "C" {
 #include <bwCommon.h>  // bwFinalize; this header has no C++ guard of its own
@@ -16,13 +21,14 @@ extern "C" {
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
 #include "s2f/tracks/track_file.hpp"
+#include "zoom_levels.hpp"
 
 namespace s2f::tracks {
 namespace {
 
-// Zoom levels libBigWig may build (fewer when the data are short); each is
-// 4x coarser than the one before, starting at 4x the mean interval.
-constexpr int32_t kZoomLevels = 10;
+// Zoom headers reserved at the top of the file (filled in by finish()).
+constexpr int32_t kZoomLevels = ZoomLevels::kMaxLevels;
+constexpr uint32_t kBigWigMagic = 0x888FFC26;
 
 void init_library() {
   static std::once_flag once;
@@ -52,6 +58,9 @@ class BigWigFile : public TrackFile {
     target_ = replaceable_output_path(path);
     temp_ = temporary_path_for(target_);
     slot_ = register_temp_file(temp_);
+    const std::string zoom_blocks = temporary_path_for(target_);
+    zoom_slot_ = register_temp_file(zoom_blocks);
+    zoom_ = std::make_unique<ZoomLevels>(chromosomes_, zoom_blocks);
     // libBigWig crashes when it cannot create the file (its cleanup
     // finalises a file it never opened), so the file is created here first.
     if (std::FILE* probe = std::fopen(temp_.c_str(), "wb")) {
@@ -79,15 +88,22 @@ class BigWigFile : public TrackFile {
   ~BigWigFile() override { abandon(); }
 
   void finish() override {
+    if (zoom_->empty()) {
+      abandon();
+      fail_input("no values to write (every value NaN, or no records)", path_,
+                 "a bigWig holds at least one value; check the stream with s2f-view --head 3");
+    }
+    fp_->hdr->nLevels = 0;  // no zoom levels from libBigWig: ours follow its data and index
     const int status = bwFinalize(fp_);
     std::FILE* f = fp_->URL->x.fp;
     const bool written = status == 0 && std::fflush(f) == 0 && !std::ferror(f);
     fp_->isWrite = 0;  // finalised above; bwClose would do it again
     bwClose(fp_);
     fp_ = nullptr;
-    if (!written)
+    if (!written || !append_zoom_levels())
       fail_io("writing the bigWig file failed while finishing it (index, zoom levels)", path_,
               "check free disk space");
+    zoom_.reset();
     if (OutputSet::defer(temp_, target_, path_)) {  // renamed with the run's other outputs
       committed_ = true;
       return;
@@ -114,9 +130,42 @@ class BigWigFile : public TrackFile {
     }
     if (rc != 0) fail_io("writing bigWig data failed", path_, "check free disk space");
     next_ = start + span * static_cast<int64_t>(n);
+    zoom_->add(chrom, start, span, values, n);
   }
 
  private:
+  // The file libBigWig finished ends with the magic number: the zoom levels
+  // go in its place, the magic after them, and the header (level count,
+  // zoom headers) and total summary are filled in.
+  bool append_zoom_levels() {
+    std::FILE* f = std::fopen(temp_.c_str(), "r+b");
+    if (!f) return false;
+    std::vector<ZoomLevels::Header> headers;
+    ZoomLevels::Totals totals;
+    uint32_t magic = 0;
+    uint64_t summary = 0;
+    bool ok = std::fseek(f, -4, SEEK_END) == 0 && std::fread(&magic, 4, 1, f) == 1 && magic == kBigWigMagic &&
+              std::fseek(f, -4, SEEK_END) == 0 && zoom_->append(f, headers, totals) &&
+              std::fwrite(&kBigWigMagic, 4, 1, f) == 1;
+    ok = ok && std::fseek(f, 0x2c, SEEK_SET) == 0 && std::fread(&summary, 8, 1, f) == 1;
+    auto write_at = [&](uint64_t at, const void* p, size_t n) {
+      ok = ok && std::fseek(f, static_cast<long>(at), SEEK_SET) == 0 && std::fwrite(p, 1, n, f) == n;
+    };
+    const auto levels = static_cast<uint16_t>(headers.size());
+    write_at(6, &levels, 2);
+    for (size_t i = 0; i < headers.size(); ++i) {
+      const uint32_t zoom[2] = {headers[i].reduction, 0};
+      write_at(0x40 + 24 * i, zoom, 8);
+      write_at(0x40 + 24 * i + 8, &headers[i].data_offset, 8);
+      write_at(0x40 + 24 * i + 16, &headers[i].index_offset, 8);
+    }
+    write_at(summary, &totals.bases, 8);
+    const double values[4] = {totals.min, totals.max, totals.sum, totals.sum_squares};
+    write_at(summary + 8, values, sizeof values);
+    const bool closed = std::fclose(f) == 0;
+    return ok && closed;
+  }
+
   // Releases an unfinished file and removes it: a partial output never
   // looks complete.
   void abandon() noexcept {
@@ -128,11 +177,15 @@ class BigWigFile : public TrackFile {
     if (!committed_) std::remove(temp_.c_str());
     if (slot_ >= 0) unregister_temp_file(slot_);
     slot_ = -1;
+    zoom_.reset();  // removes its blocks file
+    if (zoom_slot_ >= 0) unregister_temp_file(zoom_slot_);
+    zoom_slot_ = -1;
   }
 
   bigWigFile_t* fp_ = nullptr;
   std::string target_, temp_;
-  int slot_ = -1;
+  int slot_ = -1, zoom_slot_ = -1;
+  std::unique_ptr<ZoomLevels> zoom_;
   bool committed_ = false;
   // The fixed-step run being extended: consecutive values append to it.
   bool open_ = false;
