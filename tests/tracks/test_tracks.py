@@ -321,6 +321,51 @@ def test_binned_head(tmp, d, sizes):
     same(bedgraph_track(f"{tmp}/binned.coarse.a.bedGraph", sizes), want, "bin size 8: bedGraph the same")
 
 
+def test_large_track(tmp):
+    """4 Mb of 1-bp values on one chromosome (a stream written with numpy and
+    a made-up reference index): zoom levels with hundreds of blocks, so their
+    R-tree indexes have several levels."""
+    src = s2f_stream.read(f"{tmp}/binned.s2f")
+    meta = json.loads(json.dumps(src.meta))
+    length = 4_000_000
+    meta["reference"]["index"] = [["big", length], ["small", 5000]]
+    meta["geometry"]["heads"][0].update({"bins": 1000, "model_bins": 1000, "bin_size": 1})
+    meta["geometry"]["sequence_length"] = 1000
+    schema = [f if f["name"] != "coarse" else {"name": "coarse", "dtype": "f32", "shape": [1, 1000]} for f in src.schema]
+    rng = np.random.default_rng(7)
+    n = length // 1000
+    starts = np.arange(n) * 1000
+    values = (rng.normal(size=(n, 1, 1000)) * np.linspace(1, 50, n)[:, None, None]).astype(np.float32)
+    with s2f_stream.Writer(f"{tmp}/large.s2f", "tensors", schema, meta) as w:
+        for lo in range(0, n, 500):
+            hi = min(n, lo + 500)
+            k = hi - lo
+            w.write_batch({"id": [f"t{i}" for i in range(lo, hi)], "chrom": ["big"] * k, "pos": starts[lo:hi] + 500,
+                           "strand": np.full(k, ord("."), np.uint8), "start": starts[lo:hi],
+                           "allele": np.full(k, ord("."), np.uint8), "ref": [""] * k, "alt": [""] * k,
+                           "ref_match": np.ones(k, np.uint8), "contains_unk": np.zeros(k, np.uint8),
+                           "coarse": values[lo:hi]})
+    r = run("s2f-view", "--bigwig", "large", "large.s2f", cwd=tmp)
+    check(r.returncode == 0, "a 4-Mb track")
+    bw = pyBigWig.open(f"{tmp}/large.coarse.a.bw")
+    flat = values[:, 0, :].reshape(-1).astype(np.float64)
+    got = np.array(bw.values("big", 0, length), dtype=np.float64)
+    check(np.array_equal(got, flat), "4 Mb: every value reads back")
+    ok = True
+    # Query bins that are multiples of a zoom bin (40 bp x 4^k): pyBigWig then
+    # answers from a zoom level whose bins it covers whole.
+    for span, bins in ((40 * 4 ** 7 * 6, 6), (40 * 4 ** 5 * 24, 24), (40 * 4 ** 3 * 97, 97), (40 * 4 * 6000, 6000)):
+        v = flat[:span].reshape(bins, -1)
+        for kind, ref in (("max", v.max(axis=1)), ("min", v.min(axis=1)), ("mean", v.mean(axis=1))):
+            z = np.array(bw.stats("big", 0, span, type=kind, nBins=bins), dtype=np.float64)
+            tol = 0 if kind != "mean" else 1e-4 * np.abs(v).mean()
+            if not np.allclose(z, ref, rtol=0, atol=tol):
+                ok = False
+                print(f"  {kind} over {bins} bins: got {z[:3]}, want {ref[:3]}")
+    check(ok and bw.header()["nLevels"] >= 5, f"zoom levels of 4 Mb ({bw.header()['nLevels']} levels) == numpy's")
+    bw.close()
+
+
 def test_score_tracks(tmp, d, sizes):
     sh("s2f-score -q --stat ref --window 101 -o scores.s2f preds.s2f", tmp)
     s = read(f"{tmp}/scores.s2f")
@@ -465,6 +510,7 @@ def main():
         d = test_prediction_tracks(tmp, genome, sizes)
         test_shards_join(tmp, genome)
         test_binned_head(tmp, d, sizes)
+        test_large_track(tmp)
         test_score_tracks(tmp, d, sizes)
         test_contribution_tracks(tmp, genome, sizes)
         test_call_hits_from_bigwig(tmp, genome, sizes)
