@@ -83,6 +83,10 @@ class BigWigFile : public TrackFile {
                 "check that its directory exists and is writable");
       fail_io("cannot write the bigWig header", path, "check free disk space");
     }
+    // A block: the 24-byte block header and 4 bytes per value, below the
+    // buffer size (libBigWig flushes when the next value would reach it).
+    block_values_ = (fp_->hdr->bufSize - 24) / 4 - 1;
+    run_.reserve(block_values_);
   }
 
   ~BigWigFile() override { abandon(); }
@@ -93,6 +97,7 @@ class BigWigFile : public TrackFile {
       fail_input("no values to write (every value NaN, or no records)", path_,
                  "a bigWig holds at least one value; check the stream with s2f-view --head 3");
     }
+    flush_run();
     fp_->hdr->nLevels = 0;  // no zoom levels from libBigWig: ours follow its data and index
     const int status = bwFinalize(fp_);
     std::FILE* f = fp_->URL->x.fp;
@@ -116,24 +121,36 @@ class BigWigFile : public TrackFile {
 
  protected:
   void write_run(size_t chrom, int64_t start, int64_t span, const float* values, size_t n) override {
-    int rc;
-    const float* v = values;
-    if (open_ && chrom == chrom_ && span == span_ && start == next_) {
-      rc = bwAppendIntervalSpanSteps(fp_, v, static_cast<uint32_t>(n));
-    } else {
-      rc = bwAddIntervalSpanSteps(fp_, chromosomes_[chrom].name.c_str(),
-                                  static_cast<uint32_t>(start), static_cast<uint32_t>(span),
-                                  static_cast<uint32_t>(span), v, static_cast<uint32_t>(n));
-      open_ = true;
-      chrom_ = chrom;
-      span_ = span;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t at = start + span * static_cast<int64_t>(i);
+      if (!run_.empty() && (chrom != run_chrom_ || span != run_span_ || at != run_next_ || run_.size() == block_values_))
+        flush_run();
+      if (run_.empty()) {
+        run_chrom_ = chrom;
+        run_start_ = at;
+        run_span_ = span;
+      }
+      run_.push_back(values[i]);
+      run_next_ = at + span;
     }
-    if (rc != 0) fail_io("writing bigWig data failed", path_, "check free disk space");
-    next_ = start + span * static_cast<int64_t>(n);
     zoom_->add(chrom, start, span, values, n);
   }
 
  private:
+  // One libBigWig block per call: bwAddIntervalSpanSteps reports a failed
+  // write of the block before it (the disk is full) but not of one it
+  // flushes midway, after which it writes past its buffer — so a call never
+  // holds more values than one block takes.
+  void flush_run() {
+    if (run_.empty()) return;
+    const int rc = bwAddIntervalSpanSteps(fp_, chromosomes_[run_chrom_].name.c_str(),
+                                          static_cast<uint32_t>(run_start_), static_cast<uint32_t>(run_span_),
+                                          static_cast<uint32_t>(run_span_), run_.data(),
+                                          static_cast<uint32_t>(run_.size()));
+    run_.clear();
+    if (rc != 0) fail_io("writing bigWig data failed", path_, "check free disk space");
+  }
+
   // The file libBigWig finished ends with the magic number: the zoom levels
   // go in its place, the magic after them, and the header (level count,
   // zoom headers) and total summary are filled in.
@@ -187,10 +204,10 @@ class BigWigFile : public TrackFile {
   int slot_ = -1, zoom_slot_ = -1;
   std::unique_ptr<ZoomLevels> zoom_;
   bool committed_ = false;
-  // The fixed-step run being extended: consecutive values append to it.
-  bool open_ = false;
-  size_t chrom_ = 0;
-  int64_t span_ = 0, next_ = 0;
+  // The fixed-step run being gathered into one block.
+  std::vector<float> run_;
+  size_t run_chrom_ = 0, block_values_ = 0;
+  int64_t run_start_ = 0, run_span_ = 0, run_next_ = 0;
 };
 
 }  // namespace
