@@ -35,14 +35,15 @@ int main(int argc, char** argv) {
             "  random            Selene: uniform over the genome minus N runs and blacklist (10000, 436, 0)\n"
             "  intervals         Selene: uniform inside --intervals BED (10000, 436, 0)\n"
             "  tile              output windows of --tile-length bp end to end over --chromosomes (default all) or\n"
-            "                    the --intervals BED (+- --flank), each written as the anchor of its --input-length\n"
-            "                    window: every requested base is covered except within (input - tile)/2 bp of a\n"
-            "                    chromosome end (listed in the side file); a span's last tile is shifted back to end\n"
-            "                    at the span's end, a span shorter than a tile gets one tile centred on it\n"
-            "                    (libcommon/src/genome/WINDOWS.md, \"Tiles\"). No count or seed; memory is flat.\n"
+            "                    the --intervals BED (+- --flank; on --chromosomes only, when given), each written\n"
+            "                    as the anchor of its --input-length window: every requested base is covered\n"
+            "                    except within (input - tile)/2 bp of a chromosome end (listed in the side file);\n"
+            "                    a span's last tile is shifted back to end at the span's end, a span shorter than\n"
+            "                    a tile gets one tile centred on it (libcommon/src/genome/WINDOWS.md, \"Tiles\").\n"
+            "                    No count or seed; memory is flat.\n"
             "Every output is sorted by (chromosome, position); the same inputs and seed give the same bytes for\n"
             "any -t, and --shard k/n slices concatenate to the unsharded output.\n"
-            "Memory is not flat: all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
+            "Memory is not flat (but for tile): all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Shard | Opt::Compress | Opt::Skipped);
   SamplingRequest o;
   auto& app = tool.app();

@@ -197,6 +197,11 @@ def test_tiling(tmp, genome, sizes):
     check(any(n[0] == "chr3:119900-120000" for n in notes), "the part within 100 bp of chr3's end: side file")
 
     r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
+            "--intervals", bed, "--flank", 50, "--chromosomes", "chr1", "-o", f"{tmp}/chr1_regions.s2f", cwd=tmp)
+    c1 = read(f"{tmp}/chr1_regions.s2f")
+    check(r.returncode == 0 and set(c1["chrom"]) == {"chr1"} and len(c1["id"]) == sum(1 for c in t["chrom"] if c == "chr1"),
+          "--intervals with --chromosomes: the regions on those chromosomes only")
+    r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, "--input-length", L,
             "--chromosomes", "chr9", cwd=tmp)
     check(r.returncode == 2 and "'chr9' is not in the genome" in r.stderr, "--chromosomes with an unknown name: usage error")
     r = run("s2f-sample-positions", "-g", genome, "--strategy", "tile", "--tile-length", OUT, cwd=tmp)
@@ -404,37 +409,46 @@ def test_contribution_tracks(tmp, genome, sizes):
     check(r.returncode == 2, "--select on contributions (no track catalog): usage error")
 
 
-def test_call_hits_from_bigwig(tmp, genome, sizes):
+def same_hits_from_bigwig(tmp, genome, sizes, peaks_file, kind, common):
     """Peaks whose 500-bp windows do not overlap (where windows overlap, the
-    bigWig holds the stitched values, not each window's own)."""
-    peaks = [line.split("\t") for line in open(f"{tmp}/genome/peaks.bed")]
+    bigWig holds the stitched values, not each window's own), centred as
+    s2f-encode and Fi-NeMo both centre them: BED on the midpoint, narrowPeak
+    on the summit."""
+    peaks = [line.split("\t") for line in open(peaks_file)]
     order = list(sizes)
     peaks.sort(key=lambda p: (order.index(p[0]), int(p[1])))
     kept, last = [], {}
     for p in peaks:
-        mid = int(p[1]) + (int(p[2]) - int(p[1])) // 2
-        if mid - L // 2 < last.get(p[0], 0) or mid + L // 2 > sizes[p[0]] or mid - L // 2 < 0:
+        centre = int(p[1]) + (int(p[9]) if kind == "narrowPeak" else (int(p[2]) - int(p[1])) // 2)
+        if centre - L // 2 < last.get(p[0], 0) or centre + L // 2 > sizes[p[0]] or centre - L // 2 < 0:
             continue
-        last[p[0]] = mid + L // 2
+        last[p[0]] = centre + L // 2
         kept.append(p)
-    with open(f"{tmp}/hit_peaks.bed", "w") as f:
+    name = f"hit_peaks.{kind}"
+    with open(f"{tmp}/{name}", "w") as f:
         f.writelines("\t".join(p) for p in kept)
-    sh(f"s2f-encode -q -g {genome} -L {L} hit_peaks.bed -o hit_windows.s2f", tmp)
-    sh("s2f-ism -q --model demo --attr --target counts -t 2 -o hit_contrib.s2f hit_windows.s2f", tmp)
-    r = run("s2f-view", "--bigwig", "hits", "hit_contrib.s2f", cwd=tmp)
-    check(r.returncode == 0, f"contributions of {len(kept)} peaks as a bigWig")
+    sh(f"s2f-encode -q -g {genome} -L {L} {name} -o {kind}.windows.s2f", tmp)
+    sh(f"s2f-ism -q --model demo --attr --target counts -t 2 -o {kind}.contrib.s2f {kind}.windows.s2f", tmp)
+    r = run("s2f-view", "--bigwig", kind, f"{kind}.contrib.s2f", cwd=tmp)
+    check(r.returncode == 0, f"contributions of {len(kept)} peaks ({kind}) as a bigWig")
+    a = run("s2f-call-hits", "-q", "-r", f"{kind}.contrib.s2f", "-o", f"{kind}_hits_stream", *common, cwd=tmp)
+    b = run("s2f-call-hits", "-q", "-r", f"{kind}.contrib.bw", "-p", name, "-g", genome, "--region-width", L,
+            "-o", f"{kind}_hits_bigwig", *common, cwd=tmp)
+    check(a.returncode == 0 and b.returncode == 0, f"s2f-call-hits on the stream and on the bigWig + {kind} + genome")
+    hits_a = open(f"{tmp}/{kind}_hits_stream/hits.tsv").read()
+    hits_b = open(f"{tmp}/{kind}_hits_bigwig/hits.tsv").read()
+    n_hits = hits_a.count("\n") - 1
+    check(n_hits > 5 and hits_a == hits_b, f"{kind}: the same hits, byte for byte ({n_hits} hits)")
+    check(open(f"{tmp}/{kind}_hits_stream/peaks_qc.tsv").read() == open(f"{tmp}/{kind}_hits_bigwig/peaks_qc.tsv").read(),
+          f"{kind}: the same per-region fit statistics")
+
+
+def test_call_hits_from_bigwig(tmp, genome, sizes):
     motifs = os.path.join(SOURCE_DIR, "pipelines", "demo", "model")
     common = ["-m", f"{motifs}/demo_modisco.h5", "-N", f"{motifs}/demo_motif_names.tsv", "-t", 2]
-    a = run("s2f-call-hits", "-q", "-r", "hit_contrib.s2f", "-o", "hits_stream", *common, cwd=tmp)
-    b = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "hit_peaks.bed", "-g", genome, "--region-width", L,
-            "-o", "hits_bigwig", *common, cwd=tmp)
-    check(a.returncode == 0 and b.returncode == 0, "s2f-call-hits on the stream and on the bigWig + BED + genome")
-    hits_a = open(f"{tmp}/hits_stream/hits.tsv").read()
-    hits_b = open(f"{tmp}/hits_bigwig/hits.tsv").read()
-    n_hits = hits_a.count("\n") - 1
-    check(n_hits > 5 and hits_a == hits_b, f"the same hits, byte for byte ({n_hits} hits)")
-    check(open(f"{tmp}/hits_stream/peaks_qc.tsv").read() == open(f"{tmp}/hits_bigwig/peaks_qc.tsv").read(),
-          "the same per-region fit statistics")
+    same_hits_from_bigwig(tmp, genome, sizes, f"{tmp}/genome/peaks.bed", "bed", common)
+    same_hits_from_bigwig(tmp, genome, sizes, f"{tmp}/genome/peaks.narrowPeak", "narrowPeak", common)
+    os.rename(f"{tmp}/bed.contrib.bw", f"{tmp}/hits.contrib.bw")
 
     r = run("s2f-call-hits", "-q", "-r", "hits.contrib.bw", "-p", "hit_peaks.bed", "-o", "x", *common, cwd=tmp)
     check(r.returncode == 2 and "--genome" in r.stderr, "a bigWig without --genome: usage error")

@@ -1,19 +1,23 @@
 // bigWig input through libBigWig, behind checks of our own: libBigWig
 // believes the offsets and counts it reads (a damaged file can make it read
-// out of bounds or loop), so the fixed header, the zoom headers, the
-// chromosome B+ tree and the data index header are checked against the
-// file's size first (layout: the bigWig format of Kent et al. 2010, as
-// written by track_file.hpp's writer and UCSC's tools).
+// out of bounds, allocate without bound or loop), so the fixed header, the
+// zoom headers, the chromosome B+ tree and the whole data index are checked
+// against the file's size first, and every data block a read touches is
+// decompressed and checked against its header (layout: the bigWig format of
+// Kent et al. 2010, as written by track_file.hpp's writer and UCSC's tools).
 #include "s2f/tracks/bigwig_reader.hpp"
 
 #include <bigWig.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <unordered_set>
 
 #include "s2f/error.hpp"
 
@@ -90,7 +94,45 @@ std::vector<Chromosome> read_chromosome_tree(const FileBytes& in, uint64_t offse
   return by_id;
 }
 
-void check_layout(std::FILE* f, const std::string& path, std::vector<Chromosome>& chromosomes) {
+// Every leaf of the data index (an R-tree), each node read once (a node
+// seen twice means a loop), every block inside the file.
+template <class Block>
+void read_data_index(const FileBytes& in, uint64_t index, std::vector<Block>& blocks) {
+  uint8_t h[48];
+  in.read(index, h, sizeof h, "the data index");
+  if (in.get<uint32_t>(h) != kIndexMagic) in.damaged("the data index has a wrong magic number");
+  const uint32_t per_node = in.get<uint32_t>(h + 4);
+  if (per_node == 0 || per_node > 65535) in.damaged("the data index has nodes of " + std::to_string(per_node) + " items");
+  std::unordered_set<uint64_t> seen;
+  std::function<void(uint64_t, int)> node = [&](uint64_t at, int depth) {
+    if (depth > 32 || !seen.insert(at).second) in.damaged("the data index is not a tree (a loop?)");
+    uint8_t nh[4];
+    in.read(at, nh, sizeof nh, "a data index node");
+    const bool leaf = nh[0] == 1;
+    const uint16_t n = in.get<uint16_t>(nh + 2);
+    if (n > per_node) in.damaged("a data index node holds more items than the index allows");
+    const size_t item = leaf ? 32 : 24;
+    std::vector<uint8_t> items(n * item);
+    in.read(at + 4, items.data(), items.size(), "a data index node");
+    for (uint16_t i = 0; i < n; ++i) {
+      const uint8_t* e = items.data() + i * item;
+      if (!leaf) {
+        node(in.get<uint64_t>(e + 16), depth + 1);
+        continue;
+      }
+      Block b{in.get<uint32_t>(e), in.get<uint32_t>(e + 4), in.get<uint32_t>(e + 8), in.get<uint32_t>(e + 12),
+              in.get<uint64_t>(e + 16), in.get<uint64_t>(e + 24)};
+      if (b.size == 0 || b.offset >= in.size() || b.size > in.size() - b.offset)
+        in.damaged("a data block lies outside the file");
+      blocks.push_back(b);
+    }
+  };
+  node(index + sizeof h, 0);
+}
+
+template <class Block>
+void check_layout(std::FILE* f, const std::string& path, std::vector<Chromosome>& chromosomes,
+                  std::vector<Block>& blocks, uint32_t& buffer_size) {
   FileBytes in(f, path);
   uint8_t h[64];
   if (in.size() < sizeof h) in.damaged("it is shorter than a bigWig header (" + std::to_string(in.size()) + " bytes)");
@@ -117,10 +159,12 @@ void check_layout(std::FILE* f, const std::string& path, std::vector<Chromosome>
     in.read(zindex, magic, 4, "a zoom level's index");
     if (zdata >= in.size() || in.get<uint32_t>(magic) != kIndexMagic) in.damaged("a zoom level's index is damaged");
   }
-  uint8_t ih[48];
-  in.read(index, ih, sizeof ih, "the data index");
-  if (in.get<uint32_t>(ih) != kIndexMagic) in.damaged("the data index has a wrong magic number");
   chromosomes = read_chromosome_tree(in, chrom_tree);
+  read_data_index(in, index, blocks);
+  for (const auto& b : blocks)
+    if (b.start_chrom >= chromosomes.size() || b.end_chrom >= chromosomes.size())
+      in.damaged("a data block names a chromosome the file does not list");
+  buffer_size = buffer;
 }
 
 void init_library() {
@@ -138,7 +182,7 @@ std::unique_ptr<BigWigReader> BigWigReader::open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) fail_io(std::string("cannot open bigWig file: ") + std::strerror(errno), path, "check the path");
   try {
-    check_layout(f, path, r->chromosomes_);
+    check_layout(f, path, r->chromosomes_, r->blocks_, r->buffer_size_);
   } catch (...) {
     std::fclose(f);
     throw;
@@ -164,11 +208,48 @@ int BigWigReader::find(const std::string& name) const {
   return -1;
 }
 
+void BigWigReader::check_blocks(int chrom, int64_t start, int64_t end) const {
+  std::FILE* f = std::fopen(path_.c_str(), "rb");
+  if (!f) fail_io(std::string("cannot open bigWig file: ") + std::strerror(errno), path_, "check the path");
+  FileBytes in(f, path_);
+  std::vector<uint8_t> packed, data(std::max<uint32_t>(buffer_size_, 1));
+  const auto c = static_cast<uint32_t>(chrom);
+  try {
+    for (const auto& b : blocks_) {
+      // Blocks overlapping [start, end) of chrom (bounds are chrom:base pairs).
+      const bool before = b.end_chrom < c || (b.end_chrom == c && b.end_base <= start);
+      const bool after = b.start_chrom > c || (b.start_chrom == c && b.start_base >= end);
+      if (before || after) continue;
+      packed.resize(b.size);
+      in.read(b.offset, packed.data(), packed.size(), "a data block");
+      const uint8_t* block = packed.data();
+      uLongf length = b.size;
+      if (buffer_size_) {
+        length = data.size();
+        if (uncompress(data.data(), &length, packed.data(), static_cast<uLong>(packed.size())) != Z_OK)
+          in.damaged("a data block does not decompress within the file's buffer size");
+        block = data.data();
+      }
+      if (length < 24) in.damaged("a data block is shorter than its header");
+      const uint8_t type = block[20];
+      const uint16_t items = in.get<uint16_t>(block + 22);
+      const size_t item = type == 1 ? 12 : type == 2 ? 8 : type == 3 ? 4 : 0;
+      if (item == 0 || 24 + size_t{items} * item > length)
+        in.damaged("a data block holds fewer values than its header says");
+    }
+  } catch (...) {
+    std::fclose(f);
+    throw;
+  }
+  std::fclose(f);
+}
+
 void BigWigReader::values(int chrom, int64_t start, int64_t end, float* out) const {
   const auto& c = chromosomes_.at(static_cast<size_t>(chrom));
   if (start < 0 || end > c.length || end < start)
     fail(Exit::internal, "bigWig range outside its chromosome (" + path_ + ")");
   if (end == start) return;
+  check_blocks(chrom, start, end);
   auto* bw = static_cast<bigWigFile_t*>(file_);
   bwOverlappingIntervals_t* v =
       bwGetValues(bw, c.name.c_str(), static_cast<uint32_t>(start), static_cast<uint32_t>(end), 1);

@@ -1,5 +1,6 @@
 #include "s2f/tracks/track_layout.hpp"
 
+#include <cctype>
 #include <map>
 
 #include "s2f/error.hpp"

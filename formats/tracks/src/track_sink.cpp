@@ -57,12 +57,11 @@ class TrackSink : public stream::RecordSink {
   }
 
   void finish() override {
-    uint64_t non_finite = 0, repeated = 0;
+    uint64_t non_finite = 0;
     for (auto& st : stitchers_)
-      for (auto& s : st) {
-        s->finish();
-        repeated += s->repeated();
-      }
+      for (auto& s : st) s->finish();
+    // Every stitcher sees the same windows: the first one's count is the run's.
+    const uint64_t repeated = stitchers_[0][0]->repeated();
     for (auto& outs : outputs_)
       for (auto& f : outs) {
         f->finish();
@@ -71,8 +70,7 @@ class TrackSink : public stream::RecordSink {
     if (non_finite)
       warn(std::to_string(non_finite) + " NaN/inf value(s) were left out of the tracks (no data at those bins)");
     if (repeated)
-      warn(std::to_string(repeated / (stitchers_.size() * stitchers_[0].size())) +
-           " window(s) repeat the position of the record before them; the first of each was written");
+      warn(std::to_string(repeated) + " window(s) repeat the position of the record before them; the first of each was written");
   }
 
  private:

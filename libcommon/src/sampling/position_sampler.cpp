@@ -233,6 +233,10 @@ Regions PositionSampler::tile_regions(std::vector<RegionNote>& notes) {
     for (int c : chosen_contigs(false)) r.push_back({c, 0, names_.length(c), Partition::train});
     return r;
   }
+  // With --chromosomes too, only the regions on those are tiled.
+  std::vector<bool> wanted(genome_.contigs().size(), o_.chromosomes.empty());
+  if (!o_.chromosomes.empty())
+    for (int c : chosen_contigs(false)) wanted[static_cast<size_t>(c)] = true;
   BedReader reader(o_.intervals, BedFlavor::bed, 0, bad_);
   BedRecord rec;
   while (reader.next(rec)) {
@@ -242,6 +246,7 @@ Regions PositionSampler::tile_regions(std::vector<RegionNote>& notes) {
                        "chromosome '" + excerpt(rec.chrom, 60) + "' is not in the genome: region not tiled"});
       continue;
     }
+    if (!wanted[static_cast<size_t>(c)]) continue;
     const int64_t length = names_.length(c);
     const std::string chrom = genome_.contigs()[static_cast<size_t>(c)].name;
     if (rec.start >= length) {

@@ -52,8 +52,9 @@ class PositionSampler {
   std::vector<SampledPosition> intervals(uint64_t count, uint64_t seed, int64_t margin);
   std::vector<SampledSnp> snps(uint64_t count, uint64_t seed, int64_t margin);
   // What tile covers: the --intervals regions widened by --flank (lines on
-  // unknown chromosomes or past a chromosome's end noted), else the
-  // --chromosomes (else every contig) whole.
+  // unknown chromosomes or past a chromosome's end noted; with
+  // --chromosomes, only those on the listed ones), else the --chromosomes
+  // (else every contig) whole.
   Regions tile_regions(std::vector<RegionNote>& notes);
 
   genome::ChromosomeNames& names() { return names_; }

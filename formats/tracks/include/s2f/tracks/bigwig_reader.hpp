@@ -1,11 +1,14 @@
 // Reading bigWig files (contribution tracks for s2f-call-hits) through
-// libBigWig. The file is checked before libBigWig parses it — magic, header
-// offsets and chromosome tree inside the file — because libBigWig trusts
-// what it reads; what it still refuses is reported as a damaged file.
+// libBigWig. libBigWig trusts the sizes and counts it reads, so the file is
+// checked before it parses anything — header offsets, chromosome tree, and
+// the whole data index (every block inside the file) when opened; each data
+// block a read touches is decompressed and checked before libBigWig reads
+// it. Whatever fails is reported as a damaged file, naming it.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <cstdio>
 #include <vector>
 
 #include "s2f/tracks/track_file.hpp"
@@ -31,9 +34,19 @@ class BigWigReader {
 
  private:
   BigWigReader() = default;
+  // The data blocks overlapping a range must decompress to what their
+  // headers say.
+  void check_blocks(int chrom, int64_t start, int64_t end) const;
+
+  struct Block {
+    uint32_t start_chrom, start_base, end_chrom, end_base;
+    uint64_t offset, size;
+  };
   std::string path_;
   void* file_ = nullptr;  // bigWigFile_t, kept out of this header
   std::vector<Chromosome> chromosomes_;
+  std::vector<Block> blocks_;  // every data block, from the index, in file order
+  uint32_t buffer_size_ = 0;   // decompressed block size bound (0: blocks not compressed)
 };
 
 }  // namespace s2f::tracks
