@@ -59,7 +59,9 @@ SamplingCounts write_tiles(const SamplingRequest& o, PositionSampler& sampler, c
                  static_cast<unsigned long long>(plan.size()), static_cast<long long>(o.tile_length),
                  static_cast<long long>(o.input_length), static_cast<unsigned long long>(plan.uncovered_bases()),
                  static_cast<unsigned long long>(plan.requested_bases()),
-                 plan.uncovered().empty() ? "" : " (chromosome edges: listed in the side file)");
+                 plan.uncovered().empty()   ? ""
+                 : run.skips.path().empty() ? " (chromosome edges; --skipped FILE lists them)"
+                                            : " (chromosome edges: listed in the side file)");
   SamplingCounts counts;
   counts.per_category["tile"] = hi - lo;
   return counts;
