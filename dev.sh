@@ -11,12 +11,13 @@ JOBS=${JOBS:-$(nproc)}
 # Debian 12 packages: building, testing (reference implementations in Python
 # use Debian's numpy/h5py/torch), fuzzing (clang's libFuzzer).
 BUILD_PKGS="g++ cmake make pkg-config zlib1g-dev libdeflate-dev libhts-dev libzstd-dev libhdf5-dev
-  libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev"
+  libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev libbigwig-dev"
 DEMO_PKGS="python3 python3-numpy"
 TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torch python3-zstandard
-  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples snakemake"
+  libopenblas0-pthread samtools tabix clang libclang-rt-14-dev vt-examples snakemake python3-pybigwig"
 # vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;
-# snakemake runs the workflows in pipelines/ (tests/pipelines/);
+# snakemake runs the workflows in pipelines/ (tests/pipelines/); python3-pybigwig reads the
+# bigWig files s2f writes, as the independent reference of the track tests;
 # benchmarks add the Python references' FASTA reader.
 BENCH_PKGS="python3-pyfaidx python3-packaging"
 

@@ -19,3 +19,4 @@ run /usr/bin/python3 bench/call_hits_bench.py --bin "$build/bin"
 run sh bench/ism_bench.sh "$build" 2
 run sh bench/marginalize_bench.sh "$build" 2 1024 128
 run bash bench/pipeline_scaling.sh "$build" 20000 10000
+run sh bench/tracks_bench.sh "$build" 2

@@ -41,6 +41,21 @@ if(HTSLIB_INCLUDE_DIR AND HTSLIB_LIBRARY)
 endif()
 s2f_require(S2F_HTSLIB_FOUND "htslib" "libhts-dev")
 
+# libBigWig (track files): Debian ships a header and a library, no
+# pkg-config file. Built with libcurl, whose header it includes unless NOCURL
+# is defined; s2f opens local files only, so it compiles with NOCURL (the
+# structs are the same: the curl handle shares a union with the FILE *).
+find_path(BIGWIG_INCLUDE_DIR bigWig.h)
+find_library(BIGWIG_LIBRARY BigWig)
+if(BIGWIG_INCLUDE_DIR AND BIGWIG_LIBRARY)
+  add_library(s2f::bigwig UNKNOWN IMPORTED)
+  set_target_properties(s2f::bigwig PROPERTIES
+    IMPORTED_LOCATION ${BIGWIG_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${BIGWIG_INCLUDE_DIR}
+    INTERFACE_COMPILE_DEFINITIONS NOCURL)
+  set(S2F_BIGWIG_FOUND TRUE)
+endif()
+s2f_require(S2F_BIGWIG_FOUND "libBigWig" "libbigwig-dev")
+
 find_package(HDF5 QUIET COMPONENTS C)
 s2f_require(HDF5_FOUND "HDF5 (C library)" "libhdf5-dev")
 add_library(s2f::hdf5 INTERFACE IMPORTED)

@@ -21,7 +21,9 @@ int main(int argc, char** argv) {
             "    --strategy chorus-baselines -o baselines.s2f\n"
             "  s2f-sample-positions -g demo/genome.fa --strategy random --count 1000 --margin 1057 \\\n"
             "    --validation-holdout chr2 --test-holdout 0.1 --mode train | s2f-encode -g demo/genome.fa -L 2114 | s2f-view --head 3\n"
-            "  s2f-sample-positions -g demo/genome.fa --strategy snps --chromosomes chr1,chr2 --margin 5000 | s2f-view --vcf\n\n"
+            "  s2f-sample-positions -g demo/genome.fa --strategy snps --chromosomes chr1,chr2 --margin 5000 | s2f-view --vcf\n"
+            "  s2f-sample-positions -g demo/genome.fa --strategy tile --tile-length 300 --input-length 500 --chromosomes chr1 \\\n"
+            "    | s2f-encode -g demo/genome.fa -L 500 | s2f-predict --model demo | s2f-view --bigwig tracks/chr1\n\n"
             "Strategies (default count, seed, margin):\n"
             "  intergenic        uniform outside genes +- margin and N runs (15000, 789, 10000)\n"
             "  ccre              cCRE midpoints, even quota per SCREEN category (11500, 456)\n"
@@ -32,16 +34,23 @@ int main(int argc, char** argv) {
             "                    over the other three bases; writes a variants stream (10000, 42, 5000000)\n"
             "  random            Selene: uniform over the genome minus N runs and blacklist (10000, 436, 0)\n"
             "  intervals         Selene: uniform inside --intervals BED (10000, 436, 0)\n"
+            "  tile              output windows of --tile-length bp end to end over --chromosomes (default all) or\n"
+            "                    the --intervals BED (+- --flank; on --chromosomes only, when given), each written\n"
+            "                    as the anchor of its --input-length window: every requested base is covered\n"
+            "                    except within (input - tile)/2 bp of a chromosome end (listed in the side file);\n"
+            "                    a span's last tile is shifted back to end at the span's end, a span shorter than\n"
+            "                    a tile gets one tile centred on it (libcommon/src/genome/WINDOWS.md, \"Tiles\").\n"
+            "                    No count or seed; memory is flat.\n"
             "Every output is sorted by (chromosome, position); the same inputs and seed give the same bytes for\n"
             "any -t, and --shard k/n slices concatenate to the unsharded output.\n"
-            "Memory is not flat: all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
+            "Memory is not flat (but for tile): all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Shard | Opt::Compress | Opt::Skipped);
   SamplingRequest o;
   auto& app = tool.app();
   app.add_option("-g,--genome", o.genome,
                  "Reference FASTA (plain or BGZF; indexed as s2f-encode -g does, never writing next to it)")
       ->required();
-  app.add_option("--strategy", o.strategy, "intergenic|ccre|tss|gene-body|chorus-baselines|snps|random|intervals")
+  app.add_option("--strategy", o.strategy, "intergenic|ccre|tss|gene-body|chorus-baselines|snps|random|intervals|tile")
       ->required();
   app.add_option("-n,--count", o.count, "How many positions (default: the strategy's)");
   app.add_option("--margin", o.margin,
@@ -52,7 +61,10 @@ int main(int argc, char** argv) {
   app.add_option("--ccres", o.ccres, "SCREEN cCRE BED (ccre)");
   app.add_option("--category-column", o.category_column, "1-based cCRE category column (default: the last)");
   app.add_option("--quota", o.quotas, "ccre: CATEGORY=COUNT overriding the even split (repeatable)");
-  app.add_option("--intervals", o.intervals, "BED of intervals to sample inside (intervals)");
+  app.add_option("--intervals", o.intervals, "BED of intervals to sample inside (intervals) or to tile (tile)");
+  app.add_option("--tile-length", o.tile_length, "tile: the model's output window in bp (bins x bin size), the stride");
+  app.add_option("--input-length", o.input_length, "tile: the model's input window in bp (s2f-encode -L)");
+  app.add_option("--flank", o.flank, "tile: widen each --intervals region by this many bp on both sides");
   app.add_option("--blacklist", o.blacklist, "BED of regions never sampled");
   app.add_option("--chromosomes", o.chromosomes, "Comma-separated chromosomes to sample from (snps default: 1-22)");
   app.add_option("--validation-holdout", o.validation_holdout, "Chromosomes (chr6,chr7) or a proportion written with a decimal point (0.1)");
@@ -66,6 +78,16 @@ int main(int argc, char** argv) {
       fail_usage("--mode must be train, validate, test or all");
     if (o.strategy == "chorus-baselines" && o.count) fail_usage("--count does not apply to chorus-baselines", "run the strategies one by one to change counts");
     if (o.margin && *o.margin < 0) fail_usage("--margin must be >= 0");
+    if (o.strategy == "tile") {
+      if (o.count || o.margin || run.opt.seed || !o.blacklist.empty() || !o.validation_holdout.empty() ||
+          !o.test_holdout.empty() || o.mode != "all")
+        fail_usage("--count, --margin, --seed, --blacklist, holdouts and --mode do not apply to --strategy tile",
+                   "tiles cover the requested regions whole; narrow them with --chromosomes or --intervals");
+      if (o.flank < 0) fail_usage("--flank must be >= 0");
+      if (o.flank > 0 && o.intervals.empty()) fail_usage("--flank widens --intervals regions; give --intervals BED");
+    } else if (o.tile_length || o.input_length || o.flank) {
+      fail_usage("--tile-length, --input-length and --flank apply to --strategy tile only");
+    }
     BadLines bad(&run.skips, o.skip_bad);
     auto genome = ReferenceGenome::open(o.genome);
     PositionSampler sampler(o, *genome, bad);

@@ -1,6 +1,7 @@
 // s2f-view: like `samtools view` for s2f streams. Prints records as TSV
 // (default), BED or VCF; prints the header; validates; takes the first N
-// records or a shard; joins several streams (--s2f writes a stream again).
+// records or a shard; joins several streams (--s2f writes a stream again);
+// writes genome tracks (--bigwig, --bedgraph: s2f/tracks/track_sink.hpp).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "s2f/stream/kinds.hpp"
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
+#include "s2f/tracks/track_sink.hpp"
 #include "s2f/utf8.hpp"
 
 using namespace s2f;
@@ -28,7 +30,50 @@ struct ViewOptions {
   std::string hdf5;
   bool tracks = false;
   catalog::TrackFilterOptions select;
+  std::string bigwig, bedgraph, transform = "logits", stitch = "midpoint", counts_head;
 };
+
+constexpr const char* kTrackRules = R"(
+Tracks (--bigwig/--bedgraph PREFIX: one file PREFIX.<track>.bw / .bedGraph per selected track; files
+appear together at the end of the run, then -o lists them (track_id, file); rules in
+libcommon/src/genome/WINDOWS.md, "Tracks"):
+  tensors        every selected head track; a profile head's B bins of r bp are centred in the input
+                 window, a scalar head spans the first profile head's output window.
+                 --transform logits (as predicted) | probabilities (softmax over the window's bins)
+                 | counts (softmax(logits) x exp(log-counts of --counts-head), ChromBPNet's coverage)
+  scores         one file per statistic and track, each value over the bins it summed (--window)
+  contributions  PREFIX.contrib: per base of the attributed range, sum(contrib x one-hot)
+  Overlapping windows: --stitch midpoint (each base from the window whose centre is nearest, as
+  ChromBPNet) or average. Chromosome sizes come from the stream's reference index; records must be
+  in genome order (tiles from s2f-sample-positions --strategy tile are): out of order is an error.)";
+
+// --bigwig/--bedgraph: the sink sees whole records (a counts transform
+// needs the counts head even when only profiles are selected) and writes
+// the selected tracks.
+void write_tracks(JoinedStreams& in, const catalog::StreamTrackFilter* filter, const ViewOptions& v, Run& run) {
+  tracks::TrackOutputOptions o;
+  o.bigwig_prefix = v.bigwig;
+  o.bedgraph_prefix = v.bedgraph;
+  o.stitch = tracks::parse_stitch_rule(v.stitch);
+  o.layout.transform = tracks::parse_profile_transform(v.transform);
+  o.layout.counts_head = v.counts_head;
+  if (filter) {
+    const auto ids = filter->catalog().track_ids();
+    o.layout.selected.emplace(ids.begin(), ids.end());
+  }
+  std::vector<std::unique_ptr<RecordSink>> sinks;
+  sinks.push_back(tracks::track_sink(in.header(), in.name(), o));
+  RecordSlice slice = shard_slice(in.readers(), run.opt.shard, false);
+  if (v.head >= 0) slice.limit(static_cast<uint64_t>(v.head));
+  JoinedStreams::Counts counts{0, 0, [&](uint64_t n) { run.progress.tick(n); }};
+  in.copy(slice, {}, nullptr, sinks, counts);
+  run.records_in = counts.in;
+  run.records_out = counts.out;
+  sinks[0]->finish();
+  TextOutput manifest(run.opt.output);  // after the tracks: it says they are complete
+  manifest.write(tracks::track_manifest(in.header(), in.name(), o));
+  manifest.commit();
+}
 
 }  // namespace
 
@@ -38,7 +83,9 @@ int main(int argc, char** argv) {
             "  s2f-view --header windows.s2f           # header JSON (provenance, catalog, geometry)\n"
             "  s2f-view --validate windows.s2f         # exit 0 only if the stream is whole\n"
             "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs\n"
-            "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants");
+            "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants\n"
+            "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n" +
+                std::string(kTrackRules));
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   ViewOptions v;
   auto& app = tool.app();
@@ -55,6 +102,12 @@ int main(int argc, char** argv) {
                "With --shard: slice whole variants (a ref record and its alt record) of a variant stream from "
                "s2f-encode --vcf, never cutting between the two (records are checked to alternate ref, alt)");
   auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
+  auto* o_bigwig = app.add_option("--bigwig", v.bigwig, "Write each selected track as bigWig PREFIX.<track>.bw (see Tracks below)");
+  auto* o_bedgraph = app.add_option("--bedgraph", v.bedgraph, "Write each selected track as bedGraph PREFIX.<track>.bedGraph");
+  app.add_option("--transform", v.transform, "Tracks of profile heads: logits, probabilities or counts")
+      ->capture_default_str();
+  app.add_option("--stitch", v.stitch, "Tracks: overlapping windows by midpoint or average")->capture_default_str();
+  app.add_option("--counts-head", v.counts_head, "--transform counts: the scalar head of log-counts (default: the only one)");
   cli::add_track_selection(app, v.select);
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
@@ -62,6 +115,9 @@ int main(int argc, char** argv) {
   o_vcf->excludes(o_s2f);
   o_hdf5->excludes(o_header);
   o_tracks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5);
+  for (auto* track_output : {o_bigwig, o_bedgraph})
+    track_output->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)
+        ->excludes(o_hdf5)->excludes(o_tracks);
 
   return tool.run(argc, argv, [&](Run& run) {
     if (v.head < -1) fail_usage("--head must be >= 0");
@@ -75,6 +131,10 @@ int main(int argc, char** argv) {
       out.write(filter->catalog().to_tsv());
       out.commit();
       run.records_out = filter->catalog().size();
+      return 0;
+    }
+    if (!v.bigwig.empty() || !v.bedgraph.empty()) {
+      write_tracks(in, filter.get(), v, run);
       return 0;
     }
     if (!selecting) filter.reset();

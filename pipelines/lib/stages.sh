@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The steps of the three workflows, one function each: the one place where
+# The steps of the four workflows, one function each: the one place where
 # their s2f command lines and file names are written. Snakemake rules
 # (pipelines/*.smk) run `bash stages.sh VERB ARGS`; the SLURM scripts
 # (pipelines/slurm/) source this file and call the same functions, so a
@@ -245,6 +245,79 @@ motif_panel() {
     --summary "$CFG_OUTDIR/panel.tsv" -o "$CFG_OUTDIR/panel.s2f"
 }
 
+# ---- 4. genome tracks -------------------------------------------------------
+# OUT/shards-N/preds.K.s2f (+ tiles.K.skipped.tsv), OUT/shards-N/contrib.K.s2f,
+# then OUT/NAME.<track>.bw, OUT/NAME.skipped.tsv and OUT/NAME.tracks.tsv (last)
+
+tracks_tile_opts() {  # -> TILE_OPTS: the tiles of the genome, the chromosomes or the regions
+  s2f_need CFG_GENOME CFG_INPUT_LENGTH CFG_TILE_LENGTH
+  TILE_OPTS=(-g "$CFG_GENOME" --strategy tile --tile-length "$CFG_TILE_LENGTH" --input-length "$CFG_INPUT_LENGTH")
+  [ -z "${CFG_REGIONS:-}" ] || TILE_OPTS+=(--intervals "$CFG_REGIONS")
+  [ -z "${CFG_FLANK:-}" ] || [ "${CFG_FLANK}" = 0 ] || TILE_OPTS+=(--flank "$CFG_FLANK")
+  [ -z "${CFG_CHROMOSOMES:-}" ] || TILE_OPTS+=(--chromosomes "$CFG_CHROMOSOMES")
+}
+
+# Tiles shard K of N (a contiguous genome chunk) -> encode -> predict.
+tracks_predict() {  # K N
+  s2f_need CFG_OUTDIR CFG_MODEL
+  local shard d; shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
+  tracks_tile_opts
+  s2f_predict_opts
+  s2f-sample-positions -q "${TILE_OPTS[@]}" --shard "$shard" --na "$d/tiles.$1.skipped.tsv" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_INPUT_LENGTH" --na "$d/tiles.$1.encode.skipped.tsv" \
+    | s2f-predict -q "${PREDICT_OPTS[@]}" -o "$d/preds.$1.s2f"
+}
+
+# ISM contributions of the same tiles' output windows (contrib_target set).
+tracks_contrib() {  # K N
+  s2f_need CFG_OUTDIR CFG_MODEL CFG_CONTRIB_TARGET
+  local shard d context; shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
+  tracks_tile_opts
+  context=$(( (CFG_INPUT_LENGTH - CFG_TILE_LENGTH) / 2 ))
+  s2f-sample-positions -q "${TILE_OPTS[@]}" --shard "$shard" \
+    | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_INPUT_LENGTH" \
+    | s2f-ism -q -m "$CFG_MODEL" --attr --target "$CFG_CONTRIB_TARGET" --start "$context" \
+        --end $(( context + CFG_TILE_LENGTH )) -t "${CFG_THREADS:-1}" -o "$d/contrib.$1.s2f"
+}
+
+# The shards joined into one bigWig per track (byte for byte the unsharded
+# files), the tile side files into one, and the list of tracks last.
+tracks_bigwig() {  # N
+  s2f_need CFG_OUTDIR CFG_NAME
+  local d k parts=() select=(); d="$CFG_OUTDIR/shards-$1"
+  for ((k = 1; k <= $1; k++)); do parts+=("$d/preds.$k.s2f"); done
+  [ -z "${CFG_SELECT:-}" ] || select=(--select "$CFG_SELECT")
+  printf '#record\twhere\treason\n' > "$CFG_OUTDIR/.$CFG_NAME.skipped.tsv.part"
+  for ((k = 1; k <= $1; k++)); do
+    for f in "$d/tiles.$k.skipped.tsv" "$d/tiles.$k.encode.skipped.tsv"; do
+      [ ! -e "$f" ] || grep -v '^#' "$f" >> "$CFG_OUTDIR/.$CFG_NAME.skipped.tsv.part" || true
+    done
+  done
+  mv "$CFG_OUTDIR/.$CFG_NAME.skipped.tsv.part" "$CFG_OUTDIR/$CFG_NAME.skipped.tsv"
+  s2f-view -q --bigwig "$CFG_OUTDIR/$CFG_NAME" --transform "${CFG_TRANSFORM:-logits}" --stitch "${CFG_STITCH:-midpoint}" \
+    "${select[@]}" -o "$CFG_OUTDIR/$CFG_NAME.tracks.tsv" "${parts[@]}"
+}
+
+tracks_contrib_bigwig() {  # N
+  s2f_need CFG_OUTDIR CFG_NAME
+  local d k parts=(); d="$CFG_OUTDIR/shards-$1"
+  for ((k = 1; k <= $1; k++)); do parts+=("$d/contrib.$k.s2f"); done
+  s2f-view -q --bigwig "$CFG_OUTDIR/$CFG_NAME" --stitch "${CFG_STITCH:-midpoint}" \
+    -o "$CFG_OUTDIR/$CFG_NAME.contrib.tracks.tsv" "${parts[@]}"
+}
+
+# Everything one shard does (a SLURM array task); finished parts are kept.
+tracks_shard() {  # K N
+  local d; d="$CFG_OUTDIR/shards-$2"
+  [ -s "$d/preds.$1.s2f" ] || tracks_predict "$1" "$2"
+  [ -z "${CFG_CONTRIB_TARGET:-}" ] || [ -s "$d/contrib.$1.s2f" ] || tracks_contrib "$1" "$2"
+}
+
+tracks_merge() {  # N
+  tracks_bigwig "$1"
+  [ -z "${CFG_CONTRIB_TARGET:-}" ] || tracks_contrib_bigwig "$1"
+}
+
 # ---- command line -------------------------------------------------------------
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   if [ "${1:-}" = "-c" ]; then s2f_load_config "$2"; shift 2; fi
@@ -265,7 +338,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     motif-join) motif_join "$@" ;;
     motif-hits) motif_hits ;;
     motif-panel) motif_panel ;;
-    *) echo "usage: stages.sh [-c CONFIG] bg-baselines|bg-values|bg-effects|bg-reservoir|bg-baselines-shard|bg-variants-shard|bg-merge|vep-encode|vep-shard|vep-merge|motif-encode|motif-ism|motif-join|motif-hits|motif-panel ARGS" >&2
+    tracks-predict) tracks_predict "$@" ;;
+    tracks-contrib) tracks_contrib "$@" ;;
+    tracks-bigwig) tracks_bigwig "$@" ;;
+    tracks-contrib-bigwig) tracks_contrib_bigwig "$@" ;;
+    tracks-shard) tracks_shard "$@" ;;
+    tracks-merge) tracks_merge "$@" ;;
+    *) echo "usage: stages.sh [-c CONFIG] bg-baselines|bg-values|bg-effects|bg-reservoir|bg-baselines-shard|bg-variants-shard|bg-merge|vep-encode|vep-shard|vep-merge|motif-encode|motif-ism|motif-join|motif-hits|motif-panel|tracks-predict|tracks-contrib|tracks-bigwig|tracks-contrib-bigwig|tracks-shard|tracks-merge ARGS" >&2
        exit 2 ;;
   esac
 fi

@@ -85,6 +85,11 @@ full_disk_case "marginalize_summary_full_disk_leaves_no_stream" \
 full_disk_case "sample_positions_side_file_full_disk_leaves_no_stream" \
   "$BIN/s2f-sample-positions" -q -g syn/genome.fa --annotation bad.gtf --skip-bad --strategy intergenic --count 3000 --seed 2 \
   --skipped "$mnt/pos.skipped.tsv" -o "$mnt/pos.s2f"
+# view --bigwig: the tracks (and their zoom-level temporaries) then the track list.
+"$BIN/s2f-sample-positions" -q -g syn/genome.fa --strategy tile --tile-length 300 --input-length 500 --chromosomes chrM \
+  | "$BIN/s2f-encode" -q -g syn/genome.fa -L 500 | "$BIN/s2f-predict" -q --model demo -o chrM.preds.s2f
+full_disk_case "view_bigwig_full_disk_leaves_no_track" \
+  "$BIN/s2f-view" -q --bigwig "$mnt/t" --select strand=+ -o "$mnt/t.tracks.tsv" chrM.preds.s2f
 # Two 500 bp sequences (the demo model's length) for ISM.
 "${S2F_PYTHON:-/usr/bin/python3}" -c "
 import random; random.seed(3)

@@ -5,6 +5,7 @@
 
 #include <oneapi/tbb/global_control.h>
 
+#include <map>
 #include <set>
 
 #include "s2f/error.hpp"
@@ -12,6 +13,7 @@
 #include "s2f/sampling/regions.hpp"
 #include "s2f/sampling/rng.hpp"
 #include "s2f/sampling/strategies.hpp"
+#include "s2f/sampling/tiling.hpp"
 #include "s2f/shard.hpp"
 
 using namespace s2f;
@@ -169,4 +171,112 @@ TEST(Outside, DropsExcludedPositions) {
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[0].pos, 5);
   EXPECT_EQ(kept[1].contig, 1);
+}
+
+// ---- tiles (--strategy tile) ------------------------------------------------
+
+namespace {
+struct Tile {
+  int contig;
+  int64_t start;
+};
+std::vector<Tile> all_tiles(const TilePlan& plan, uint64_t lo, uint64_t hi) {
+  std::vector<Tile> v;
+  plan.for_each(lo, hi, [&](int c, int64_t s) { v.push_back({c, s}); });
+  return v;
+}
+}  // namespace
+
+TEST(Tiles, WholeChromosomeEndToEndWithTheLastShiftedBack) {
+  // ChromBPNet geometry: 2114 in, 1000 out, 557 bp of context each side.
+  std::vector<genome::Contig> contigs{{"chr1", 10000}};
+  TileGeometry g{1000, 2114};
+  EXPECT_EQ(g.left_context(), 557);
+  EXPECT_EQ(g.right_context(), 557);
+  EXPECT_EQ(g.anchor(557), 1057);  // the input window [0, 2114) is centred on 1057
+  TilePlan plan({{0, 0, 10000}}, contigs, g);
+  // Coverable: [557, 9443) = 8886 bp -> 9 tiles, the ninth shifted back to end at 9443.
+  auto t = all_tiles(plan, 0, plan.size());
+  ASSERT_EQ(t.size(), 9u);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(t[static_cast<size_t>(i)].start, 557 + 1000 * i);
+  EXPECT_EQ(t[8].start, 9443 - 1000);
+  ASSERT_EQ(plan.uncovered().size(), 2u);
+  EXPECT_EQ(plan.uncovered()[0].begin, 0);
+  EXPECT_EQ(plan.uncovered()[0].end, 557);
+  EXPECT_EQ(plan.uncovered()[1].begin, 9443);
+  EXPECT_EQ(plan.uncovered()[1].end, 10000);
+  EXPECT_EQ(plan.uncovered()[1].next_tile, 9u);
+  EXPECT_EQ(plan.uncovered_bases(), 1114u);
+}
+
+TEST(Tiles, ShortRegionsGetOneCentredTileAndShortChromosomesNone) {
+  std::vector<genome::Contig> contigs{{"a", 5000}, {"tiny", 150}};
+  TileGeometry g{100, 200};  // 50 bp of context each side
+  // A 10-bp region, one inside the uncoverable chromosome start, two close
+  // together (their tiles merge), and the tiny contig (no input window fits).
+  TilePlan plan({{0, 1000, 1010}, {0, 0, 20}, {0, 3000, 3040}, {0, 3050, 3060}, {1, 0, 150}}, contigs, g);
+  auto t = all_tiles(plan, 0, plan.size());
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].start, 1005 - 50);  // centred on the region
+  // The tiles centred on [3000, 3040) and [3050, 3060) overlap: their union
+  // [2970, 3105) is tiled as one span, the second tile shifted back.
+  EXPECT_EQ(t[1].start, 2970);
+  EXPECT_EQ(t[2].start, 3005);
+  ASSERT_EQ(plan.uncovered().size(), 2u);
+  EXPECT_EQ(plan.uncovered()[0].begin, 0);
+  EXPECT_EQ(plan.uncovered()[0].end, 20);
+  EXPECT_EQ(plan.uncovered()[0].next_tile, 0u);
+  EXPECT_EQ(plan.uncovered()[1].contig, 1);
+  EXPECT_EQ(plan.uncovered()[1].next_tile, 3u);
+  EXPECT_NE(plan.uncovered()[1].reason.find("shorter than the 200-bp input window"), std::string::npos);
+}
+
+TEST(Tiles, EveryCoverableRequestedBaseIsCoveredAndTilesStayInside) {
+  // Random regions and geometries against a brute-force coverage count.
+  Rng rng(11);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<genome::Contig> contigs{{"a", 500 + static_cast<int64_t>(rng.below(3000))},
+                                        {"b", 100 + static_cast<int64_t>(rng.below(800))}};
+    const int64_t out = 1 + static_cast<int64_t>(rng.below(120));
+    TileGeometry g{out, out + static_cast<int64_t>(rng.below(90))};
+    Regions req;
+    for (int k = 0; k < 6; ++k) {
+      int c = static_cast<int>(rng.below(2));
+      int64_t len = contigs[static_cast<size_t>(c)].length;
+      int64_t b = static_cast<int64_t>(rng.below(static_cast<uint64_t>(len)));
+      int64_t e = std::min(len, b + 1 + static_cast<int64_t>(rng.below(400)));
+      req.push_back({c, b, e});
+    }
+    TilePlan plan(req, contigs, g);
+    std::map<std::pair<int, int64_t>, int> cover;
+    auto tiles = all_tiles(plan, 0, plan.size());
+    for (size_t i = 0; i < tiles.size(); ++i) {
+      const auto& t = tiles[i];
+      const int64_t len = contigs[static_cast<size_t>(t.contig)].length;
+      ASSERT_GE(t.start - g.left_context(), 0);  // the input window stays on the chromosome
+      ASSERT_LE(t.start + out + g.right_context(), len);
+      if (i) ASSERT_TRUE(t.contig > tiles[i - 1].contig || t.start > tiles[i - 1].start) << "genome order, no repeats";
+      for (int64_t x = t.start; x < t.start + out; ++x) cover[{t.contig, x}]++;
+    }
+    std::set<std::pair<int, int64_t>> uncovered;
+    for (const auto& u : plan.uncovered())
+      for (int64_t x = u.begin; x < u.end; ++x) uncovered.insert({u.contig, x});
+    for (const auto& r : req)
+      for (int64_t x = r.begin; x < r.end; ++x) {
+        const std::pair<int, int64_t> base{r.contig, x};
+        const bool edge = uncovered.count(base) > 0;
+        ASSERT_NE(edge, cover.count(base) > 0) << "round " << round << " base " << r.contig << ":" << x;
+        // Only a span's last (shifted-back) tile overlaps its neighbour.
+        if (!edge) ASSERT_LE(cover[base], 2);
+      }
+    // Shards concatenate to the whole plan.
+    std::vector<Tile> joined;
+    for (uint32_t k = 0; k < 3; ++k) {
+      auto [lo, hi] = ShardSpec{k, 3}.range(plan.size());
+      auto part = all_tiles(plan, lo, hi);
+      joined.insert(joined.end(), part.begin(), part.end());
+    }
+    ASSERT_EQ(joined.size(), tiles.size());
+    for (size_t i = 0; i < tiles.size(); ++i) ASSERT_EQ(joined[i].start, tiles[i].start);
+  }
 }

@@ -332,11 +332,16 @@ std::string ReferenceGenome::fetch(size_t contig, int64_t begin, int64_t end) co
 nlohmann::json ReferenceGenome::describe() const {
   int64_t total = 0;
   for (const auto& c : contigs_) total += c.length;
+  // Every sequence's name and length, in FASTA order: what a track file
+  // (bigWig) needs as its chromosome sizes, long after the genome is gone.
+  nlohmann::json index = nlohmann::json::array();
+  for (const auto& c : contigs_) index.push_back({c.name, c.length});
   return {{"path", path_},
           {"size_bytes", file_size(path_)},
           {"fai_size_bytes", fai_size_},
           {"contigs", contigs_.size()},
-          {"total_length", total}};
+          {"total_length", total},
+          {"index", std::move(index)}};
 }
 
 ContigCache::ContigCache(const ReferenceGenome& genome, uint64_t budget_bytes)

@@ -16,14 +16,26 @@ std::string detect_format(const std::string& path) {
   };
   if (ends(".npz")) return "npz";
   if (path == "-" || ends(".s2f")) return "stream";
+  if (ends(".bw") || ends(".bigWig") || ends(".bigwig")) return "bigwig";
   fail_usage("cannot tell the layout of " + path + " from its name",
-             "say --format npz, stream, chrombpnet or bpnet");
+             "say --format npz, stream, chrombpnet, bpnet or bigwig");
+}
+
+std::string regions_format(const CallHitsRequest& o) {
+  return o.format == "auto" ? detect_format(o.regions[0]) : o.format;
 }
 
 RegionSet load_regions(const CallHitsRequest& o) {
-  std::string format = o.format == "auto" ? detect_format(o.regions[0]) : o.format;
-  if (format != "chrombpnet" && format != "bpnet" && o.regions.size() > 1)
-    fail_usage("only attribution HDF5 inputs (chrombpnet, bpnet) may be several files (they are averaged)");
+  const std::string format = regions_format(o);
+  if (format != "chrombpnet" && format != "bpnet" && format != "bigwig" && o.regions.size() > 1)
+    fail_usage("only attribution HDF5 inputs (chrombpnet, bpnet) and bigWigs may be several files (they are averaged)");
+  if (format != "bigwig" && !o.genome.empty())
+    fail_usage("--genome is for bigWig contributions (the one-hot sequence); the other layouts carry it");
+  if (format == "bigwig") {
+    std::vector<std::string> order;
+    if (!o.chrom_order.empty()) order = read_chrom_order(o.chrom_order);
+    return load_regions_bigwig(o.regions, o.peaks, o.genome, o.region_width, order);
+  }
   if (format == "npz") return load_regions_npz(o.regions[0]);
   if (format == "stream") return load_regions_stream(o.regions[0]);
   if (format == "chrombpnet") return load_chrombpnet_h5(o.regions, o.region_width);
@@ -45,6 +57,7 @@ MotifSet load_motifs(const CallHitsRequest& o) {
 
 // Coordinates from --peaks, or the regions' own ranked by --chrom-order.
 void place_regions(const CallHitsRequest& o, RegionSet& regions) {
+  if (regions_format(o) == "bigwig") return;  // placed by their peaks when loaded
   if (!o.peaks.empty()) {
     std::vector<std::string> order;
     if (!o.chrom_order.empty()) order = read_chrom_order(o.chrom_order);

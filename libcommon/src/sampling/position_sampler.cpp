@@ -227,4 +227,40 @@ std::vector<SampledSnp> PositionSampler::snps(uint64_t count, uint64_t seed, int
   return sample_snps(genome_, picker_for(std::move(parts)), count, seed);
 }
 
+Regions PositionSampler::tile_regions(std::vector<RegionNote>& notes) {
+  Regions r;
+  if (o_.intervals.empty()) {
+    for (int c : chosen_contigs(false)) r.push_back({c, 0, names_.length(c), Partition::train});
+    return r;
+  }
+  // With --chromosomes too, only the regions on those are tiled.
+  std::vector<bool> wanted(genome_.contigs().size(), o_.chromosomes.empty());
+  if (!o_.chromosomes.empty())
+    for (int c : chosen_contigs(false)) wanted[static_cast<size_t>(c)] = true;
+  BedReader reader(o_.intervals, BedFlavor::bed, 0, bad_);
+  BedRecord rec;
+  while (reader.next(rec)) {
+    const int c = names_.resolve(rec.chrom);
+    if (c < 0) {
+      notes.push_back({excerpt(reader.line()), reader.where(),
+                       "chromosome '" + excerpt(rec.chrom, 60) + "' is not in the genome: region not tiled"});
+      continue;
+    }
+    if (!wanted[static_cast<size_t>(c)]) continue;
+    const int64_t length = names_.length(c);
+    const std::string chrom = genome_.contigs()[static_cast<size_t>(c)].name;
+    if (rec.start >= length) {
+      notes.push_back({excerpt(reader.line()), reader.where(),
+                       "starts past the end of " + chrom + " (" + std::to_string(length) + " bp): region not tiled"});
+      continue;
+    }
+    if (rec.end > length)
+      notes.push_back({excerpt(reader.line()), reader.where(),
+                       "ends past the end of " + chrom + " (" + std::to_string(length) + " bp): tiled up to " +
+                           std::to_string(length)});
+    r.push_back({c, rec.start, std::min(rec.end, length), Partition::train});
+  }
+  return o_.flank > 0 ? pad(std::move(r), o_.flank, genome_.contigs()) : r;
+}
+
 }  // namespace s2f::sampling

@@ -39,6 +39,7 @@ std::vector<SampledPosition> draw_positions(const SamplingRequest& o, PositionSa
 
 SamplingCounts sample_and_write(const SamplingRequest& o, PositionSampler& sampler,
                                 const genome::ReferenceGenome& genome, Run& run) {
+  if (o.strategy == "tile") return write_tiles(o, sampler, genome, run);
   const StrategyDefaults* d = strategy_defaults(o.strategy);
   if (!d) fail_usage("unknown --strategy '" + o.strategy + "'", "see --help for the list");
   const uint64_t count = o.count.value_or(d->count);
@@ -108,7 +109,7 @@ void report_sampling(PositionSampler& sampler, const SamplingCounts& counts, boo
          " annotation/BED record(s) lie on chromosomes the genome lacks or beyond their ends, and were not used");
   if (sampler.other_categories())
     warn(std::to_string(sampler.other_categories()) + " cCRE(s) of other categories were not used");
-  if (quiet) return;
+  if (quiet || counts.per_partition.empty()) return;
   const auto& requested = sampler.requested();
   for (const auto& [cat, n] : counts.per_category) {
     std::string line = program_name() + ": " + cat + " " + std::to_string(n);

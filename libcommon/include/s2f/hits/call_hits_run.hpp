@@ -12,7 +12,7 @@ namespace s2f::hits {
 
 struct CallHitsRequest {
   std::vector<std::string> regions;
-  std::string format = "auto", modisco, peaks, chrom_order, out_dir, mode = "pp";
+  std::string format = "auto", modisco, peaks, chrom_order, out_dir, mode = "pp", genome;
   std::string motifs_include, motif_names, motif_lambdas, trim_thresholds, hits_stream;
   double trim_threshold = 0.3;
   float lambda = 0.7f;

@@ -83,6 +83,11 @@ RegionSet load_regions_stream(const std::string& path);
 // averaged; BPNet: input_seqs and hyp_scores, (N, L', 4). The central
 // `width` bases are kept (all when width is 0).
 RegionSet load_chrombpnet_h5(const std::vector<std::string>& paths, size_t width);
+// Contribution bigWigs (projected scores; several are averaged) over the
+// regions of a narrowPeak (summit +- width/2) or BED (midpoint +- width/2)
+// file, the sequence from the genome FASTA, as Fi-NeMo's extract-regions-bw.
+RegionSet load_regions_bigwig(const std::vector<std::string>& paths, const std::string& peaks,
+                              const std::string& genome, size_t width, const std::vector<std::string>& chrom_order);
 RegionSet load_bpnet_h5(const std::vector<std::string>& paths, size_t width);
 
 }  // namespace s2f::hits

@@ -28,6 +28,14 @@ struct SamplingRequest {
   int category_column = 0;
   std::vector<std::string> quotas;
   bool skip_bad = false;
+  // tile: the output window (stride), the input window, --intervals widening
+  int64_t tile_length = 0, input_length = 0, flank = 0;
+};
+
+// A requested region s2f-sample-positions could not use as given, for the
+// side file: the line (or region), where it is, and what happened to it.
+struct RegionNote {
+  std::string record, where, reason;
 };
 
 class PositionSampler {
@@ -43,6 +51,11 @@ class PositionSampler {
   std::vector<SampledPosition> random(uint64_t count, uint64_t seed, int64_t margin);
   std::vector<SampledPosition> intervals(uint64_t count, uint64_t seed, int64_t margin);
   std::vector<SampledSnp> snps(uint64_t count, uint64_t seed, int64_t margin);
+  // What tile covers: the --intervals regions widened by --flank (lines on
+  // unknown chromosomes or past a chromosome's end noted; with
+  // --chromosomes, only those on the listed ones), else the --chromosomes
+  // (else every contig) whole.
+  Regions tile_regions(std::vector<RegionNote>& notes);
 
   genome::ChromosomeNames& names() { return names_; }
   // Annotation/BED records on chromosomes the genome lacks or beyond their ends.

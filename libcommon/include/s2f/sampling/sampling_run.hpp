@@ -19,6 +19,11 @@ struct SamplingCounts {
 SamplingCounts sample_and_write(const SamplingRequest& request, PositionSampler& sampler,
                                 const genome::ReferenceGenome& genome, Run& run);
 
+// --strategy tile (tiling.hpp): tiles are computed, not drawn, and written
+// straight from the plan; uncovered bases go to the side file.
+SamplingCounts write_tiles(const SamplingRequest& request, PositionSampler& sampler,
+                           const genome::ReferenceGenome& genome, Run& run);
+
 // The sampler's warnings and (unless -q) one stderr line per category, with
 // the shortfall against the request, and one with the partition counts.
 void report_sampling(PositionSampler& sampler, const SamplingCounts& counts, bool quiet);
