@@ -255,7 +255,9 @@ TEST(Tiles, EveryCoverableRequestedBaseIsCoveredAndTilesStayInside) {
       const int64_t len = contigs[static_cast<size_t>(t.contig)].length;
       ASSERT_GE(t.start - g.left_context(), 0);  // the input window stays on the chromosome
       ASSERT_LE(t.start + out + g.right_context(), len);
-      if (i) ASSERT_TRUE(t.contig > tiles[i - 1].contig || t.start > tiles[i - 1].start) << "genome order, no repeats";
+      if (i) {
+        ASSERT_TRUE(t.contig > tiles[i - 1].contig || t.start > tiles[i - 1].start) << "genome order, no repeats";
+      }
       for (int64_t x = t.start; x < t.start + out; ++x) cover[{t.contig, x}]++;
     }
     std::set<std::pair<int, int64_t>> uncovered;
@@ -267,7 +269,9 @@ TEST(Tiles, EveryCoverableRequestedBaseIsCoveredAndTilesStayInside) {
         const bool edge = uncovered.count(base) > 0;
         ASSERT_NE(edge, cover.count(base) > 0) << "round " << round << " base " << r.contig << ":" << x;
         // Only a span's last (shifted-back) tile overlaps its neighbour.
-        if (!edge) ASSERT_LE(cover[base], 2);
+        if (!edge) {
+          ASSERT_LE(cover[base], 2);
+        }
       }
     // Shards concatenate to the whole plan.
     std::vector<Tile> joined;
