@@ -14,8 +14,9 @@ mkdir -p "$build/bench"
 /usr/bin/python3 -B "$here/../formats/python/s2f_model_export.py" bpnet-lite \
   --state-dict "$data/bpnet_example.state_dict.pt" --hparams "$data/bpnet_example.hparams.json" -o "$model"
 s2f=$("$build/bench/engine_bench" "$model" --threads "$threads" --batch 64 --seconds "$seconds")
-torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/engine_bpnet_torch.py" \
-  "$data/bpnet_example.state_dict.pt" "$data/bpnet_example.hparams.json" --threads "$threads" --batch 64 --seconds "$seconds")
+# The same PyTorch timing loop as the model zoo's, on the same real BPNet.
+torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/zoo/torch_time.py" bpnet \
+  --threads "$threads" --batch 64 --seconds "$seconds")
 echo "$s2f"
 echo "$torch"
 /usr/bin/python3 -c '

@@ -25,8 +25,7 @@ if [ "$which" = bpnet ]; then
 else
   zoo_dir="$build/bench/zoo"
   mkdir -p "$zoo_dir"
-  model=$(/usr/bin/python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import parity; print(parity.model_files(sys.argv[2], sys.argv[3])[0])' \
-    "$here/zoo" "$which" "$zoo_dir")
+  model=$(/usr/bin/python3 -B "$here/zoo/model_file.py" "$which" "$zoo_dir")
   reference="--zoo $which --zoo-dir $zoo_dir - -"
 fi
 /usr/bin/python3 -c '

@@ -58,7 +58,6 @@ fi
 for name in $(echo "$zoo_models" | tr ',' ' '); do
   zoo_dir="$build/bench/zoo"
   mkdir -p "$zoo_dir"
-  model=$(/usr/bin/python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import parity; print(parity.model_files(sys.argv[2], sys.argv[3])[0])' \
-    "$here/zoo" "$name" "$zoo_dir")
+  model=$(/usr/bin/python3 -B "$here/zoo/model_file.py" "$name" "$zoo_dir")
   compare "zoo $name (2114 bp)" "$n_bpnet" 2114 "$model" --zoo "$name" --zoo-dir "$zoo_dir"
 done

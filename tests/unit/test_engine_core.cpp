@@ -28,6 +28,12 @@ using s2f::test::random_tensor;
 namespace {
 
 
+// Appends `n` to `g`; returns its index.
+int append(ModelGraph& g, Node n) {
+  g.nodes.push_back(std::move(n));
+  return static_cast<int>(g.nodes.size()) - 1;
+}
+
 // A small BPNet: conv k21 "same" + ReLU, dilated residual convs, a profile
 // conv cropped to the centre, and a count head on the mean of the window.
 ModelGraph small_bpnet(int64_t length = 300, int64_t filters = 32, int layers = 4, int64_t trim = 60) {
@@ -35,10 +41,7 @@ ModelGraph small_bpnet(int64_t length = 300, int64_t filters = 32, int layers = 
   ModelGraph g;
   g.name = "small_bpnet";
   g.input_length = length;
-  auto add = [&](Node n) {
-    g.nodes.push_back(std::move(n));
-    return static_cast<int>(g.nodes.size()) - 1;
-  };
+  auto add = [&](Node n) { return append(g, std::move(n)); };
   Node in;
   in.name = "sequence";
   int x = add(in);
@@ -460,10 +463,7 @@ TEST(EngineCore, DenseTailRunsOnceABatchAndMatchesTheDirectSum) {
   std::mt19937 rng(9);
   ModelGraph g;
   g.input_length = L;
-  auto add = [&](Node n) {
-    g.nodes.push_back(std::move(n));
-    return static_cast<int>(g.nodes.size()) - 1;
-  };
+  auto add = [&](Node n) { return append(g, std::move(n)); };
   Node in;
   in.name = "sequence";
   add(in);

@@ -40,30 +40,10 @@ void conv_reference(const CompiledNode& c, const TensorView& in, int64_t in_leng
   }
 }
 
-kernels::ConvArgs conv_args(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out) {
-  const Node& n = c.node;
-  kernels::ConvArgs a;
-  a.in = in.data;
-  a.in_pos0 = in.pos0;
-  a.in_stride = in.stride;
-  a.in_length = in_length;
-  a.bias = c.bias.empty() ? nullptr : c.bias.data();
-  a.kernel = n.kernel;
-  a.dilation = n.dilation;
-  a.stride = n.stride;
-  a.pad_left = n.pad_left;
-  a.cin = in.channels;
-  a.cout = n.filters;
-  a.out = out.data;
-  a.out_pos0 = out.pos0;
-  a.out_stride = out.stride;
-  a.relu = c.fused_relu;
-  return a;
-}
 
 void conv_kernel_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
                       const TensorView& out, int64_t lo, int64_t hi) {
-  kernels::ConvArgs a = conv_args(c, in, in_length, out);
+  kernels::ConvArgs a = layer_args(c, in, in_length, out);
   if (c.winograd) {
     a.w = c.packed.data();
     a.lo = lo;
@@ -108,6 +88,27 @@ void conv_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, in
 }
 
 }  // namespace
+
+kernels::ConvArgs layer_args(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out) {
+  const Node& n = c.node;
+  kernels::ConvArgs a;
+  a.in = in.data;
+  a.in_pos0 = in.pos0;
+  a.in_stride = in.stride;
+  a.in_length = in_length;
+  a.bias = c.bias.empty() ? nullptr : c.bias.data();
+  a.kernel = n.op == Op::dense ? 1 : n.kernel;
+  a.dilation = n.op == Op::dense ? 1 : n.dilation;
+  a.stride = n.op == Op::dense ? 1 : n.stride;
+  a.pad_left = n.op == Op::dense ? 0 : n.pad_left;
+  a.cin = in.channels;
+  a.cout = n.op == Op::dense ? n.units : n.filters;
+  a.out = out.data;
+  a.out_pos0 = out.pos0;
+  a.out_stride = out.stride;
+  a.relu = c.fused_relu;
+  return a;
+}
 
 void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
                     PositionRange range, bool parallel_rows) {

@@ -20,18 +20,8 @@ void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t
   const int64_t cin = in.channels, units = c.node.units;
   if (!c.packed.empty()) {  // a Dense layer is a one-tap convolution
     const auto k = static_cast<kernels::Isa>(isa);
-    kernels::ConvArgs a;
-    a.in = in.data;
-    a.in_pos0 = in.pos0;
-    a.in_stride = in.stride;
-    a.in_length = in_length;
+    kernels::ConvArgs a = layer_args(c, in, in_length, out);
     a.w = c.packed.data();
-    a.bias = c.bias.empty() ? nullptr : c.bias.data();
-    a.cin = cin;
-    a.cout = units;
-    a.out = out.data;
-    a.out_pos0 = out.pos0;
-    a.out_stride = out.stride;
     a.lo = r.lo;
     a.hi = r.hi;
     const int64_t panel = kernels::panel_width(k);
