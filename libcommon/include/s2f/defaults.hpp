@@ -20,6 +20,7 @@ inline constexpr double exec_timeout_seconds = 600;
 inline constexpr uint64_t perbin_seed = 999;        // s2f-score --emit perbin bin draws
 inline constexpr uint64_t marginalize_seed = 1;     // s2f-marginalize backgrounds and shuffles
 inline constexpr uint64_t reservoir_seed = 12345;   // chorus's reservoir seed (s2f-reservoir, s2f-merge-cdfs)
+inline constexpr uint64_t attribute_seed = 1;       // s2f-attribute reference shuffles
 
 // Background distributions (chorus): per-track reservoir capacity and the
 // number of points of a compacted CDF.
@@ -29,6 +30,12 @@ inline constexpr int64_t cdf_points = 10000;
 // s2f-marginalize: backgrounds for --random, shuffles per sequence for
 // --shuffle and --ablate, when -n is not given.
 inline constexpr int64_t marginalize_count = 20;
+
+// s2f-attribute: dinucleotide shuffles per sequence as DeepSHAP references
+// (ChromBPNet's and tangermeme's default), and the relative
+// summation-to-delta gap above which the run warns.
+inline constexpr int64_t attribute_references = 20;
+inline constexpr double attribute_gap_warning = 1e-3;
 
 // s2f-score: random bins per record and track for --emit perbin.
 inline constexpr int64_t perbin_k = 32;

@@ -20,7 +20,7 @@ bool is_elementwise(Op op) { return op == Op::add || op == Op::activation || op 
 
 }  // namespace
 
-CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
+CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(std::move(graph)) {
   graph_.infer_shapes();
   isa_ = static_cast<int>(kernels::detect_isa());
   const auto consumers = graph_.consumers();
@@ -98,8 +98,8 @@ CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
       case Op::activation: {
         int p = producer(src.inputs[0]);
         CompiledNode& prod = nodes_[static_cast<size_t>(p)];
-        if ((prod.node.op == Op::conv1d || prod.node.op == Op::dense) && prod.activation == Activation::linear &&
-            sole_path(p, static_cast<int>(i))) {
+        if (options.fuse_activations && (prod.node.op == Op::conv1d || prod.node.op == Op::dense) &&
+            prod.activation == Activation::linear && sole_path(p, static_cast<int>(i))) {
           prod.activation = src.activation;
           prod.node.alpha = src.alpha;
           c.storage = Storage::alias;
@@ -115,17 +115,16 @@ CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
       default:
         break;
     }
-    if (c.storage == Storage::own && is_elementwise(src.op)) c.storage = Storage::in_place;
+    if (c.storage == Storage::own && is_elementwise(src.op) && options.fuse_activations) c.storage = Storage::in_place;
   }
   // Pack after folding: ReLU goes into the conv kernel; layers with at least
   // a vector of outputs use the packed GEMM layout, narrower ones the
   // dot-product layout (a Dense layer is a one-tap convolution).
   const auto isa = static_cast<kernels::Isa>(isa_);
-  const char* winograd_env = std::getenv("S2F_ENGINE_WINOGRAD");
-  const bool winograd = !(winograd_env && std::string(winograd_env) == "0");
+  const bool winograd = winograd_enabled();
   for (auto& c : nodes_) {
     if (c.node.op != Op::conv1d && c.node.op != Op::dense) continue;
-    if (c.node.op == Op::conv1d && c.activation == Activation::relu) {
+    if (c.node.op == Op::conv1d && c.activation == Activation::relu && options.fuse_activations) {
       c.fused_relu = true;
       c.activation = Activation::linear;
     }
@@ -135,10 +134,10 @@ CompiledModel::CompiledModel(ModelGraph graph) : graph_(std::move(graph)) {
     if (c.node.op == Op::conv1d && winograd && winograd_applies(K, c.node.stride, cin, cout, isa)) {
       c.packed = winograd_pack(isa, c.kernel.data(), cin, cout);
       c.winograd = true;
-      std::vector<float>().swap(c.kernel);
+      if (!options.keep_kernels) std::vector<float>().swap(c.kernel);
     } else if (cout >= kernels::vector_width(isa)) {
       c.packed = kernels::pack_weights(isa, c.kernel.data(), K, cin, cout);
-      std::vector<float>().swap(c.kernel);
+      if (!options.keep_kernels) std::vector<float>().swap(c.kernel);
     } else {
       c.kernel_dot.resize(c.kernel.size());
       for (int64_t k = 0; k < K; ++k)

@@ -12,6 +12,12 @@ namespace s2f::engine {
 // caller sets the weights and the positions.
 kernels::ConvArgs layer_args(const CompiledNode& c, const TensorView& in, int64_t in_length, const TensorView& out);
 
+// Positions `range` of Dense node `c` (a one-tap convolution; the packed
+// kernel when it has at least a vector of units, else one fixed-order dot
+// product an output); `parallel` splits column panels between threads.
+void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
+                   PositionRange range, bool parallel);
+
 void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
                     PositionRange range, bool parallel_rows);
 

@@ -3,6 +3,8 @@
 #include "conv_winograd.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 namespace s2f::engine {
 
@@ -25,6 +27,11 @@ Scratch& scratch() {
 int64_t tile_base(int64_t p, int64_t d) { return p % (2 * d) >= d ? p - d : p; }
 
 }  // namespace
+
+bool winograd_enabled() {
+  const char* env = std::getenv("S2F_ENGINE_WINOGRAD");
+  return !(env && std::string(env) == "0");
+}
 
 bool winograd_applies(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa) {
   // Narrow layers gain little: the transforms then cost as much as the

@@ -24,6 +24,8 @@ namespace s2f::engine {
 // The four transformed, packed weight matrices of a (3, Cin, Cout) kernel.
 std::vector<float> winograd_pack(kernels::Isa isa, const float* w_kcio, int64_t cin, int64_t cout);
 bool winograd_applies(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa);
+// False when the environment sets S2F_ENGINE_WINOGRAD=0 (tests and benchmarks compare).
+bool winograd_enabled();
 
 // Output positions [a.lo, a.hi) of a 3-tap, stride-1 convolution; a.w holds
 // winograd_pack()'s matrices.

@@ -15,47 +15,6 @@ namespace s2f::engine {
 
 namespace {
 
-void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
-                   PositionRange r, bool parallel) {
-  const int64_t cin = in.channels, units = c.node.units;
-  if (!c.packed.empty()) {  // a Dense layer is a one-tap convolution
-    const auto k = static_cast<kernels::Isa>(isa);
-    kernels::ConvArgs a = layer_args(c, in, in_length, out);
-    a.w = c.packed.data();
-    a.lo = r.lo;
-    a.hi = r.hi;
-    const int64_t panel = kernels::panel_width(k);
-    const int64_t panels = (units + panel - 1) / panel;
-    if (!parallel || panels < 2) {
-      kernels::conv_packed(k, a);
-    } else {
-      // Threads take whole column panels: each streams its own share of the
-      // weights, which is what a Dense layer on few rows is bound by.
-      oneapi::tbb::parallel_for(int64_t{0}, panels, [&](int64_t p) {
-        kernels::ConvArgs part = a;
-        part.col_lo = p * panel;
-        part.col_hi = std::min(units, (p + 1) * panel);
-        kernels::conv_packed(k, part);
-      });
-    }
-    if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
-    return;
-  }
-  // Few units (count heads): one dot product an output, summed in the same
-  // order whatever the number of rows.
-  for (int64_t p = r.lo; p < r.hi; ++p) {
-    const float* x = in.row(p);
-    float* y = out.row(p);
-    for (int64_t u = 0; u < units; ++u) {
-      const float* w = c.kernel_dot.data() + u * cin;
-      float s = 0.0f;
-      for (int64_t k = 0; k < cin; ++k) s += x[k] * w[k];
-      y[u] = s + (c.bias.empty() ? 0.0f : c.bias[static_cast<size_t>(u)]);
-    }
-  }
-  if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
-}
-
 // Layers whose output position p depends only on input position p.
 bool row_wise(Op op) {
   return op == Op::dense || op == Op::batchnorm || op == Op::activation || op == Op::add || op == Op::concat ||
@@ -104,6 +63,47 @@ void global_pool_forward(const CompiledNode& c, const TensorView& in, int64_t in
 }
 
 }  // namespace
+
+void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
+                   PositionRange r, bool parallel) {
+  const int64_t cin = in.channels, units = c.node.units;
+  if (!c.packed.empty()) {  // a Dense layer is a one-tap convolution
+    const auto k = static_cast<kernels::Isa>(isa);
+    kernels::ConvArgs a = layer_args(c, in, in_length, out);
+    a.w = c.packed.data();
+    a.lo = r.lo;
+    a.hi = r.hi;
+    const int64_t panel = kernels::panel_width(k);
+    const int64_t panels = (units + panel - 1) / panel;
+    if (!parallel || panels < 2) {
+      kernels::conv_packed(k, a);
+    } else {
+      // Threads take whole column panels: each streams its own share of the
+      // weights, which is what a Dense layer on few rows is bound by.
+      oneapi::tbb::parallel_for(int64_t{0}, panels, [&](int64_t p) {
+        kernels::ConvArgs part = a;
+        part.col_lo = p * panel;
+        part.col_hi = std::min(units, (p + 1) * panel);
+        kernels::conv_packed(k, part);
+      });
+    }
+    if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
+    return;
+  }
+  // Few units (count heads): one dot product an output, summed in the same
+  // order whatever the number of rows.
+  for (int64_t p = r.lo; p < r.hi; ++p) {
+    const float* x = in.row(p);
+    float* y = out.row(p);
+    for (int64_t u = 0; u < units; ++u) {
+      const float* w = c.kernel_dot.data() + u * cin;
+      float s = 0.0f;
+      for (int64_t k = 0; k < cin; ++k) s += x[k] * w[k];
+      y[u] = s + (c.bias.empty() ? 0.0f : c.bias[static_cast<size_t>(u)]);
+    }
+  }
+  if (c.activation != Activation::linear) apply_activation(c.activation, c.node.alpha, out, out, r);
+}
 
 void CompiledModel::compute_rows(int i, const TensorView* inputs, const TensorView& out, int64_t rows,
                                  bool parallel) const {

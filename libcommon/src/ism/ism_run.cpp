@@ -9,16 +9,6 @@ namespace s2f::ism {
 
 namespace {
 
-// Records [lo, hi) of the input that this --shard takes.
-std::pair<uint64_t, uint64_t> shard_records(stream::Reader& in, Run& run) {
-  auto total = in.peek_total();
-  if (run.opt.shard.whole()) return {0, total ? *total : UINT64_MAX};
-  if (!total)
-    fail_usage("--shard needs the record count, which a pipe cannot give before it ends (" + in.name() + ")",
-               "write the sequences stream to a file first");
-  return run.opt.shard.range(*total);
-}
-
 // Progress counts mutants. The total assumes every sequence has as many as
 // the first (exact unless the mutated ranges hold different numbers of N).
 void progress_total(Run& run, std::pair<uint64_t, uint64_t> records, uint64_t mutants_per_sequence) {
@@ -31,7 +21,7 @@ int64_t resolved_end(const IsmOptions& o, int64_t length) { return o.end < 0 ? l
 
 void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& options, IsmSink& sink, Run& run) {
   const size_t seq = predict::require_sequences(in, model.input_length(), "the model");
-  const auto records = shard_records(in, run);
+  const auto records = predict::shard_records(in, run);
   const auto [lo, hi] = records;
   stream::Batch batch;
   std::vector<Mutation> mutants;
@@ -64,7 +54,7 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
               const SinkFactory& make_sink, Run& run) {
   predict::ExecSession session(in, command, timeout_seconds, run.provenance(), options.n_encoding.value);
   const size_t seq = session.seq_field();
-  const auto [lo, hi] = shard_records(in, run);
+  const auto [lo, hi] = predict::shard_records(in, run);
   auto enumerate = [&](std::span<const uint8_t> bases) {
     return MutationEnumerator(bases, options.start, resolved_end(options, static_cast<int64_t>(bases.size())),
                               options.mutate_n_bases);

@@ -23,6 +23,15 @@ size_t require_sequences(const stream::Reader& in, int64_t model_length, const s
   return seq;
 }
 
+std::pair<uint64_t, uint64_t> shard_records(stream::Reader& in, Run& run) {
+  auto total = in.peek_total();
+  if (run.opt.shard.whole()) return {0, total ? *total : UINT64_MAX};
+  if (!total)
+    fail_usage("--shard needs the record count, which a pipe cannot give before it ends (" + in.name() + ")",
+               "write the sequences stream to a file first");
+  return run.opt.shard.range(*total);
+}
+
 std::string window_label(const stream::Batch& batch, size_t rec, uint64_t index, const std::string& input) {
   const int id = batch.schema().find("id");
   std::string label = id >= 0 ? "'" + std::string(batch.str(static_cast<size_t>(id), rec)) + "' (" : "(";

@@ -32,6 +32,7 @@ struct CompiledNode {
   Activation activation = Activation::linear;  // applied after the op (conv/dense/activation)
   bool fused_relu = false;                     // conv: ReLU inside the kernel
   std::vector<float> kernel;                   // conv: (K, Cin, Cout); dense: (Cin, Cout); empty once packed
+                                               // unless CompileOptions::keep_kernels
   std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
                                                // (or winograd_pack when `winograd`)
   bool winograd = false;                       // 3-tap conv run as Winograd F(2,3)
@@ -41,10 +42,20 @@ struct CompiledNode {
   int64_t flops_per_position = 0;              // multiply-adds x 2, for benchmarks
 };
 
+// How a graph is prepared. Inference fuses activations into the layer
+// before them and keeps only packed weights. The reverse pass (reverse_pass.hpp)
+// needs every nonlinearity's input and output, so it compiles a graph whose
+// activations are nodes of their own (split_activations) without fusing
+// them, and keeps the (BatchNorm-folded) kernels to transpose.
+struct CompileOptions {
+  bool fuse_activations = true;
+  bool keep_kernels = false;
+};
+
 class CompiledModel {
  public:
   // Takes the graph's weights over (pass an rvalue to keep one copy).
-  explicit CompiledModel(ModelGraph graph);
+  explicit CompiledModel(ModelGraph graph, CompileOptions options = {});
 
   const ModelGraph& graph() const { return graph_; }  // shapes, heads; no weights
   const std::vector<CompiledNode>& nodes() const { return nodes_; }

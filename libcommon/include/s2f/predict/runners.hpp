@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "s2f/catalog/track_catalog.hpp"
 #include "s2f/engine/predictor.hpp"
@@ -37,6 +38,11 @@ void predict_native(stream::Reader& in, const EnsemblePredictor& predictor, Tens
 // sends one, how it encodes N) is known.
 using OutputFactory = std::function<std::unique_ptr<TensorOutput>(
     const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog* child_catalog, const NEncoding& n)>;
+
+// Records [lo, hi) of the input that this --shard takes (all of them when
+// the run is not sharded: hi is then the record count, or UINT64_MAX when a
+// pipe cannot tell). Sharding needs the count: a pipe is a usage error.
+std::pair<uint64_t, uint64_t> shard_records(stream::Reader& in, Run& run);
 
 // "'<id>' (record K of <input>)": a window in messages.
 std::string window_label(const stream::Batch& batch, size_t rec, uint64_t index, const std::string& input);
