@@ -21,6 +21,17 @@ FullActivations::FullActivations(const CompiledModel& model, const float* onehot
     buffers_[i].assign(static_cast<size_t>(model.length(static_cast<int>(i)) * model.channels(static_cast<int>(i))), 0.0f);
   }
   bind_views();
+  compute_all();
+}
+
+void FullActivations::recompute(const float* onehot) {
+  std::copy(onehot, onehot + buffers_[0].size(), buffers_[0].begin());
+  compute_all();
+}
+
+void FullActivations::compute_all() {
+  const auto& model = *model_;
+  const size_t n = model.nodes().size();
   std::vector<TensorView> ins;
   for (size_t i = 1; i < n; ++i) {
     const auto& c = model.node(static_cast<int>(i));

@@ -64,7 +64,8 @@ class Attributor {
   Method method() const { return method_; }
   // x: one-hot (L x 4); references: n_refs one-hot sequences (n_refs x L x 4),
   // deepshap only. References run in parallel on the current task arena;
-  // results do not depend on the number of threads.
+  // results do not depend on the number of threads. One call at a time:
+  // activations and workspaces are kept between calls.
   void explain(std::span<const float> x, std::span<const float> references, int64_t n_refs,
                Attribution& out) const;
 

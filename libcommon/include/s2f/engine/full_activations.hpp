@@ -24,6 +24,10 @@ class FullActivations {
   FullActivations(const FullActivations& o);
   FullActivations& operator=(const FullActivations& o);
 
+  // The same pass for another input, in the buffers already held (callers
+  // that run many sequences keep one object a thread).
+  void recompute(const float* onehot);
+
   const TensorView& view(int node) const { return views_[static_cast<size_t>(node)]; }
   const CompiledModel& model() const { return *model_; }
   // One-hot row of the input at `pos` set to `base` (0..3), or all zero (-1).
@@ -40,6 +44,7 @@ class FullActivations {
 
  private:
   void bind_views();
+  void compute_all();
   const CompiledModel* model_;
   std::vector<std::vector<float>> buffers_;  // [0] is a copy of the input
   std::vector<TensorView> views_;
