@@ -9,7 +9,7 @@ one-hot columns replaced by the motif tensor's):
   zero column, not the model's N value);
 * an int8 one-hot .npy gives the same bytes as the motif's string;
 * one motif per background: an (n, k, 4) .npz array, and a sequences stream
-  (--motif-per-background), motif i into background i;
+  (--motif-per-background), motif i into background i, their number checked;
 * IUPAC codes are refused by default as tangermeme refuses them; --iupac
   inserts the first base of each code (the documented rule);
 * --save-after writes the edited sequences: the reference's substituted
@@ -194,6 +194,22 @@ class MarginalizeSeed(unittest.TestCase):
         d = self.read("iu.s2f")
         self.assertEqual(set(d["inserted"]), {"ATGAGTCAT"})
         self.assert_matches(d, *ref.marginalize(self.model, self.X, "ATGAGTCAT"))
+
+    def test_per_background_stream_count_and_n(self):
+        too_few = self.encode("too_few", [AP1] * 4, 9)
+        out = self.path("err.s2f")
+        r = tool(self.inputs_s2f, "--motif-per-background", too_few, "-o", out, check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("holds 4 motifs but there are 6 backgrounds", r.stderr)
+        self.assertIn("too_few.s2f", r.stderr)
+        self.assertFalse(os.path.exists(out))
+        # s2f-encode writes IUPAC codes as N; an N of a stream motif keeps the background base,
+        # as it does in a --motif string.
+        with_n = self.encode("with_n", ["ATGRGTCAT"] * 6, 9)
+        tool(self.inputs_s2f, "--motif-per-background", with_n, "-o", self.path("with_n.s2f"))
+        d = self.read("with_n.s2f")
+        self.assertEqual(set(d["inserted"]), {"ATG.GTCAT"})
+        self.assert_matches(d, *ref.marginalize(self.model, self.X, "ATGNGTCAT"))
 
     def test_bad_matrices_fail_naming_file_and_problem(self):
         np.save(self.path("wide.npy"), np.ones((4, 9)))  # tangermeme's (4, k) layout, not transposed

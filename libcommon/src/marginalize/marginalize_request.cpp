@@ -89,7 +89,11 @@ std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
 // Motif i for background i, read from the seq field of a sequences stream
 // of any fixed length (s2f-encode --fasta-records motifs.fa -L k).
 std::vector<Motif> read_paired_motifs(const MarginalizeRequest& o, Run& run) {
-  auto given = read_sequences(o.motif_per_background, 0, run);
+  auto reader = stream::Reader::open(o.motif_per_background);
+  if (predict::sequence_window_length(reader->header()) <= 0)
+    fail_input("--motif-per-background needs motifs of one length, but the stream's windows vary in length",
+               o.motif_per_background, "encode the motifs with s2f-encode --fasta-records motifs.fa -L <motif length>");
+  auto given = read_sequences(o.motif_per_background, 0, run, std::move(reader));
   std::vector<Motif> out;
   for (size_t i = 0; i < given.seqs.size(); ++i) {
     try {
