@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   app.add_option("--convergence-tol", o.fit.convergence_tol, "Duality gap per base at which a region is done")
       ->capture_default_str();
   app.add_option("--max-steps", o.fit.max_steps, "Steps before a region times out")->capture_default_str();
+  app.add_option("--eps", o.fit.eps, "Added to the sum of squared contributions under a motif before the importance "
+                                     "scale (sum + eps)^-1/2 is taken (capped at 10): keeps low-signal stretches from "
+                                     "being scaled up; Fi-NeMo's fit_contribs eps")
+      ->capture_default_str();
   app.add_flag("--sqrt-transform", o.fit.sqrt_transform, "Signed square root of contributions and CWMs");
   app.add_flag("--no-post-filter", o.no_post_filter, "Keep hits whose similarity is below lambda");
   app.add_option("--hits-stream", o.hits_stream, "Also write the hits as an s2f stream here (- = stdout)");

@@ -25,18 +25,28 @@ int main(int argc, char** argv) {
             "      --motif MA1141.2 --motif KLF4 --spacing 0:30:1 --summary spacing.tsv -o spacing.s2f\n"
             "  s2f-encode --fasta-records peaks.fa -L 500 | s2f-marginalize --model demo --ablate 240:260 -n 20 --seed 3\n"
             "  s2f-marginalize --model demo peaks.s2f --annotations sites.tsv --shuffle dinucleotide -n 10 --seed 2\n"
+            "  # a soft motif (numpy.save('ap1.npy', pwm), shape (9, 4)) and the edited sequences kept for s2f-predict\n"
+            "  s2f-marginalize --model demo --random -n 64 --motif-matrix ap1.npy --save-after after.s2f -o soft.s2f\n"
             "  s2f-marginalize -m fold_0.s2fm -m fold_1.s2fm --motif TGACTCA --random -n 64 -o m.s2f  # fold mean");
   tool.use(Opt::Output | Opt::Threads | Opt::Seed | Opt::Compress);
   mg::MarginalizeRequest o;
   auto& app = tool.app();
   app.footer(
       "Modes (one per run):\n"
-      "  --motif M [--motif M2 ...]   each motif inserted on its own into every background; M is an IUPAC\n"
-      "                               string (N keeps the background base; R, Y, ... insert the first of their\n"
-      "                               bases in A,C,G,T order, or a random one with --sample) or the id or alt\n"
+      "  --motif M [--motif M2 ...]   each motif inserted on its own into every background; M is a string of\n"
+      "                               A, C, G, T and N (N keeps the background base; other IUPAC codes are refused,\n"
+      "                               as tangermeme does, unless --iupac: then each inserts the first of its bases\n"
+      "                               in A,C,G,T order, or a uniformly drawn one with --sample) or the id or alt\n"
       "                               name of a --motif-file motif (MEME or JASPAR), inserted as its consensus\n"
       "                               (most probable base) or, with --sample, drawn from the PWM for each\n"
       "                               background. Start: L/2 - m/2 (integer division, as tangermeme), or --start.\n"
+      "  --motif-matrix FILE          numeric motifs (.npy: one array named after the file; .npz: each array,\n"
+      "                               named after it): shape (k, 4) goes into every background, (n, k, 4) puts\n"
+      "                               motif i into background i; the values (one-hot, or soft: any finite\n"
+      "                               numbers, A C G T last) replace the window's one-hot columns as tangermeme's\n"
+      "                               substitute does; a row of zeros is tangermeme's N.\n"
+      "  --motif-per-background FILE  sequences stream (s2f-encode --fasta-records motifs.fa -L k): record i is\n"
+      "                               the motif inserted into background i, labelled with the file's name.\n"
       "  --spacing A:B:STEP           with two or more motifs: motif 1 at its start, each next motif GAP bases\n"
       "                               after the end of the previous one (GAP = next start - previous end), for\n"
       "                               GAP = A, A+STEP, ... <= B; records and summary rows carry the gap.\n"
@@ -55,6 +65,9 @@ int main(int argc, char** argv) {
       "background_<i> and '.' for --random; --save-backgrounds keeps them). --summary writes one row per\n"
       "motif x spacing x head x track: n, mean and sd (n-1) over backgrounds of the effect, where a profile\n"
       "head's effect on a track is its diff summed over bins, and the mean before and after (same sums).\n"
+      "--save-after FILE writes the edited (after) sequences as a sequences stream, record k the sequence of\n"
+      "output record k, id '<background id>|<label>[|gap=G][|shuffle=R]' (numeric motifs as matrix bases: the\n"
+      "largest value of each column, N for a row of zeros), for s2f-predict, s2f-ism and other stages.\n"
       "All inputs are held in memory (backgrounds are predicted once and reused for every motif).\n"
       "Ensembles: several -m (or a fold directory): before and after are the members' mean (formats/MODELS.md,\n"
       "Ensembles).\n\n" +
@@ -65,6 +78,11 @@ int main(int argc, char** argv) {
   app.add_option("--motif", o.motifs, "Motif: IUPAC string, or a --motif-file motif id/alt name; repeatable")
       ->allow_extra_args(false);
   app.add_option("--motif-file", o.motif_file, "MEME or JASPAR motif file the --motif names refer to");
+  app.add_flag("--iupac", o.iupac, "Accept degenerate IUPAC codes (U, R Y S W K M B D H V) in motif strings (see Modes)");
+  app.add_option("--motif-matrix", o.motif_matrices, "Numeric motifs from .npy/.npz, (k, 4) or (n, k, 4); repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--motif-per-background", o.motif_per_background,
+                 "Sequences stream of motifs, record i inserted into background i");
   app.add_flag("--sample", o.sample, "Draw each inserted motif from its PWM (per background, seeded) instead of the consensus");
   app.add_option("--start", o.start, "Insert at this 0-based position instead of the centre");
   app.add_option("--spacing", o.spacing, "Gap sweep A:B:STEP between consecutive motifs (see Modes)");
@@ -80,6 +98,7 @@ int main(int argc, char** argv) {
   app.add_option("-L,--length", o.length, "Length of --random backgrounds (default and only choice: the model's input length)");
   app.add_option("--summary", o.summary, "Write the per motif x head x track effect table (TSV) here");
   app.add_option("--save-backgrounds", o.save_backgrounds, "Also write the background sequences as a sequences stream");
+  app.add_option("--save-after", o.save_after, "Also write the edited (after) sequences as a sequences stream");
 
   tool.validate([&](const CommonOptions&) { mg::check_request(o); });
   return tool.run(argc, argv, [&](Run& run) {

@@ -254,6 +254,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="only the first N regions")
     ap.add_argument("--sqrt-transform", action="store_true")
+    ap.add_argument("--eps", type=float, default=1.0)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     data = np.load(a.regions)
@@ -266,7 +267,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     with torch.no_grad():
         hits, qc = fit_contribs(cwms, contribs, seqs, masks, a.mode[1] == "h", lambdas, batch_size=a.batch_size,
-                                sqrt_transform=a.sqrt_transform)
+                                sqrt_transform=a.sqrt_transform, eps=a.eps)
     seconds = time.perf_counter() - t0
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "ref_hits.tsv"), "w") as f:

@@ -11,6 +11,7 @@ and recall of the planted instances (precision and recall are printed).
 """
 import argparse
 import filecmp
+import json
 import os
 import subprocess
 import sys
@@ -33,12 +34,15 @@ def main(argv=None):
     ap.add_argument("--mode", default="pp")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sqrt-transform", action="store_true")
+    ap.add_argument("--eps", type=float, help="Fi-NeMo's eps (default: the tool's, 1.0)")
     ap.add_argument("--modisco", help="plant this real tfmodisco-lite file's patterns (exit 77 = skip if absent)")
     ap.add_argument("--min-precision", default="0.9",
                     help="palindromic real motifs (CACGTG) are called on both strands, which lowers it")
     a = ap.parse_args(argv)
     py = sys.executable
     extra = ["--sqrt-transform"] if a.sqrt_transform else []
+    if a.eps is not None:
+        extra += ["--eps", repr(a.eps)]
     data = os.path.join(a.work, "data")
     source = []
     if a.modisco:
@@ -59,6 +63,19 @@ def main(argv=None):
         for name in ["hits.tsv", "hits_unique.tsv", "hits.bed", "peaks_qc.tsv", "motif_data.tsv"]:
             if not filecmp.cmp(os.path.join(ours, name), os.path.join(from_stream, name), shallow=False):
                 print(f"FAIL {name} differs between the .npz and the stream input")
+                return 1
+    if a.eps is not None and a.eps != 1.0:
+        # eps enters the importance scale (sum + eps)^-1/2 of every (motif,
+        # position), hence the coefficients: a run at the default must differ.
+        default_eps = os.path.join(a.work, "ours_default_eps")
+        run([tool, "-q", "-r", os.path.join(data, "regions.npz"), "-m", os.path.join(data, "motifs.h5"), "-o",
+             default_eps, "--mode", a.mode, "-t", "2"] + [x for x in extra if x not in ("--eps", repr(a.eps))])
+        if filecmp.cmp(os.path.join(ours, "hits.tsv"), os.path.join(default_eps, "hits.tsv"), shallow=False):
+            print(f"FAIL --eps {a.eps} gave the same hits.tsv as the default eps 1.0")
+            return 1
+        with open(os.path.join(ours, "parameters.json")) as f:
+            if json.load(f)["eps"] != a.eps:
+                print("FAIL parameters.json does not record --eps")
                 return 1
     ref = os.path.join(a.work, "ref")
     run([py, os.path.join(HERE, "finemo_reference.py"), "--regions", os.path.join(data, "regions.npz"), "--modisco",

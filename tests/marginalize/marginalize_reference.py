@@ -42,6 +42,22 @@ def substitute(X, motif, start):
     return X
 
 
+def substitute_tensor(X, motif, start):
+    """tangermeme.ersatz.substitute for a motif tensor of shape (1 or N, 4, k):
+    the window's columns are replaced by the motif's, broadcast over the
+    sequences when its first axis is 1, motif i into sequence i when it is N."""
+    X = X.copy()
+    X[:, :, start:start + motif.shape[-1]] = motif
+    return X
+
+
+def marginalize_tensor(model, X, motif, start=None, batch_size=64):
+    """tangermeme.marginalize with a one-hot or soft motif tensor (1 or N, 4, k)."""
+    if start is None:
+        start = X.shape[2] // 2 - motif.shape[-1] // 2
+    return predict(model, X, batch_size), predict(model, substitute_tensor(X, motif, start), batch_size)
+
+
 def predict(model, X, batch_size=64):
     """Outputs of model over X in batches, as numpy arrays (one per output)."""
     import torch

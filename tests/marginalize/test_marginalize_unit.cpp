@@ -25,6 +25,8 @@
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/marginalize/motif_matrix.hpp"
+#include "s2f/npz.hpp"
 #include "s2f/predict/one_hot.hpp"
 
 using namespace s2f;
@@ -261,28 +263,141 @@ TEST(marginalizeMotifs, MotifIdNotUtf8IsAnErrorNamingFileLine) {
   EXPECT_NE(m.find("latin1.meme:2"), std::string::npos) << m;
 }
 
+TEST(marginalizeMotifs, DegenerateCodesAreRefusedUnlessAsked) {
+  // tangermeme one-hot encodes A, C, G, T, skips N and refuses the rest.
+  auto m = parse_iupac("AcgTN");
+  EXPECT_EQ(consensus(m), "ACGT.");
+  for (const char* text : {"ACGR", "ACGU", "Y"}) {
+    auto msg = error_of([&] { parse_iupac(text); });
+    EXPECT_NE(msg.find("has the IUPAC code"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("add --iupac"), std::string::npos) << msg;
+  }
+  auto msg = error_of([] { parse_iupac("ACGR"); });
+  EXPECT_NE(msg.find("'R' at position 4"), std::string::npos) << msg;
+  EXPECT_EQ(consensus(parse_iupac("ACGU", MotifLetters::iupac)), "ACGT");
+}
+
 TEST(marginalizeMotifs, IupacWithNAndDegenerateCodes) {
-  auto m = parse_iupac("AcgTNR");
+  auto m = parse_iupac("AcgTNR", MotifLetters::iupac);
   ASSERT_EQ(m.length(), 6u);
   EXPECT_EQ(consensus(m), "ACGT.A");  // N keeps the background; R's tie goes to A
   EXPECT_DOUBLE_EQ(m.columns[5][0], 0.5);
   EXPECT_DOUBLE_EQ(m.columns[5][2], 0.5);
   EXPECT_DOUBLE_EQ(m.columns[4][0] + m.columns[4][1] + m.columns[4][2] + m.columns[4][3], 0.0);
-  auto b = parse_iupac("B");  // not A
+  auto b = parse_iupac("B", MotifLetters::iupac);  // not A
   EXPECT_DOUBLE_EQ(b.columns[0][0], 0.0);
   EXPECT_NEAR(b.columns[0][1], 1.0 / 3, 1e-12);
   Rng rng(9);
   std::map<char, int> drawn;
   for (int i = 0; i < 3000; ++i) {
-    auto s = sample(parse_iupac("RN"), rng);
+    auto s = sample(parse_iupac("RN", MotifLetters::iupac), rng);
     ++drawn[s[0]];
     ASSERT_EQ(s[1], kKeepBackground);
   }
   EXPECT_EQ(drawn.size(), 2u);
   EXPECT_NEAR(drawn['A'] / 3000.0, 0.5, 0.05);
   EXPECT_NEAR(drawn['G'] / 3000.0, 0.5, 0.05);
-  auto msg = error_of([] { parse_iupac("ACXGT"); });
+  auto msg = error_of([] { parse_iupac("ACXGT", MotifLetters::iupac); });
   EXPECT_NE(msg.find("'X' at position 3"), std::string::npos) << msg;
+}
+
+// ---- numeric motifs (.npy / .npz) -------------------------------------------
+
+// An .npy file as numpy.save writes it (header from the npz writer's).
+static std::string write_npy(const std::string& name, const std::string& descr, const std::vector<uint64_t>& shape,
+                      const void* data, size_t bytes) {
+  fs::path p = temp_dir() / name;
+  std::ofstream f(p, std::ios::binary);
+  const std::string header = npz::npy_header(descr, shape);
+  f.write(header.data(), static_cast<std::streamsize>(header.size()));
+  f.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+  return p.string();
+}
+
+TEST(marginalizeMatrices, NpyOneMotifInAnyNumericDtype) {
+  const std::vector<double> soft = {0.7, 0.1, 0.1, 0.1, 0, 0, 0, 0, 0.2, 0.2, 0.5, 0.1};
+  auto m = read_motif_matrices(write_npy("soft.npy", npz::kF64, {3, 4}, soft.data(), soft.size() * 8));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].name, "soft");
+  EXPECT_FALSE(m[0].per_background);
+  ASSERT_EQ(m[0].length(), 3u);
+  EXPECT_FLOAT_EQ(m[0].motifs[0][2][2], 0.5f);
+  EXPECT_EQ(matrix_bases(m[0].motifs[0]), "ANG");  // a row of zeros reads as N
+  const std::vector<int8_t> one_hot = {0, 0, 1, 0, 1, 0, 0, 0};
+  auto oh = read_motif_matrices(write_npy("ga.npy", "|i1", {2, 4}, one_hot.data(), one_hot.size()));
+  EXPECT_EQ(matrix_bases(oh[0].motifs[0]), "GA");
+}
+
+TEST(marginalizeMatrices, NpzArraysArePerBackgroundOrShared) {
+  fs::path p = temp_dir() / "set.npz";
+  {
+    npz::NpzWriter w(ByteSink::open(p.string()));
+    std::vector<float> per(2 * 3 * 4, 0.f), one(5 * 4, 0.25f);
+    for (size_t i = 0; i < per.size(); ++i) per[i] = static_cast<float>(i);
+    w.add("per", npz::kF32, {2, 3, 4}, std::span<const float>(per));
+    w.add("one", npz::kF32, {5, 4}, std::span<const float>(one));
+    w.finish();
+  }
+  auto m = read_motif_matrices(p.string());
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].name, "per");
+  EXPECT_TRUE(m[0].per_background);
+  ASSERT_EQ(m[0].motifs.size(), 2u);
+  EXPECT_FLOAT_EQ(m[0].motifs[1][2][3], 23.f);  // (i * k + p) * 4 + b
+  EXPECT_EQ(m[1].name, "one");
+  EXPECT_EQ(m[1].length(), 5u);
+  // Per-background motifs go into their own background; their number must match.
+  auto e = matrix_experiments(m, 2, 20, -1);
+  ASSERT_EQ(e.size(), 4u);
+  EXPECT_EQ(e[1].background, 1);
+  EXPECT_EQ(e[1].segments[0].start, 20 / 2 - 3 / 2);
+  EXPECT_FLOAT_EQ(e[1].segments[0].columns[0][0], 12.f);
+  EXPECT_EQ(e[3].segments[0].start, 20 / 2 - 5 / 2);
+  auto msg = error_of([&] { matrix_experiments(m, 3, 20, -1); });
+  EXPECT_NE(msg.find("holds 2 motifs (one per background) but there are 3 backgrounds"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("set.npz:per"), std::string::npos) << msg;
+}
+
+TEST(marginalizeMatrices, BadShapesAndValuesAreErrors) {
+  const std::vector<float> wide(4 * 9, 1.f);
+  auto msg = error_of([&] { read_motif_matrices(write_npy("wide.npy", npz::kF32, {4, 9}, wide.data(), wide.size() * 4)); });
+  EXPECT_NE(msg.find("shape (4, 9), not (k, 4) or (n, k, 4)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("transpose(0, 2, 1)"), std::string::npos) << msg;
+  std::vector<float> nan(2 * 4, 0.f);
+  nan[6] = std::nanf("");
+  msg = error_of([&] { read_motif_matrices(write_npy("nan.npy", npz::kF32, {2, 4}, nan.data(), nan.size() * 4)); });
+  EXPECT_NE(msg.find("value at [1, 2] is not finite"), std::string::npos) << msg;
+  msg = error_of([] { read_motif_matrices("motif.csv"); });
+  EXPECT_NE(msg.find("neither .npy nor .npz"), std::string::npos) << msg;
+}
+
+TEST(marginalizeMatrices, ColumnsReplaceTheOneHotColumns) {
+  // tangermeme substitute: X[:, :, start:end] = motif, zero rows included.
+  Experiment e{"soft", 0, -1, -1, {{2, "AN", {Column{0.5f, 0.2f, 0.2f, 0.1f}, Column{0, 0, 0, 0}}}}};
+  const std::string bg = "CCCCCC";
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bg.data()), bg.size());
+  std::string shown(6, ' '), encoded(6, ' ');
+  apply(e, bytes, reinterpret_cast<uint8_t*>(shown.data()));
+  EXPECT_EQ(shown, "CCANCC");  // what --save-after writes
+  apply_for_encoding(e, bytes, reinterpret_cast<uint8_t*>(encoded.data()));
+  EXPECT_EQ(encoded, "CCAACC");  // no N for the model's N value to fill
+  std::vector<float> x(6 * 4);
+  predict::one_hot(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(encoded.data()), 6), 0.25f, x.data());
+  write_columns(e, x.data());
+  const std::vector<float> want = {0, 1, 0, 0, 0, 1, 0, 0, 0.5f, 0.2f, 0.2f, 0.1f, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0};
+  EXPECT_EQ(x, want);
+}
+
+TEST(marginalizeDesign, OneMotifPerBackground) {
+  auto e = paired_experiments("pairs", {parse_iupac("AAA"), parse_iupac("CCNCC")}, 20, {});
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].background, 0);
+  EXPECT_EQ(e[1].background, 1);
+  EXPECT_EQ(e[0].label, "pairs");
+  EXPECT_EQ(e[0].segments[0].bases, "AAA");
+  EXPECT_EQ(e[0].segments[0].start, 10 - 1);
+  EXPECT_EQ(e[1].segments[0].bases, "CC.CC");
+  EXPECT_EQ(e[1].segments[0].start, 10 - 2);
 }
 
 TEST(marginalizeMotifs, SamplingFollowsThePwm) {

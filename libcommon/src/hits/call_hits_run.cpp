@@ -1,5 +1,7 @@
 #include "s2f/hits/call_hits_run.hpp"
 
+#include <cmath>
+
 #include "s2f/error.hpp"
 #include "s2f/hits/fit_regions.hpp"
 #include "s2f/hits/hit_outputs.hpp"
@@ -94,6 +96,9 @@ void CallHitsRequest::check() {
   if (!(fit.step_adjust > 0 && fit.step_adjust < 1)) fail_usage("--step-adjust must be in (0, 1)");
   if (fit.max_steps < 1) fail_usage("--max-steps must be at least 1");
   if (!(fit.convergence_tol > 0)) fail_usage("--convergence-tol must be positive");
+  // A negative eps makes (sum of squares + eps)^-1/2 NaN where a motif covers
+  // little signal; 0 is allowed, as in Fi-NeMo (the scale is capped at 10).
+  if (!(fit.eps >= 0) || !std::isfinite(fit.eps)) fail_usage("--eps must be a finite number >= 0");
   fit.post_filter = !no_post_filter;
   fit.hypothetical = mode[1] == 'h';
 }

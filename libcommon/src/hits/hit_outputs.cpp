@@ -39,6 +39,7 @@ nlohmann::json parameters(const CallHitsRequest& o, const CallResults& r, size_t
       {"step_adjust", as_typed(o.fit.step_adjust)},
       {"convergence_tol", as_typed(o.fit.convergence_tol)},
       {"max_steps", o.fit.max_steps},
+      {"eps", as_typed(o.fit.eps)},
       {"sqrt_transform", o.fit.sqrt_transform},
       {"no_post_filter", o.no_post_filter},
       {"region_width", r.regions.length()},

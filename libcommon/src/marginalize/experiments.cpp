@@ -1,5 +1,6 @@
 #include "s2f/marginalize/experiments.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 
@@ -50,6 +51,18 @@ void apply(const Experiment& e, std::span<const uint8_t> background, uint8_t* ou
       if (s.bases[i] != kKeepBackground) out[static_cast<size_t>(s.start) + i] = static_cast<uint8_t>(s.bases[i]);
 }
 
+void apply_for_encoding(const Experiment& e, std::span<const uint8_t> background, uint8_t* out) {
+  apply(e, background, out);
+  for (const auto& s : e.segments)
+    if (!s.columns.empty()) std::fill_n(out + s.start, s.columns.size(), static_cast<uint8_t>('A'));
+}
+
+void write_columns(const Experiment& e, float* one_hot) {
+  for (const auto& s : e.segments)
+    for (size_t i = 0; i < s.columns.size(); ++i)
+      std::copy(s.columns[i].begin(), s.columns[i].end(), one_hot + (static_cast<size_t>(s.start) + i) * 4);
+}
+
 void check_placement(const std::string& name, int64_t start, int64_t motif_length, int64_t length) {
   if (motif_length > length)
     fail_usage("motif " + name + " is " + std::to_string(motif_length) + " bp, longer than the " +
@@ -70,6 +83,38 @@ std::vector<Experiment> motif_experiments(const std::vector<Motif>& motifs, int6
     check_placement(m.name, start, len, length);
     Rng rng = motif_rng(how, k);
     for (int64_t b = 0; b < backgrounds; ++b) out.push_back({m.name, b, -1, -1, {{start, instance(m, how, rng)}}});
+  }
+  return out;
+}
+
+std::vector<Experiment> matrix_experiments(const std::vector<MatrixMotif>& motifs, int64_t backgrounds,
+                                           int64_t length, int64_t start) {
+  std::vector<Experiment> out;
+  for (const auto& m : motifs) {
+    const auto len = static_cast<int64_t>(m.length());
+    const int64_t at = start >= 0 ? start : centred_start(length, len);
+    check_placement(m.name, at, len, length);
+    if (m.per_background && static_cast<int64_t>(m.motifs.size()) != backgrounds)
+      fail_input("motif matrix " + m.name + " holds " + std::to_string(m.motifs.size()) +
+                     " motifs (one per background) but there are " + std::to_string(backgrounds) + " backgrounds",
+                 m.source, "give one motif per background, in background order, or a (k, 4) motif for all of them");
+    for (int64_t b = 0; b < backgrounds; ++b) {
+      const auto& columns = m.motifs[m.per_background ? static_cast<size_t>(b) : 0];
+      out.push_back({m.name, b, -1, -1, {{at, matrix_bases(columns), columns}}});
+    }
+  }
+  return out;
+}
+
+std::vector<Experiment> paired_experiments(const std::string& label, const std::vector<Motif>& motifs,
+                                           int64_t length, const Insertion& how) {
+  std::vector<Experiment> out;
+  Rng rng = motif_rng(how, 0);
+  for (size_t b = 0; b < motifs.size(); ++b) {
+    const auto len = static_cast<int64_t>(motifs[b].length());
+    const int64_t at = how.start >= 0 ? how.start : centred_start(length, len);
+    check_placement(label + " (motif " + std::to_string(b + 1) + ")", at, len, length);
+    out.push_back({label, static_cast<int64_t>(b), -1, -1, {{at, instance(motifs[b], how, rng), {}}}});
   }
   return out;
 }

@@ -71,11 +71,12 @@ void Marginalizer::run(const std::vector<std::string>& backgrounds, const std::v
     const int64_t n = std::min(B, ne - first);
     for (int64_t i = 0; i < n; ++i) {
       const auto& e = experiments[static_cast<size_t>(first + i)];
-      apply(e, bytes(backgrounds[static_cast<size_t>(e.background)]), edited.data());
+      apply_for_encoding(e, bytes(backgrounds[static_cast<size_t>(e.background)]), edited.data());
       const float n_value = options_.n_encoding.for_window(edited, [&] {
         return "background " + std::to_string(e.background + 1) + " edited by '" + e.label + "'";
       });
       predict::one_hot(edited, n_value, x.data() + i * L * 4);
+      write_columns(e, x.data() + i * L * 4);
     }
     predict_into(x, n, 0, after, scratch);
     for (int64_t i = 0; i < n; ++i) {

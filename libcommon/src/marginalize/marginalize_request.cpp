@@ -1,5 +1,7 @@
 #include "s2f/marginalize/marginalize_request.hpp"
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "s2f/engine/compiled_model.hpp"
@@ -11,6 +13,7 @@
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/marginalize/motif_matrix.hpp"
 #include "s2f/predict/ensemble_members.hpp"
 #include "s2f/predict/model_input.hpp"
 #include "s2f/predict/model_tracks.hpp"
@@ -60,6 +63,8 @@ Sequences read_sequences(const std::string& path, int64_t length, Run& run,
   return s;
 }
 
+MotifLetters letters(const MarginalizeRequest& o) { return o.iupac ? MotifLetters::iupac : MotifLetters::acgtn; }
+
 // The motifs named on the command line: names of --motif-file motifs first,
 // IUPAC strings otherwise.
 std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
@@ -76,15 +81,36 @@ std::vector<Motif> resolve_motifs(const MarginalizeRequest& o) {
     }
     bool iupac = text.find_first_not_of("ACGTURYSWKMBDHVNacgturyswkmbdhvn") == std::string::npos;
     if (!file.empty() && !iupac) find_motif(file, text, o.motif_file);  // fails listing the names
-    out.push_back(parse_iupac(text));
+    out.push_back(parse_iupac(text, letters(o)));
   }
   return out;
 }
 
-// The backgrounds as a sequences stream, each with its origin's id and
-// allele, so that --background gives the same records back.
-void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds,
-                      const std::vector<Origin>& origins, int64_t length, const Run& run) {
+// Motif i for background i, read from the seq field of a sequences stream
+// of any fixed length (s2f-encode --fasta-records motifs.fa -L k).
+std::vector<Motif> read_paired_motifs(const MarginalizeRequest& o, Run& run) {
+  auto reader = stream::Reader::open(o.motif_per_background);
+  if (predict::sequence_window_length(reader->header()) <= 0)
+    fail_input("--motif-per-background needs motifs of one length, but the stream's windows vary in length",
+               o.motif_per_background, "encode the motifs with s2f-encode --fasta-records motifs.fa -L <motif length>");
+  auto given = read_sequences(o.motif_per_background, 0, run, std::move(reader));
+  std::vector<Motif> out;
+  for (size_t i = 0; i < given.seqs.size(); ++i) {
+    try {
+      out.push_back(parse_iupac(given.seqs[i], letters(o)));
+    } catch (const Error& e) {
+      fail_input(e.what_part(), o.motif_per_background + ", record " + std::to_string(i + 1) +
+                                    (given.origins[i].id.empty() ? "" : " ('" + given.origins[i].id + "')"),
+                 "motifs are A, C, G, T and N (degenerate codes with --iupac)");
+    }
+  }
+  return out;
+}
+
+// A sequences stream of `n` records of `length` bases; `fill` gives record
+// i its id, allele and bases.
+using FillRecord = std::function<void(size_t i, std::string& id, uint8_t& allele, uint8_t* seq)>;
+void write_sequences(const std::string& path, size_t n, int64_t length, const Run& run, const FillRecord& fill) {
   auto header = stream::make_header(stream::kind::sequences, stream::sequences_schema(length), run.provenance());
   header.meta["geometry"] = {{"sequence_length", length}};
   auto sink = ByteSink::open(path);
@@ -94,18 +120,31 @@ void save_backgrounds(const std::string& path, const std::vector<std::string>& b
   const auto& schema = w.header().schema;
   const size_t id = schema.index("id"), strand = schema.index("strand"), start = schema.index("start"),
                allele = schema.index("allele"), seq = schema.index("seq");
-  for (size_t i = 0; i < backgrounds.size(); ++i) {
+  std::string record_id;
+  for (size_t i = 0; i < n; ++i) {
     auto& b = w.batch();
     size_t r = b.add_record();
-    b.set_str(id, r, origins[i].id);
+    uint8_t record_allele = stream::kAlleleNone;
+    auto out = b.fixed_mut<uint8_t>(seq, r);
+    fill(i, record_id, record_allele, out.data());
+    b.set_str(id, r, record_id);
     b.set_scalar<uint8_t>(strand, r, '.');
     b.set_scalar<int64_t>(start, r, -1);
-    b.set_scalar<uint8_t>(allele, r, origins[i].allele);
-    auto out = b.fixed_mut<uint8_t>(seq, r);
-    std::copy(backgrounds[i].begin(), backgrounds[i].end(), out.begin());
+    b.set_scalar<uint8_t>(allele, r, record_allele);
     w.end_record();
   }
   w.finish();
+}
+
+// The backgrounds as a sequences stream, each with its origin's id and
+// allele, so that --background gives the same records back.
+void save_backgrounds(const std::string& path, const std::vector<std::string>& backgrounds,
+                      const std::vector<Origin>& origins, int64_t length, const Run& run) {
+  write_sequences(path, backgrounds.size(), length, run, [&](size_t i, std::string& id, uint8_t& allele, uint8_t* seq) {
+    id = origins[i].id;
+    allele = origins[i].allele;
+    std::copy(backgrounds[i].begin(), backgrounds[i].end(), seq);
+  });
 }
 
 // What a run predicts: the experiments of its mode over its backgrounds,
@@ -118,22 +157,35 @@ struct Design {
   nlohmann::json mode;
 };
 
-bool reads_input(const MarginalizeRequest& o) { return !(!o.motifs.empty() && o.random); }
+bool reads_input(const MarginalizeRequest& o) { return !(inserts_motifs(o) && o.random); }
+
+// How a saved edited sequence is named: its background's id and what was
+// done to it, so each record of --save-after has its own id.
+std::string edited_id(const Experiment& e, const Origin& origin) {
+  std::string id = origin.id + "|" + e.label;
+  if (e.spacing >= 0) id += "|gap=" + std::to_string(e.spacing);
+  if (e.replicate >= 0) id += "|shuffle=" + std::to_string(e.replicate);
+  return id;
+}
 
 // `input_reader`: the input stream when it was opened before (for its length).
 Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
               std::unique_ptr<stream::Reader> input_reader) {
-  const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
+  const bool motif_mode = inserts_motifs(o), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
   const int64_t count = o.count.value_or(defaults::marginalize_count);
   const std::string input = o.input.empty() ? "-" : o.input;
   Design d;
 
   // Motifs are checked before any sequence is read or generated.
-  std::vector<Motif> motifs;
+  std::vector<Motif> motifs, paired;
+  std::vector<MatrixMotif> matrices;
   std::optional<SpacingSweep> sweep;
   Insertion how{o.sample, mix_seed(seed ^ 0x5eedULL), o.start.value_or(-1)};
   if (motif_mode) {
     motifs = resolve_motifs(o);
+    for (const auto& path : o.motif_matrices)
+      for (auto& m : read_motif_matrices(path)) matrices.push_back(std::move(m));
+    if (!o.motif_per_background.empty()) paired = read_paired_motifs(o, run);
     if (!o.spacing.empty()) sweep = SpacingSweep::parse(o.spacing);
   }
   std::vector<Annotation> annotations;
@@ -169,13 +221,31 @@ Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
   if (motif_mode) {
     auto listed = nlohmann::json::array();
     for (const auto& m : motifs) listed.push_back({{"name", m.name}, {"length", m.length()}, {"consensus", consensus(m)}});
-    d.mode = {{"mode", sweep ? "spacing" : "motif"}, {"motifs", listed}, {"sample", o.sample}};
+    for (const auto& m : matrices)
+      listed.push_back({{"name", m.name}, {"length", m.length()}, {"matrix", m.source},
+                        {"per_background", m.per_background},
+                        {"consensus", m.per_background ? "" : matrix_bases(m.motifs[0])}});
+    const std::string paired_label = std::filesystem::path(o.motif_per_background).filename().string();
+    if (!paired.empty())
+      listed.push_back({{"name", paired_label}, {"per_background", true}, {"sequences", o.motif_per_background}});
+    d.mode = {{"mode", sweep ? "spacing" : "motif"}, {"motifs", listed}, {"sample", o.sample},
+              {"letters", o.iupac ? "iupac" : "acgtn"}};
     if (sweep) {
       d.experiments = spacing_experiments(motifs, *sweep, nb, L, how);
       d.mode["spacing"] = {{"first", sweep->first}, {"last", sweep->last}, {"step", sweep->step},
                            {"gap", "bases between the end of one motif and the start of the next"}};
     } else {
       d.experiments = motif_experiments(motifs, nb, L, how);
+      auto more = matrix_experiments(matrices, nb, L, how.start);
+      d.experiments.insert(d.experiments.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      if (!o.motif_per_background.empty()) {
+        if (static_cast<int64_t>(paired.size()) != nb)
+          fail_input("--motif-per-background holds " + std::to_string(paired.size()) + " motifs but there are " +
+                         std::to_string(nb) + " backgrounds",
+                     o.motif_per_background, "give one motif per background, in background order");
+        more = paired_experiments(paired_label, paired, L, how);
+        d.experiments.insert(d.experiments.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      }
     }
   } else if (ann_mode) {
     check_annotations(annotations, static_cast<int64_t>(d.sources->seqs.size()), L, o.annotations);
@@ -256,14 +326,27 @@ class MarginalOutput {
 
 }  // namespace
 
+bool inserts_motifs(const MarginalizeRequest& o) {
+  return !o.motifs.empty() || !o.motif_matrices.empty() || !o.motif_per_background.empty();
+}
+
 void check_request(const MarginalizeRequest& o) {
   predict::check_model_options(o.model, false);
-  const bool motif_mode = !o.motifs.empty(), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
-  if (motif_mode + ann_mode + ablate_mode != 1) fail_usage("give exactly one of --motif, --annotations or --ablate");
+  const bool motif_mode = inserts_motifs(o), ann_mode = !o.annotations.empty(), ablate_mode = !o.ablate.empty();
+  const bool motif_strings = !o.motifs.empty() || !o.motif_per_background.empty();
+  if (motif_mode + ann_mode + ablate_mode != 1)
+    fail_usage("give exactly one of --motif, --annotations or --ablate (--motif-matrix and --motif-per-background "
+               "are motifs too)");
   if (!o.spacing.empty() && !motif_mode) fail_usage("--spacing goes with two or more --motif");
+  if (!o.spacing.empty() && (!o.motif_matrices.empty() || !o.motif_per_background.empty()))
+    fail_usage("--spacing places --motif motifs only; run --motif-matrix and --motif-per-background without it");
   if (!o.spacing.empty() && o.motifs.size() < 2) fail_usage("--spacing needs at least two --motif");
   if (!motif_mode && (o.sample || o.start || !o.motif_file.empty()))
     fail_usage("--sample, --start and --motif-file go with --motif");
+  if (!o.motif_file.empty() && o.motifs.empty()) fail_usage("--motif-file goes with --motif (the names of its motifs)");
+  if ((o.sample || o.iupac) && !motif_strings)
+    fail_usage("--sample and --iupac go with --motif or --motif-per-background",
+               "--motif-matrix values are written as they are");
   if (o.random + !o.shuffle.empty() + !o.background.empty() > 1)
     fail_usage("give at most one of --random, --shuffle and --background");
   if (ablate_mode && (o.random || !o.shuffle.empty() || !o.background.empty()))
@@ -335,6 +418,16 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
     t.write(summary.tsv());
     t.commit();
   }
+  if (!o.save_after.empty())
+    write_sequences(o.save_after, d.experiments.size(), L, run,
+                    [&](size_t k, std::string& id, uint8_t& allele, uint8_t* seq) {
+                      const auto& e = d.experiments[k];
+                      const auto& bg = d.backgrounds[static_cast<size_t>(e.background)];
+                      const auto& origin = d.origins[static_cast<size_t>(e.background)];
+                      apply(e, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bg.data()), bg.size()), seq);
+                      id = edited_id(e, origin);
+                      allele = origin.allele;
+                    });
   const size_t nb = d.backgrounds.size();
   // After an ensemble's "k models" (announce_ensemble).
   run.summary_extra += (run.summary_extra.empty() ? "" : ", ") + std::to_string(nb) + " backgrounds x " +

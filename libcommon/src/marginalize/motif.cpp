@@ -214,7 +214,7 @@ std::vector<Motif> parse_jaspar(const std::vector<std::string>& lines, const std
 
 }  // namespace
 
-Motif parse_iupac(const std::string& text) {
+Motif parse_iupac(const std::string& text, MotifLetters letters) {
   if (text.empty()) fail_usage("empty --motif");
   Motif m;
   m.name = text;
@@ -223,7 +223,14 @@ Motif parse_iupac(const std::string& text) {
     if (!bases)
       fail_usage("motif '" + text + "' has '" + std::string(1, text[i]) + "' at position " + std::to_string(i + 1) +
                      ", which is not an IUPAC nucleotide code",
-                 "use A C G T, R Y S W K M B D H V, or N to keep the background base (or name a motif of a --motif-file)");
+                 "use A C G T, or N to keep the background base (or name a motif of a --motif-file)");
+    const bool plain = __builtin_popcount(bases) == 1 || bases == 15;
+    const bool uracil = std::toupper(static_cast<unsigned char>(text[i])) == 'U';
+    if (letters == MotifLetters::acgtn && (!plain || uracil))
+      fail_usage("motif '" + text + "' has the IUPAC code '" + std::string(1, text[i]) + "' at position " +
+                     std::to_string(i + 1) + "; motif strings are A, C, G, T and N (as tangermeme one-hot encodes them)",
+                 "add --iupac to insert, for each degenerate code, the first of its bases in A,C,G,T order (or, "
+                 "with --sample, a uniformly drawn one), or give the motif as a --motif-matrix");
     std::array<double, 4> col{};
     if (bases != 15) {
       int k = __builtin_popcount(bases);

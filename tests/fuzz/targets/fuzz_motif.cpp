@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     // The IUPAC text comes from --motif: a usage error is right for it.
     fuzz::expect_clean([&] { (void)marginalize::parse_iupac(text); }, /*usage_ok=*/true);
+    fuzz::expect_clean([&] { (void)marginalize::parse_iupac(text, marginalize::MotifLetters::iupac); }, /*usage_ok=*/true);
   }
   return 0;
 }

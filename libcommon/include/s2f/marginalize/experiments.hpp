@@ -3,7 +3,9 @@
 // the stage's modes into experiments, in the order records are written
 // (motif-major, then background):
 //   motif      each motif alone at its start (default: centred as tangermeme,
-//              L/2 - m/2 with integer division)
+//              L/2 - m/2 with integer division); a numeric motif
+//              (--motif-matrix) writes its values into the one-hot columns;
+//              a per-background list puts motif i into background i
 //   spacing    motif 1 at its start, each next motif `gap` bases after the end
 //              of the one before (gap = next.start - previous.end)
 //   annotation the source sequence's bases [start, end) written at the same
@@ -16,14 +18,19 @@
 #include <vector>
 
 #include "s2f/marginalize/motif.hpp"
+#include "s2f/marginalize/motif_matrix.hpp"
 #include "s2f/rng.hpp"
 
 namespace s2f::marginalize {
 
 // Bases written over a background from `start`; kKeepBackground keeps one.
+// A numeric motif's segment also carries its columns, which replace the
+// one-hot columns of the edited window; its bases are then how it reads
+// (matrix_bases), for labels and saved sequences.
 struct Segment {
   int64_t start = 0;
   std::string bases;
+  std::vector<Column> columns;  // empty: the bases are one-hot encoded
 };
 
 struct Experiment {
@@ -36,6 +43,12 @@ struct Experiment {
 
 // The background with the experiment's segments written over it (out: L bytes).
 void apply(const Experiment& e, std::span<const uint8_t> background, uint8_t* out);
+// What the model input is encoded from: as apply(), but a numeric segment's
+// positions hold 'A', as their columns come from write_columns (a column of
+// zeros is not an N base: it does not take the model's N value).
+void apply_for_encoding(const Experiment& e, std::span<const uint8_t> background, uint8_t* out);
+// Numeric segments' columns written over a one-hot encoding ([L][4]).
+void write_columns(const Experiment& e, float* one_hot);
 
 // tangermeme's default insertion point: the motif's middle at the sequence's.
 inline int64_t centred_start(int64_t length, int64_t motif_length) { return length / 2 - motif_length / 2; }
@@ -55,6 +68,16 @@ void check_placement(const std::string& name, int64_t start, int64_t motif_lengt
 
 std::vector<Experiment> motif_experiments(const std::vector<Motif>& motifs, int64_t backgrounds, int64_t length,
                                           const Insertion& how);
+
+// Numeric motifs: each one for every background, or (per_background) motif
+// i into background i, where their number must be the backgrounds'.
+std::vector<Experiment> matrix_experiments(const std::vector<MatrixMotif>& motifs, int64_t backgrounds,
+                                           int64_t length, int64_t start);
+
+// One motif string per background (--motif-per-background): motif i into
+// background i, all under one label, each as `how` instantiates it.
+std::vector<Experiment> paired_experiments(const std::string& label, const std::vector<Motif>& motifs,
+                                           int64_t length, const Insertion& how);
 
 struct SpacingSweep {
   int64_t first = 0, last = 0, step = 1;  // gaps first, first+step, … <= last

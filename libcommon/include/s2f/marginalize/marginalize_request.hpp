@@ -20,6 +20,9 @@ struct MarginalizeRequest {
   predict::TrackPlanOptions plan;
   std::vector<std::string> motifs;  // IUPAC strings or --motif-file names
   std::string motif_file;
+  bool iupac = false;                       // --iupac: degenerate codes in motif strings
+  std::vector<std::string> motif_matrices;  // .npy/.npz numeric motifs
+  std::string motif_per_background;         // sequences stream: record i into background i
   bool sample = false;
   std::optional<int64_t> start;
   std::string spacing, annotations, background, ablate, shuffle;
@@ -28,7 +31,11 @@ struct MarginalizeRequest {
   std::optional<int64_t> count;   // -n
   std::optional<int64_t> length;  // -L
   std::string summary, save_backgrounds;
+  std::string save_after;  // the edited sequences, one record per output record
 };
+
+// Whether the run inserts motifs (--motif, --motif-matrix or --motif-per-background).
+bool inserts_motifs(const MarginalizeRequest& request);
 
 // Usage errors for impossible combinations, one message each.
 void check_request(const MarginalizeRequest& request);

@@ -25,10 +25,18 @@ struct Motif {
   size_t length() const { return columns.size(); }
 };
 
-// An IUPAC string (A C G T U, R Y S W K M B D H V, N; any case). Degenerate
-// codes spread the probability equally over their bases; N keeps the
-// background base. A bad letter fails naming its 1-based position.
-Motif parse_iupac(const std::string& text);
+// Which letters a motif string may hold. tangermeme one-hot encodes a motif
+// string over A, C, G, T, skips N and refuses every other letter, so a
+// degenerate code is an error unless asked for (--iupac).
+enum class MotifLetters {
+  acgtn,  // A C G T, and N (keeps the background base); any case
+  iupac,  // also U and R Y S W K M B D H V
+};
+
+// A motif string. Degenerate codes (MotifLetters::iupac) spread the
+// probability equally over their bases; N keeps the background base. A
+// letter outside `letters` fails naming its 1-based position.
+Motif parse_iupac(const std::string& text, MotifLetters letters = MotifLetters::acgtn);
 
 // All motifs of a MEME or JASPAR file (the format is recognised from the
 // text: MEME files start with "MEME version"). Rows are normalised to sum 1,
