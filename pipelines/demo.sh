@@ -64,6 +64,11 @@ s2f-encode -q -L $L --fasta-records motifs.fa -o motifs.windows.s2f
 s2f-ism -q --model demo --attr --target counts -t 2 -o motifs.contrib.s2f motifs.windows.s2f
 s2f-call-hits -q -r motifs.contrib.s2f -m "$M/demo_modisco.h5" -N "$M/demo_motif_names.tsv" -o hits -t 2 2>/dev/null
 "$PY" "$ROOT/pipelines/demo/compare_hits.py" hits/hits.tsv motifs.truth.tsv > hits.vs.truth.txt
+say "motifs: the same with DeepSHAP contributions (s2f-attribute, 20 dinucleotide-shuffled references)"
+s2f-attribute -q --model demo --target counts -t 2 --modisco motifs.deepshap -o motifs.deepshap.s2f motifs.windows.s2f
+s2f-call-hits -q -r motifs.deepshap.s2f -m "$M/demo_modisco.h5" -N "$M/demo_motif_names.tsv" -o hits_deepshap -t 2 \
+  2>/dev/null
+"$PY" "$ROOT/pipelines/demo/compare_hits.py" hits_deepshap/hits.tsv motifs.truth.tsv > hits_deepshap.vs.truth.txt
 # Selene-style ISM of the first sequence (--shard 1/12): every substitution of its central 300 bp.
 mkdir -p ism
 s2f-ism -q --model demo --shard 1/12 --start 100 --end 400 --heads counts --save predictions,diffs --tsv ism/ \
@@ -86,7 +91,10 @@ s2f-view -q vep.scores.s2f \
        printf "%.6f\t%s\t%s:%d\t%s>%s\tmax|log2fc| %.3f\tpercentiles %s\n", m, $c["id"], $c["chrom"], $c["pos"]+1, $c["ref"], $c["alt"], m, $c["effect_pct"]}' \
   | sort -g -r -k1,1 | cut -f2- | first_lines 5
 echo
+echo "ISM contributions:"
 cat hits.vs.truth.txt
+echo "DeepSHAP contributions:"
+cat hits_deepshap.vs.truth.txt
 first=$(awk -F'\t' 'NR==2{print $1}' motifs.truth.tsv)
 # Planted sites of the first sequence, then its ISM diffs annotated with them.
 sites_then_diffs() {
@@ -121,6 +129,7 @@ echo "  vep.scores.s2f               scores + percentiles (s2f-view vep.scores.s
 echo "  vep_diffs.tsv, vep.*_predictions.tsv, vep_row_labels   Selene-compatible outputs"
 echo "  vep.skipped.tsv                   variants that could not be encoded, with reasons"
 echo "  motifs.contrib.s2f           ISM contribution scores (hypothetical, L x 4) of motifs.fa"
+echo "  motifs.deepshap.s2f          DeepSHAP contribution scores of motifs.fa (+ .ohe.npz/.shap.npz for tfmodisco-lite)"
 echo "  hits/                        Fi-NeMo-style hits.tsv, hits.bed, peaks_qc.tsv, motif_data.tsv"
 echo "  ism/                         Selene-compatible ISM TSVs of the first sequence"
 echo "  marginalize.summary.tsv      motif effects per head and track (marginalize.s2f: every background)"

@@ -3,8 +3,9 @@
 #   snakemake -s pipelines/motifs.smk --cores 4 [--configfile my.yaml]        # hits and panel
 #   snakemake -s pipelines/motifs.smk --cores 4 hits | panel
 #
-# narrowPeak -> encode (windows on summits) -> s2f-ism --attr in `shards`
-# slices (--shard K/N) -> joined (s2f-view --s2f) -> s2f-call-hits with the
+# narrowPeak -> encode (windows on summits) -> contribution scores in `shards`
+# slices (--shard K/N): s2f-ism --attr, or s2f-attribute with
+# `attribution: deepshap` -> joined (s2f-view --s2f) -> s2f-call-hits with the
 # modisco motifs -> OUTDIR/hits/ (hits.tsv, hits_unique.tsv, hits.bed, ...);
 # and s2f-marginalize of the motif list in random background sequences ->
 # OUTDIR/panel.tsv, OUTDIR/panel.s2f.

@@ -206,13 +206,24 @@ motif_encode() {
 }
 
 # ISM attributions (contribution scores) of windows shard K of N.
+# Contribution scores of one shard: `attribution: ism` (fast ISM over
+# [ism_start, ism_end)) or `attribution: deepshap` (s2f-attribute, `references`
+# dinucleotide shuffles a window, seeded by `seed`).
 motif_ism() {  # K N
   s2f_need CFG_OUTDIR CFG_MODEL CFG_TARGET
   local shard d range=(); shard=$(s2f_shard_arg "$1" "$2"); d="$CFG_OUTDIR/shards-$2"; mkdir -p "$d"
-  [ -z "${CFG_ISM_START:-}" ] || range+=(--start "$CFG_ISM_START")
-  [ -z "${CFG_ISM_END:-}" ] || range+=(--end "$CFG_ISM_END")
-  s2f-ism "$CFG_OUTDIR/windows.s2f" -m "$CFG_MODEL" --attr --target "$CFG_TARGET" "${range[@]}" \
-    -t "${CFG_THREADS:-1}" --shard "$shard" -o "$d/contrib.$1.s2f"
+  case "${CFG_ATTRIBUTION:-ism}" in
+    ism)
+      [ -z "${CFG_ISM_START:-}" ] || range+=(--start "$CFG_ISM_START")
+      [ -z "${CFG_ISM_END:-}" ] || range+=(--end "$CFG_ISM_END")
+      s2f-ism "$CFG_OUTDIR/windows.s2f" -m "$CFG_MODEL" --attr --target "$CFG_TARGET" "${range[@]}" \
+        -t "${CFG_THREADS:-1}" --shard "$shard" -o "$d/contrib.$1.s2f" ;;
+    deepshap)
+      s2f-attribute "$CFG_OUTDIR/windows.s2f" -m "$CFG_MODEL" --target "$CFG_TARGET" \
+        --references "${CFG_REFERENCES:-20}" --seed "${CFG_SEED:-1}" \
+        -t "${CFG_THREADS:-1}" --shard "$shard" -o "$d/contrib.$1.s2f" ;;
+    *) echo "stages.sh: attribution must be ism or deepshap, not '$CFG_ATTRIBUTION'" >&2; exit 2 ;;
+  esac
 }
 
 motif_join() {  # N
