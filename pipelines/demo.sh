@@ -131,6 +131,7 @@ echo "  vep.skipped.tsv                   variants that could not be encoded, wi
 echo "  motifs.contrib.s2f           ISM contribution scores (hypothetical, L x 4) of motifs.fa"
 echo "  motifs.deepshap.s2f          DeepSHAP contribution scores of motifs.fa (+ .ohe.npz/.shap.npz for tfmodisco-lite)"
 echo "  hits/                        Fi-NeMo-style hits.tsv, hits.bed, peaks_qc.tsv, motif_data.tsv"
+echo "  hits_deepshap/                the same hit tables from the DeepSHAP contributions"
 echo "  ism/                         Selene-compatible ISM TSVs of the first sequence"
 echo "  marginalize.summary.tsv      motif effects per head and track (marginalize.s2f: every background)"
 echo "  spacing.summary.tsv          AP-1 -> KLF4 effect by gap"
