@@ -44,17 +44,10 @@ int main(int argc, char** argv) {
       app.get_footer());
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin)")->capture_default_str();
   cli::add_model_options(app, o.model, false);
-  app.add_option("--method", o.method, "deepshap, grad or input-x-grad")->capture_default_str();
-  app.add_option("--references", o.references, "deepshap: dinucleotide shuffles of each sequence")->capture_default_str();
-  app.add_option("--reference-file", o.reference_file, "deepshap: references for every sequence, .npy (N, L, 4)");
-  app.add_option("--background", o.background, "deepshap: one fixed reference, zero or uniform");
-  app.add_option("--target", o.target, "What is explained: HEAD[:TRACK|sum] (default: the last head, every track)");
-  app.add_option("--objective", o.objective, "Profile heads: softmax (BPNet/ChromBPNet) or sum")->capture_default_str();
+  cli::add_attribution_options(app, o.attribution);
   app.add_flag("--project", o.project, "Write projected contributions (hypothetical x one-hot) in the stream");
   app.add_option("--modisco", o.modisco_prefix, "Also write PREFIX.ohe.npz and PREFIX.shap.npz (tfmodisco-lite)");
   app.add_option("--h5", o.h5, "Also write the ChromBPNet contribution .h5 (raw, shap, projected_shap)");
-  app.add_option("--gap-warning", o.gap_warning, "Warn when summation to delta misses by more (relative)")
-      ->capture_default_str();
   cli::add_encode_inputs(app, o.encode);
 
   return tool.run(argc, argv, [&](Run& run) {

@@ -13,7 +13,10 @@ planted grammar says what a marginalization must find:
 * --ablate reports the drop from the original prediction;
 * shuffled backgrounds keep every dinucleotide count; --random has its GC;
 * each bad input fails with a message naming the problem;
-* -t 1 and -t 2 write the same bytes.
+* -t 1 and -t 2 write the same bytes;
+* --func attribute: contrib.before/.after are what s2f-attribute gives the
+  saved backgrounds and edited sequences (same references), and the AP1
+  insertion's projected contributions concentrate on the inserted bases.
 
     ctest -R marginalize_end_to_end    (or by hand, as tests/lib/s2f_testing.py says)
 """
@@ -301,6 +304,44 @@ class Marginalize(unittest.TestCase):
                 self.assertIn(message, r.stderr)
                 self.assertTrue(r.stderr.startswith("s2f-marginalize: error: "), r.stderr)
                 self.assertFalse(os.path.exists(out))
+
+    def test_func_attribute_equals_s2f_attribute_of_before_and_after(self):
+        refs = np.eye(4, dtype=np.float32)[np.random.default_rng(4).integers(0, 4, (3, L))]
+        np.save(self.path("refs.npy"), refs)
+        tool("--random", "-n", 3, "--seed", 4, "--motif", AP1, "--func", "attribute", "--target", "counts",
+             "--reference-file", self.path("refs.npy"), "--save-backgrounds", self.path("mbg.s2f"),
+             "--save-after", self.path("mafter.s2f"), "-o", self.path("mattr.s2f"))
+        s, d = self.read("mattr.s2f")
+        self.assertEqual(s.meta["attribution"]["method"], "deepshap")
+        self.assertEqual(d["contrib.before"].shape, (3, L, 4))
+        self.assertTrue(np.array_equal(d["contrib.diff"], d["contrib.after"] - d["contrib.before"]))
+        for name, field in (("mbg", "contrib.before"), ("mafter", "contrib.after")):
+            out = self.path(name + ".contrib.s2f")
+            subprocess.run([os.path.join(BIN, "s2f-attribute"), "-q", "--model", "demo", "--target", "counts",
+                            "--reference-file", self.path("refs.npy"), self.path(name + ".s2f"), "-o", out],
+                           check=True)
+            got = s2f_stream.read(out).read_all()["contrib"]
+            self.assertTrue(np.array_equal(got, d[field]), field)
+        # Projected contributions of the edited sequences: the inserted AP1
+        # carries most of the (positive) change of the counts head.
+        after = s2f_stream.read(self.path("mafter.s2f")).read_all()["seq"]
+        onehot = np.stack([(np.frombuffer(bytes(row), dtype=np.uint8)[:, None] == np.frombuffer(b"ACGT", dtype=np.uint8))
+                           for row in after]).astype(np.float32)
+        proj = (d["contrib.after"] * onehot).sum(axis=2)
+        start = L // 2 - 9 // 2
+        inside = proj[:, start:start + 9].sum(axis=1)
+        self.assertTrue((inside > 0.5 * np.abs(proj).sum(axis=1) / 4).all(), inside)
+        # Shuffled references: before equals s2f-attribute of the saved backgrounds (same seed, same keys).
+        tool("--random", "-n", 3, "--seed", 4, "--motif", AP1, "--func", "attribute", "--target", "counts",
+             "--references", 5, "-o", self.path("mattr2.s2f"))
+        subprocess.run([os.path.join(BIN, "s2f-attribute"), "-q", "--model", "demo", "--target", "counts",
+                        "--references", "5", "--seed", "4", self.path("mbg.s2f"), "-o", self.path("mbg2.s2f")],
+                       check=True)
+        self.assertTrue(np.array_equal(s2f_stream.read(self.path("mbg2.s2f")).read_all()["contrib"],
+                                       self.read("mattr2.s2f")[1]["contrib.before"]))
+        r = tool("--random", "-n", 3, "--motif", AP1, "--references", 5, "-o", self.path("x.s2f"), check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--func attribute", r.stderr)
 
     def test_same_bytes_for_any_thread_count(self):
         motifs = ["--motif-file", MEME, "--motif", "MA1141.2", "--motif", "MA0139.2"] if os.path.exists(MEME) \

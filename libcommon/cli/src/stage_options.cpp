@@ -77,6 +77,18 @@ void add_strand_options(CLI::App& app, predict::StrandOptions& o) {
       ->allow_extra_args(false);
 }
 
+void add_attribution_options(CLI::App& app, attribute::AttributionOptions& o, bool fixed_background) {
+  app.add_option("--method", o.method, "deepshap, grad or input-x-grad")->capture_default_str();
+  app.add_option("--references", o.references, "deepshap: dinucleotide shuffles of each sequence")
+      ->capture_default_str();
+  app.add_option("--reference-file", o.reference_file, "deepshap: references for every sequence, .npy (N, L, 4)");
+  if (fixed_background) app.add_option("--background", o.background, "deepshap: one fixed reference, zero or uniform");
+  app.add_option("--target", o.target, "What is explained: HEAD[:TRACK|sum] (default: the last head, every track)");
+  app.add_option("--objective", o.objective, "Profile heads: softmax (BPNet/ChromBPNet) or sum")->capture_default_str();
+  app.add_option("--gap-warning", o.gap_warning, "Warn when summation to delta misses by more (relative)")
+      ->capture_default_str();
+}
+
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
   app.add_option("-g,--genome", o.genome,
                  "Reference FASTA, for --bed/--vcf/--narrowpeak input (indexed as s2f-encode -g does, never writing "

@@ -82,7 +82,7 @@ std::vector<Experiment> motif_experiments(const std::vector<Motif>& motifs, int6
     int64_t start = how.start >= 0 ? how.start : centred_start(length, len);
     check_placement(m.name, start, len, length);
     Rng rng = motif_rng(how, k);
-    for (int64_t b = 0; b < backgrounds; ++b) out.push_back({m.name, b, -1, -1, {{start, instance(m, how, rng)}}});
+    for (int64_t b = 0; b < backgrounds; ++b) out.push_back({m.name, b, -1, -1, {{start, instance(m, how, rng), {}}}});
   }
   return out;
 }
@@ -156,7 +156,7 @@ std::vector<Experiment> spacing_experiments(const std::vector<Motif>& motifs, co
     }
     for (int64_t b = 0; b < backgrounds; ++b) {
       Experiment e{label, b, gap, -1, {}};
-      for (size_t k = 0; k < motifs.size(); ++k) e.segments.push_back({starts[k], instance(motifs[k], how, rngs[k])});
+      for (size_t k = 0; k < motifs.size(); ++k) e.segments.push_back({starts[k], instance(motifs[k], how, rngs[k]), {}});
       out.push_back(std::move(e));
     }
   }
@@ -214,7 +214,7 @@ std::vector<Experiment> annotation_experiments(const std::vector<Annotation>& an
   for (const auto& a : annotations) {
     std::string bases = sources[static_cast<size_t>(a.example)].substr(static_cast<size_t>(a.start),
                                                                        static_cast<size_t>(a.end - a.start));
-    for (int64_t b = 0; b < backgrounds; ++b) out.push_back({a.name, b, -1, -1, {{a.start, bases}}});
+    for (int64_t b = 0; b < backgrounds; ++b) out.push_back({a.name, b, -1, -1, {{a.start, bases, {}}}});
   }
   return out;
 }
@@ -237,7 +237,7 @@ std::vector<Experiment> ablation_experiments(const std::vector<std::string>& inp
   for (size_t i = 0; i < inputs.size(); ++i) {
     std::string_view part(inputs[i].data() + region.start, static_cast<size_t>(region.end - region.start));
     for (int64_t k = 0; k < shuffles; ++k)
-      out.push_back({label, static_cast<int64_t>(i), -1, k, {{region.start, dinucleotide_shuffle(part, rng)}}});
+      out.push_back({label, static_cast<int64_t>(i), -1, k, {{region.start, dinucleotide_shuffle(part, rng), {}}}});
   }
   return out;
 }

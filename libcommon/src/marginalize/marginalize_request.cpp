@@ -265,11 +265,14 @@ Design design(const MarginalizeRequest& o, int64_t L, uint64_t seed, Run& run,
 // input metadata carried over, tracks and heads as s2f-predict writes them.
 class MarginalOutput {
  public:
-  MarginalOutput(const predict::TrackPlan& plan, const stream::Header* input, int64_t length,
-                 const nlohmann::json& model_meta, const nlohmann::json& mode, const Run& run)
-      : shapes_(plan.head_shapes()) {
+  // `shapes`: the fields' heads (a prediction's planned heads, or `contrib`
+  // [L, 4] for --func attribute); `describe` adds what they hold to meta.
+  MarginalOutput(std::vector<stream::HeadShape> shapes, const std::function<void(nlohmann::json&)>& describe,
+                 const stream::Header* input, int64_t length, const nlohmann::json& model_meta,
+                 const nlohmann::json& mode, const Run& run)
+      : shapes_(std::move(shapes)) {
     auto header = stream::make_header(stream::kind::marginal, stream::marginal_schema(shapes_), run.provenance(), input);
-    plan.describe(header.meta);
+    describe(header.meta);
     header.meta["geometry"]["sequence_length"] = length;
     header.meta["model"] = model_meta;
     header.meta["marginalize"] = mode;
@@ -363,7 +366,94 @@ void check_request(const MarginalizeRequest& o) {
   if (o.length && !o.random) fail_usage("-L goes with --random");
   if (o.start && *o.start < 0) fail_usage("--start must be >= 0");
   if (!(o.gc >= 0 && o.gc <= 1)) fail_usage("--gc must be between 0 and 1");
+  if (o.func != "predict" && o.func != "attribute")
+    fail_usage("unknown --func '" + o.func + "'", "use predict or attribute (ISM scores: s2f-ism --attr)");
+  if (o.func == "attribute") {
+    attribute::check_attribution_options(o.attribution);
+    if (!o.summary.empty()) fail_usage("--summary summarises predictions; it does not go with --func attribute");
+    if (!o.motif_matrices.empty())
+      fail_usage("--func attribute explains base sequences; --motif-matrix inserts numeric columns",
+                 "give the motifs as strings (--motif)");
+  } else {
+    const attribute::AttributionOptions none;
+    if (o.attribution.method != none.method || o.attribution.references != none.references ||
+        !o.attribution.reference_file.empty() || !o.attribution.target.empty() ||
+        o.attribution.objective != none.objective)
+      fail_usage("--method, --references, --reference-file, --target and --objective go with --func attribute");
+  }
 }
+
+namespace {
+
+// --func attribute: contributions of every background (once) and of every
+// edited sequence, each with its own references (shuffles keyed by the
+// background's number, or by the experiment's after the backgrounds').
+void attribute_experiments(const MarginalizeRequest& o, const Design& d, std::vector<predict::StageModel>& members,
+                           const predict::NEncoding& n_encoding, const stream::Header* input_header, int64_t L,
+                           uint64_t seed, const nlohmann::json& identity, Run& run) {
+  attribute::AttributionSetup setup(o.attribution, members, o.model.catalog, seed);
+  // Fields contrib.before/.after/.diff [L, 4]: hypothetical contributions.
+  MarginalOutput out({stream::HeadShape{"contrib", L, 4, stream::DType::f32}},
+                     [&](nlohmann::json& meta) {
+                       meta["attribution"] = setup.meta();
+                       meta["attribution"]["values"] = "hypothetical contributions [L, 4]";
+                     },
+                     input_header, L, identity, d.mode, run);
+  const size_t cells = static_cast<size_t>(L * 4), nb = d.backgrounds.size();
+  auto bytes = [](const std::string& s) { return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()); };
+  auto label = [](const std::string& what) { return [what] { return what; }; };
+  std::vector<float> before(nb * cells), x;
+  attribute::Attribution a;
+  for (size_t b = 0; b < nb; ++b) {
+    const auto seq = bytes(d.backgrounds[b]);
+    setup.explain(seq, n_encoding.for_window(seq, label("background " + std::to_string(b))), b, x, a);
+    std::copy(a.hypothetical.begin(), a.hypothetical.end(), before.begin() + static_cast<std::ptrdiff_t>(b * cells));
+  }
+  std::vector<uint8_t> edited(static_cast<size_t>(L));
+  for (size_t k = 0; k < d.experiments.size(); ++k) {
+    const auto& e = d.experiments[k];
+    apply(e, bytes(d.backgrounds[static_cast<size_t>(e.background)]), edited.data());
+    setup.explain(edited, n_encoding.for_window(edited, label("experiment " + std::to_string(k))), nb + k, x, a);
+    HeadSlices v;
+    v.before = {before.data() + static_cast<size_t>(e.background) * cells};
+    v.after = {a.hypothetical.data()};
+    out.write(e, d.origins[static_cast<size_t>(e.background)], v);
+    ++run.records_out;
+    run.progress.tick(k + 1);
+  }
+  out.finish();
+}
+
+}  // namespace
+
+namespace {
+
+// --func predict: the model's planned outputs before and after each edit,
+// and the effect summary.
+void predict_experiments(const MarginalizeRequest& o, const Design& d, std::vector<predict::StageModel>& members,
+                         const predict::TrackPlan& plan, const LoopOptions& loop, const stream::Header* input_header,
+                         int64_t L, const nlohmann::json& identity, Run& run) {
+  MarginalOutput out(plan.head_shapes(), [&](nlohmann::json& meta) { plan.describe(meta); }, input_header, L,
+                     identity, d.mode, run);
+  predict::EnsemblePredictor predictor(std::move(members));
+  Marginalizer marginalizer(predictor, plan, loop);
+  EffectSummary summary(plan);
+  run.progress.set_total(d.experiments.size());
+  auto sink = [&](size_t k, const HeadSlices& v) {
+    out.write(d.experiments[k], d.origins[static_cast<size_t>(d.experiments[k].background)], v);
+    summary.add(d.experiments[k], v);
+    ++run.records_out;
+  };
+  marginalizer.run(d.backgrounds, d.experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
+  out.finish();
+  if (!o.summary.empty()) {
+    TextOutput t(o.summary);
+    t.write(summary.tsv());
+    t.commit();
+  }
+}
+
+}  // namespace
 
 void run_marginalize(const MarginalizeRequest& o, Run& run) {
   LoopOptions loop;
@@ -397,27 +487,16 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   loop.n_encoding = predict::n_encoding_of_models(o.model.n_value, members);
   auto identity = predict::ensemble_identity(o.model.models, members);
   loop.n_encoding.describe(identity);
-  MarginalOutput out(plan, d.sources ? &d.sources->reader->header() : nullptr, L,
-                     identity, d.mode, run);
   predict::announce_ensemble(members, run);
-  predict::EnsemblePredictor predictor(std::move(members));
-  Marginalizer marginalizer(predictor, plan, loop);
-  EffectSummary summary(plan);
+  const stream::Header* input_header = d.sources ? &d.sources->reader->header() : nullptr;
   run.progress.set_total(d.experiments.size());
-  auto sink = [&](size_t k, const HeadSlices& v) {
-    out.write(d.experiments[k], d.origins[static_cast<size_t>(d.experiments[k].background)], v);
-    summary.add(d.experiments[k], v);
-    ++run.records_out;
-  };
-  marginalizer.run(d.backgrounds, d.experiments, sink, [&](uint64_t done) { run.progress.tick(done); });
-  out.finish();
+  if (o.func == "attribute") {
+    attribute_experiments(o, d, members, loop.n_encoding, input_header, L, seed, identity, run);
+  } else {
+    predict_experiments(o, d, members, plan, loop, input_header, L, identity, run);
+  }
   // Side outputs appear only once the stream is complete.
   if (!o.save_backgrounds.empty()) save_backgrounds(o.save_backgrounds, d.backgrounds, d.origins, L, run);
-  if (!o.summary.empty()) {
-    TextOutput t(o.summary);
-    t.write(summary.tsv());
-    t.commit();
-  }
   if (!o.save_after.empty())
     write_sequences(o.save_after, d.experiments.size(), L, run,
                     [&](size_t k, std::string& id, uint8_t& allele, uint8_t* seq) {

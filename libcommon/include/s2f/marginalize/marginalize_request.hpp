@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "s2f/attribute/attribution_setup.hpp"
 #include "s2f/predict/model_options.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/run.hpp"
@@ -32,6 +33,11 @@ struct MarginalizeRequest {
   std::optional<int64_t> length;  // -L
   std::string summary, save_backgrounds;
   std::string save_after;  // the edited sequences, one record per output record
+  // --func: what is computed before and after each edit (tangermeme's
+  // marginalize `func`): predict (the model's outputs) or attribute
+  // (contribution scores, with `attribution`'s method, references, target).
+  std::string func = "predict";
+  attribute::AttributionOptions attribution;
 };
 
 // Whether the run inserts motifs (--motif, --motif-matrix or --motif-per-background).

@@ -4,6 +4,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include "s2f/attribute/attribution_setup.hpp"
 #include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/predict/encode_child.hpp"
 #include "s2f/predict/model_options.hpp"
@@ -38,6 +39,12 @@ void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o);
 // --rc and --strand-pairs: reverse-complement combining and the strand
 // pairing it needs (s2f/predict/strand_pairs.hpp).
 void add_strand_options(CLI::App& app, predict::StrandOptions& o);
+
+// --method, --references, --reference-file, --background, --target,
+// --objective, --gap-warning: s2f-attribute's, and s2f-marginalize --func
+// attribute's (without --background, which s2f-marginalize uses for its
+// background sequences: `fixed_background` false).
+void add_attribution_options(CLI::App& app, attribute::AttributionOptions& o, bool fixed_background = true);
 
 // --genome/--bed/--vcf/--narrowpeak/--fasta-records/--sequences/-L/... of the stages
 // that encode genomic inputs through an s2f-encode child.
