@@ -170,12 +170,26 @@ void ReversePass::run(ReverseRule rule, const FullActivations& x, const FullActi
                "use --method grad or input-x-grad, or explain the logits before the softmax");
   auto len = [&](size_t i) { return m.length(static_cast<int>(i)); };
   auto ch = [&](size_t i) { return m.channels(static_cast<int>(i)); };
-  // Buffers stay zero between calls: each is cleared where it was used.
-  if (ws.grads.size() != count) {
-    ws.grads.assign(count, {});
-    for (size_t i = 0; i < count; ++i) ws.grads[i].assign(static_cast<size_t>(len(i) * ch(i)), 0.0f);
-  }
-  auto gview = [&](size_t i) { return whole(ws.grads[i], len(i), ch(i)); };
+  // Buffers are zero when taken: each is cleared where it was used before
+  // it goes back to the pool.
+  ws.grads.resize(count);
+  auto take = [&](size_t i) -> std::vector<float>& {
+    auto& g = ws.grads[i];
+    if (!g.empty()) return g;
+    const size_t n = static_cast<size_t>(len(i) * ch(i));
+    if (auto it = ws.pool.find(n); it != ws.pool.end()) {
+      g = std::move(it->second);
+      ws.pool.erase(it);
+    } else {
+      g.assign(n, 0.0f);
+    }
+    return g;
+  };
+  auto give_back = [&](size_t i) {
+    if (!ws.grads[i].empty()) ws.pool.emplace(ws.grads[i].size(), std::move(ws.grads[i]));
+    ws.grads[i] = {};
+  };
+  auto gview = [&](size_t i) { return whole(take(i), len(i), ch(i)); };
 
   // Positions of each node whose gradient can be non-zero.
   std::vector<PositionRange> need(count);
@@ -187,7 +201,7 @@ void ReversePass::run(ReverseRule rule, const FullActivations& x, const FullActi
       need[static_cast<size_t>(ins[s])] = need[static_cast<size_t>(ins[s])].hull(m.input_range(static_cast<int>(i), s, need[i]));
   }
   for (const auto& s : seeds) {
-    auto& g = ws.grads[static_cast<size_t>(s.node)];
+    auto& g = take(static_cast<size_t>(s.node));
     if (s.grad.size() != g.size()) fail(Exit::internal, "a seed's size differs from its node's");
     for (size_t k = 0; k < g.size(); ++k) g[k] += s.grad[k];
   }
@@ -385,15 +399,15 @@ void ReversePass::run(ReverseRule rule, const FullActivations& x, const FullActi
         break;
       }
     }
-    zero_rows(g, n.op == Op::flatten || n.op == Op::global_avg_pool || n.op == Op::global_max_pool
-                     ? PositionRange{0, len(i)}
-                     : R);
+    zero_rows(g, R);
+    give_back(i);
   }
   const TensorView g0 = gview(0);
   const int64_t C0 = ch(0), L0 = len(0);
   if (static_cast<int64_t>(input.size()) != L0 * C0) fail(Exit::internal, "input multipliers of the wrong size");
   std::copy(ws.grads[0].begin(), ws.grads[0].end(), input.begin());
   zero_rows(g0, {0, L0});
+  give_back(0);
 }
 
 }  // namespace s2f::engine

@@ -31,6 +31,7 @@
 // one forward pass. Each call is sequential and deterministic; callers run
 // several references in parallel, each with its own ReverseWorkspace.
 #pragma once
+#include <map>
 #include <span>
 #include <vector>
 
@@ -55,8 +56,13 @@ struct OutputSeed {
   std::vector<float> grad;
 };
 
+// A thread's buffers. A node's gradient buffer is taken from `pool` when a
+// consumer first writes to it and returned once the node has passed it on,
+// so only the gradients in flight are held (a few layers of a residual
+// network, not all of them). Buffers in the pool are all zero.
 struct ReverseWorkspace {
-  std::vector<std::vector<float>> grads;  // per node, (length x channels)
+  std::vector<std::vector<float>> grads;  // per node, (length x channels) while in flight
+  std::multimap<size_t, std::vector<float>> pool;
   std::vector<float> scratch, scratch2;
 };
 
