@@ -4,7 +4,8 @@
 #
 # Two independent halves, which Snakemake runs in parallel as chorus runs
 # them on two GPUs:
-#   baselines  sample positions -> encode -> predict -> score --emit summary, perbin
+#   baselines  sample positions -> encode -> predict -> score --emit summary,perbin
+#              (one pass writes both values streams; no predictions on disk)
 #   variants   sample SNPs -> encode -> predict -> score --emit effect
 # each cut into `shards` slices (--shard K/N), one reservoir per slice and
 # kind, then s2f-merge-cdfs -> OUTDIR/NAME_pertrack.npz.
@@ -22,21 +23,15 @@ KINDS = ["effect", "summary", "perbin"]
 THREADS = int(config.get("threads") or 1)
 
 wildcard_constraints:
-    k = r"\d+",
-    kind = "summary|perbin"
+    k = r"\d+"
 
 rule all:
     input: f"{OUT}/{config['name']}_pertrack.npz"
 
-rule baselines_predict:
-    output: temp(f"{D}/baselines.{{k}}.preds.s2f")
+rule baselines_values:
+    output: f"{D}/summary.{{k}}.values.s2f", f"{D}/perbin.{{k}}.values.s2f"
     threads: THREADS
     shell: stage("bg-baselines", "{wildcards.k}", N)
-
-rule baselines_values:
-    input: f"{D}/baselines.{{k}}.preds.s2f"
-    output: f"{D}/{{kind}}.{{k}}.values.s2f"
-    shell: stage("bg-values", "{wildcards.kind}", "{wildcards.k}", N)
 
 rule variant_effects:
     output: f"{D}/effect.{{k}}.values.s2f"

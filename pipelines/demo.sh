@@ -36,9 +36,8 @@ G=genome/genome.fa
 say "background, baselines: 400 random positions -> encode -> predict (--rc mean) -> summary/perbin values"
 s2f-sample-positions -q -g $G --strategy random --count 400 --margin $L --seed 789 \
   | s2f-encode -q -g $G -L $L --na baselines.skipped.tsv \
-  | s2f-predict -q --model demo --rc mean -t 2 -o baselines.preds.s2f
-s2f-score -q --stat log2fc --window $WINDOW --emit summary -o summary.values.s2f baselines.preds.s2f
-s2f-score -q --stat log2fc --window $WINDOW --emit perbin  -o perbin.values.s2f  baselines.preds.s2f
+  | s2f-predict -q --model demo --rc mean -t 2 \
+  | s2f-score -q --stat log2fc --window $WINDOW --emit summary,perbin -o '{kind}.values.s2f'
 
 say "background, variants: 300 random SNPs -> encode -> predict -> effect values"
 s2f-sample-positions -q -g $G --strategy snps --chromosomes chr1,chr2,chr3 --count 300 --margin $L --seed 42 \

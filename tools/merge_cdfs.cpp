@@ -27,11 +27,17 @@ int main(int argc, char** argv) {
   auto& app = tool.app();
   app.add_option("inputs", inputs, "Reservoir files from s2f-reservoir (any kinds, any number of shards)")->required();
   app.add_option("--name", name, "Output name: writes NAME_pertrack.npz")->required();
-  app.add_option("--out-dir", out_dir, "Directory for the outputs")->capture_default_str();
+  app.add_option("--out-dir", out_dir,
+                 "Directory for the outputs (s2f-score --cdf NAME looks in $S2F_BACKGROUNDS, else ~/.s2f/backgrounds)")->capture_default_str();
   app.add_flag("--hdf5", hdf5, "Also write NAME_pertrack.h5 with the same arrays");
   app.add_option("--points", points, "Percentile points per track")->capture_default_str();
+  int64_t min_samples = defaults::min_background_samples;
+  app.add_option("--min-samples", min_samples,
+                 "Tracks with fewer values get an all-NaN row (no percentiles), named on stderr and in build_config")
+      ->capture_default_str();
   tool.validate([&](const CommonOptions&) {
     if (points < 2) fail_usage("--points must be at least 2");
+    if (min_samples < 1) fail_usage("--min-samples must be at least 1");
     if (name.empty() || name.find('/') != std::string::npos)
       fail_usage("--name must be a plain name (no '/'); use --out-dir for the directory");
   });
@@ -40,6 +46,7 @@ int main(int argc, char** argv) {
     if (!run.opt.seed) run.opt.seed = defaults::reservoir_seed;
     CdfBuildOptions options;
     options.points = points;
+    options.min_samples = min_samples;
     options.seed = *run.opt.seed;
     options.provenance = run.provenance();
     CdfBuilder builder(options);

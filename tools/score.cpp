@@ -17,13 +17,15 @@ int main(int argc, char** argv) {
   Tool tool("score", "Score predictions per track: variant effects, window sums, percentiles",
             "s2f-predict --model demo variants.s2f | s2f-score --stat log2fc,diff --window 101 --tsv vep\n"
             "  s2f-score --emit effect --stat log2fc --window 101 -o effects.s2f preds.s2f   # for s2f-reservoir\n"
+            "  s2f-predict --model demo positions.s2f | s2f-score --emit summary,perbin --window 101 -o 'bg.{kind}.values.s2f'\n"
             "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view\n\n"
             "Window: for a head of B bins of r bp, the centre bin is c = B/2 (integer division) and a window of\n"
             "w bp covers bins c - w/(2r) ... c + w/(2r) inclusive (integer division), clipped to the head;\n"
             "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
             "logfc the same in natural log (pc 0.001); logit_diff clips to [1e-6, 1-1e-6]; jsd is in bits on\n"
             "softmax-normalised window profiles. Percentiles: |effect| in [0,1] for unsigned tracks, 2P-1 in\n"
-            "[-1,1] for signed ones; activity = the ref window sum against the summary CDF.\n"
+            "[-1,1] for signed ones; activity = the ref window sum against the summary CDF. An archive without\n"
+            "effect_cdfs or summary_cdfs gives NaN effect_pct or activity_pct (said on stderr).\n"
             "Single windows: statistics other than ref need a variant (ref and alt records); a single window\n"
             "among variants gets NaN, and a stream that holds no variant at all (encoded from BED, narrowPeak\n"
             "or sequences, or positions only) is refused with exit 1 -- score it with --stat ref.\n"
@@ -42,10 +44,20 @@ int main(int argc, char** argv) {
   app.add_option("--layers", o.scoring.layer_table, "Layer table TSV: layer, statistic, window, pseudocount, signed");
   app.add_option("--layer-column", o.scoring.layer_column, "Catalog column naming each track's layer");
   cli::add_track_selection(app, o.select);
-  app.add_option("--emit", o.emit, "Write a values stream for s2f-reservoir instead: effect, summary or perbin")
-      ->check(CLI::IsMember({"effect", "summary", "perbin"}));
+  app.add_option("--emit", o.emit,
+                 "Write values streams for s2f-reservoir instead: effect, summary and/or perbin, comma-separated; "
+                 "several kinds come from one pass, -o holding {kind} names each stream")
+      ->allow_extra_args(false);
   app.add_option("--perbin-k", o.perbin_k, "Random bins per record per track for --emit perbin")->capture_default_str();
-  app.add_option("--cdf", o.cdf, "Background *_pertrack.npz: add effect_pct and activity_pct per track");
+  app.add_option("--cdf", o.cdf,
+                 "Background *_pertrack.npz, or a NAME looked up as $S2F_BACKGROUNDS/NAME_pertrack.npz "
+                 "(default directory ~/.s2f/backgrounds): add effect_pct and activity_pct per track");
+  app.add_option("--percentile-rule", o.percentile_rule,
+                 "Lookup in the CDF rows: interpolate (between points) or searchsorted (chorus: points below / P)")
+      ->capture_default_str();
+  app.add_option("--min-samples", o.min_samples,
+                 "Tracks whose background holds fewer values get NaN percentiles (named on stderr and in the header)")
+      ->capture_default_str();
   app.add_option("--tsv", o.tsv_prefix, "Also write Selene-compatible TSV files PREFIX_diffs.tsv, ...");
   app.add_option("--hdf5", o.hdf5_prefix, "Also write Selene-compatible HDF5 files PREFIX_diffs.h5, ... + PREFIX_row_labels.txt");
   app.add_option("--save", o.save, "Selene files to write: diffs, abs_diffs, logits, predictions (default all)")

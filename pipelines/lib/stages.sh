@@ -37,13 +37,14 @@ s2f_predict_opts() {  # the model options shared by every s2f-predict call
 }
 
 # ---- 1. background build (chorus's per-track CDFs) --------------------------
-# OUT/shards-N/{baselines,summary,perbin,effect}.K.* then OUT/NAME_pertrack.npz
+# OUT/shards-N/{summary,perbin,effect}.K.* then OUT/NAME_pertrack.npz
 
 bg_dir() { echo "$CFG_OUTDIR/shards-$1"; }
 
-# Baseline positions, shard K of N -> predictions (input of summary and perbin values).
+# Baseline positions, shard K of N -> summary and perbin values in one pass:
+# the predictions stream through s2f-score and never touch the disk.
 bg_baselines() {  # K N
-  s2f_need CFG_OUTDIR CFG_GENOME CFG_MODEL CFG_LENGTH CFG_BASELINES_STRATEGY CFG_BASELINES_SEED
+  s2f_need CFG_OUTDIR CFG_GENOME CFG_MODEL CFG_LENGTH CFG_BASELINES_STRATEGY CFG_BASELINES_SEED CFG_STAT CFG_WINDOW
   local shard d extra=()
   shard=$(s2f_shard_arg "$1" "$2"); d=$(bg_dir "$2"); mkdir -p "$d"
   [ -z "${CFG_BASELINES_COUNT:-}" ] || extra+=(--count "$CFG_BASELINES_COUNT")
@@ -54,22 +55,9 @@ bg_baselines() {  # K N
   s2f-sample-positions -q -g "$CFG_GENOME" --strategy "$CFG_BASELINES_STRATEGY" "${extra[@]}" \
       --seed "$CFG_BASELINES_SEED" --shard "$shard" --na "$d/baselines.$1.positions.skipped.tsv" \
     | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/baselines.$1.skipped.tsv" \
-    | s2f-predict -q "${PREDICT_OPTS[@]}" -o "$d/baselines.$1.preds.s2f"
-}
-
-# summary or perbin values of baseline shard K.
-bg_values() {  # KIND K N
-  s2f_need CFG_OUTDIR CFG_STAT CFG_WINDOW
-  local kind=$1 d; d=$(bg_dir "$3")
-  s2f_shard_arg "$2" "$3" >/dev/null
-  case $kind in
-    summary) s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit summary \
-               -o "$d/summary.$2.values.s2f" "$d/baselines.$2.preds.s2f" ;;
-    perbin)  s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit perbin \
-               --perbin-k "${CFG_PERBIN_K:-32}" --seed "${CFG_PERBIN_SEED:-999}" \
-               -o "$d/perbin.$2.values.s2f" "$d/baselines.$2.preds.s2f" ;;
-    *) s2f_fail "bg_values: kind must be summary or perbin, not '$kind'" ;;
-  esac
+    | s2f-predict -q "${PREDICT_OPTS[@]}" \
+    | s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit summary,perbin \
+        --perbin-k "${CFG_PERBIN_K:-32}" --seed "${CFG_PERBIN_SEED:-999}" -o "$d/{kind}.$1.values.s2f"
 }
 
 # Random SNPs, shard K of N -> effect values (one pipe, nothing large on disk).
@@ -104,11 +92,8 @@ bg_baselines_shard() {  # K N
   local d; d=$(bg_dir "$2")
   [ -s "$d/summary.$1.reservoir.s2f" ] && [ -s "$d/perbin.$1.reservoir.s2f" ] && return 0  # done before
   bg_baselines "$1" "$2"
-  bg_values summary "$1" "$2"
-  bg_values perbin "$1" "$2"
   bg_reservoir summary "$1" "$2"
   bg_reservoir perbin "$1" "$2"
-  rm -f "$d/baselines.$1.preds.s2f"
 }
 
 # Everything one shard of the variants half does (a SLURM array task).
@@ -335,7 +320,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   verb=${1:-}; shift || true
   case $verb in
     bg-baselines) bg_baselines "$@" ;;
-    bg-values) bg_values "$@" ;;
     bg-effects) bg_effects "$@" ;;
     bg-reservoir) bg_reservoir "$@" ;;
     bg-baselines-shard) bg_baselines_shard "$@" ;;
@@ -355,7 +339,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     tracks-contrib-bigwig) tracks_contrib_bigwig "$@" ;;
     tracks-shard) tracks_shard "$@" ;;
     tracks-merge) tracks_merge "$@" ;;
-    *) echo "usage: stages.sh [-c CONFIG] bg-baselines|bg-values|bg-effects|bg-reservoir|bg-baselines-shard|bg-variants-shard|bg-merge|vep-encode|vep-shard|vep-merge|motif-encode|motif-ism|motif-join|motif-hits|motif-panel|tracks-predict|tracks-contrib|tracks-bigwig|tracks-contrib-bigwig|tracks-shard|tracks-merge ARGS" >&2
+    *) echo "usage: stages.sh [-c CONFIG] bg-baselines|bg-effects|bg-reservoir|bg-baselines-shard|bg-variants-shard|bg-merge|vep-encode|vep-shard|vep-merge|motif-encode|motif-ism|motif-join|motif-hits|motif-panel|tracks-predict|tracks-contrib|tracks-bigwig|tracks-contrib-bigwig|tracks-shard|tracks-merge ARGS" >&2
        exit 2 ;;
   esac
 fi

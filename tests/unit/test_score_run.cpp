@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "s2f/error.hpp"
 #include "s2f/score/bin_sampler.hpp"
 #include "s2f/score/score_run.hpp"
 #include "s2f/score/selene_naming.hpp"
+#include "s2f/score/track_percentiles.hpp"
+#include "s2f/score/value_emitter.hpp"
+#include "s2f/background/percentile_table.hpp"
 
 using namespace s2f;
 using namespace s2f::score;
@@ -24,6 +28,18 @@ std::string usage_message(const ScoreRunOptions& o) {
     return e.what_part();
   }
   return "";
+}
+
+// Runs f, which must fail with a usage error whose message holds `part`.
+template <class F>
+void expect_usage_error(F f, const std::string& part) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected: " << part;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Exit::usage);
+    EXPECT_NE(std::string(e.what_part()).find(part), std::string::npos) << e.what_part();
+  }
 }
 
 }  // namespace
@@ -77,7 +93,7 @@ TEST(ScoreOptions, OneMessagePerCombination) {
   o.hdf5_prefix = "b";
   EXPECT_NE(usage_message(o).find("--tsv and --hdf5 are alternatives; give one"), std::string::npos);
   o = {};
-  o.emit = "effect";
+  o.emit = {"effect"};
   o.cdf = "x.npz";
   EXPECT_NE(usage_message(o).find("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5"),
             std::string::npos);
@@ -93,4 +109,36 @@ TEST(ScoreOptions, OneMessagePerCombination) {
             std::string::npos);
   o.save = {"logits"};
   EXPECT_EQ(selene_output_files(o), (std::vector<std::string>{"p_logits.tsv"}));
+}
+
+TEST(ScoreEmit, KindsInOneOrderWhateverTheOrderGiven) {
+  using background::ValueKind;
+  EXPECT_EQ(parse_emit_kinds({"perbin,effect", "summary"}),
+            (std::vector<ValueKind>{ValueKind::effect, ValueKind::summary, ValueKind::perbin}));
+  EXPECT_TRUE(parse_emit_kinds({}).empty());
+  expect_usage_error([] { parse_emit_kinds({"summary,summary"}); }, "--emit names 'summary' twice");
+  expect_usage_error([] { parse_emit_kinds({"sum"}); }, "--emit 'sum' is not one of effect, summary, perbin");
+}
+
+TEST(ScoreEmit, OutputNamesCarryTheKind) {
+  using background::ValueKind;
+  EXPECT_EQ(emit_output_path("d/{kind}.3.values.s2f", ValueKind::perbin, 2), "d/perbin.3.values.s2f");
+  EXPECT_EQ(emit_output_path("e.s2f", ValueKind::effect, 1), "e.s2f");
+  EXPECT_EQ(emit_output_path("-", ValueKind::effect, 1), "-");
+  expect_usage_error([] { emit_output_path("e.s2f", ValueKind::effect, 2); }, "has no {kind}");
+  expect_usage_error([] { emit_output_path("{kind}.{kind}", ValueKind::effect, 2); }, "must hold {kind} once");
+}
+
+TEST(ScorePercentiles, SearchsortedIsChorusLookup) {
+  // numpy: searchsorted([1, 2, 2, 3], x, side='left') / 4
+  const std::vector<float> row{1, 2, 2, 3};
+  EXPECT_DOUBLE_EQ(background::searchsorted_percentile_in_row(row, 0.5f), 0.0);
+  EXPECT_DOUBLE_EQ(background::searchsorted_percentile_in_row(row, 1.0f), 0.0);
+  EXPECT_DOUBLE_EQ(background::searchsorted_percentile_in_row(row, 2.0f), 0.25);
+  EXPECT_DOUBLE_EQ(background::searchsorted_percentile_in_row(row, 2.5f), 0.75);
+  EXPECT_DOUBLE_EQ(background::searchsorted_percentile_in_row(row, 9.0f), 1.0);
+  const std::vector<float> empty(4, std::nanf(""));
+  EXPECT_TRUE(std::isnan(background::searchsorted_percentile_in_row(empty, 1.0f)));
+  EXPECT_EQ(parse_percentile_rule("searchsorted"), PercentileRule::searchsorted);
+  expect_usage_error([] { parse_percentile_rule("nearest"); }, "--percentile-rule 'nearest' is not one of");
 }

@@ -26,6 +26,10 @@ inline constexpr uint64_t attribute_seed = 1;       // s2f-attribute reference s
 // number of points of a compacted CDF.
 inline constexpr uint64_t reservoir_capacity = 50000;
 inline constexpr int64_t cdf_points = 10000;
+// A track whose background holds fewer values than this has no percentiles
+// (NaN, flagged per track) in s2f-merge-cdfs and s2f-score --cdf: chorus
+// maps a track with no samples to percentile 1.0.
+inline constexpr int64_t min_background_samples = 1;
 
 // s2f-marginalize: backgrounds for --random, shuffles per sequence for
 // --shuffle and --ablate, when -n is not given.

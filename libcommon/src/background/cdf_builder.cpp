@@ -113,7 +113,8 @@ nlohmann::json CdfBuilder::build_config() const {
     if (auto it = summary_.find(kind); it != summary_.end())
       k["summary"] = {{"values_seen", it->second.values_seen},
                       {"exact_tracks", it->second.exact_tracks},
-                      {"empty_tracks", it->second.empty_tracks}};
+                      {"empty_tracks", it->second.empty_tracks},
+                      {"too_few_samples", it->second.too_few}};
     kinds[kind_name(kind)] = std::move(k);
   }
   return {{"format", "s2f per-track background CDFs"},
@@ -121,6 +122,7 @@ nlohmann::json CdfBuilder::build_config() const {
           {"points", options_.points},
           {"percentile_rule", "point j = linear-interpolated quantile at j/(points-1); empty track = NaN row"},
           {"merge_seed", options_.seed},
+          {"min_samples", options_.min_samples},
           {"n_tracks", track_ids_.size()},
           {"provenance", options_.provenance},
           {"kinds", std::move(kinds)}};
@@ -159,7 +161,12 @@ std::map<ValueKind, KindSummary> CdfBuilder::build(CdfArchive& archive, const st
         shards.push_back({current[i].sample, current[i].seen, current[i].capacity});
       }
       MergedSample merged = merge_reservoirs(shards, track_seed(options_.seed ^ kind_salt(kind), t));
-      compact_cdf(merged.values, row);
+      if (static_cast<int64_t>(merged.seen) < options_.min_samples) {
+        std::fill(row.begin(), row.end(), std::numeric_limits<float>::quiet_NaN());
+        sum.too_few.push_back(track_ids_[t]);
+      } else {
+        compact_cdf(merged.values, row);
+      }
       archive.row(row);
       arrays.counts[t] = static_cast<int64_t>(merged.seen);
       if (k) {
@@ -179,6 +186,15 @@ std::map<ValueKind, KindSummary> CdfBuilder::build(CdfArchive& archive, const st
       sum.exact_tracks += merged.exact ? 1 : 0;
       sum.empty_tracks += merged.seen == 0 ? 1 : 0;
       if (on_track) on_track(++done);
+    }
+    if (!sum.too_few.empty()) {
+      std::string list;
+      for (size_t i = 0; i < sum.too_few.size() && i < 5; ++i) list += (i ? ", " : "") + sum.too_few[i];
+      if (sum.too_few.size() > 5) list += ", ...";
+      warn(std::to_string(sum.too_few.size()) + " track(s) have fewer than " + std::to_string(options_.min_samples) +
+           " " + kind_name(kind) + " value(s): " + list +
+           "; their rows are NaN (no percentiles) and build_config lists them under too_few_samples" +
+           (kind == ValueKind::perbin ? " (tracks of one-bin heads have no per-bin values)" : ""));
     }
     TrackReservoir extra;
     for (auto& f : files)

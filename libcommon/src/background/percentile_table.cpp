@@ -32,6 +32,12 @@ double percentile_in_row(std::span<const float> row, float value) {
   return (static_cast<double>(i) + frac) * step;
 }
 
+double searchsorted_percentile_in_row(std::span<const float> row, float value) {
+  if (row.empty() || std::isnan(value) || std::isnan(row[0])) return std::numeric_limits<double>::quiet_NaN();
+  const auto below = std::lower_bound(row.begin(), row.end(), value) - row.begin();
+  return static_cast<double>(below) / static_cast<double>(row.size());
+}
+
 PercentileTable::PercentileTable(std::vector<std::string> track_ids, std::vector<float> rows, size_t points,
                                  std::vector<int64_t> counts, std::vector<bool> signed_flags)
     : ids_(std::move(track_ids)),
@@ -45,6 +51,10 @@ PercentileTable::PercentileTable(std::vector<std::string> track_ids, std::vector
   if (!counts_.empty() && counts_.size() != ids_.size()) fail_input("CDF counts do not match the tracks");
   if (!signed_.empty() && signed_.size() != ids_.size()) fail_input("signed_flags do not match the tracks");
   for (size_t i = 0; i < ids_.size(); ++i) index_.emplace(ids_[i], i);
+}
+
+bool PercentileTable::npz_has(const std::string& path, ValueKind kind) {
+  return npz::NpzReader(path).contains(std::string(kind_name(kind)) + "_cdfs");
 }
 
 PercentileTable PercentileTable::load_npz(const std::string& path, ValueKind kind) {

@@ -8,11 +8,12 @@
 #include <optional>
 #include <span>
 
-#include "s2f/background/percentile_table.hpp"
+#include "s2f/background/background_dir.hpp"
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
-#include "s2f/score/bin_sampler.hpp"
 #include "s2f/score/selene_files.hpp"
+#include "s2f/score/track_percentiles.hpp"
+#include "s2f/score/value_emitter.hpp"
 #include "s2f/score/variant_scorer.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/score_records.hpp"
@@ -35,55 +36,6 @@ Statistic selene_statistic(SeleneFile f) {
   return Statistic::diff;
 }
 
-enum class Emit { scores, effect, summary, perbin };
-
-Emit parse_emit(const std::string& emit) {
-  if (emit.empty()) return Emit::scores;
-  if (emit == "effect") return Emit::effect;
-  if (emit == "summary") return Emit::summary;
-  if (emit == "perbin") return Emit::perbin;
-  fail_usage("--emit '" + emit + "' is not one of effect, summary, perbin");
-}
-
-// Where a record's effect and activity fall in the background (--cdf): one
-// effect and one summary CDF row per scored track. Tables built with
-// another geometry are refused.
-class Percentiles {
- public:
-  Percentiles(const std::string& path, const ScoringPlan& plan)
-      : effect_(background::PercentileTable::load_npz(path, background::ValueKind::effect)),
-        summary_(background::PercentileTable::load_npz(path, background::ValueKind::summary)) {
-    effect_.require_geometry(plan.geometry(), path);
-    for (const auto& t : plan.tracks()) {
-      effect_row_.push_back(effect_.find(t.id));
-      summary_row_.push_back(summary_.find(t.id));
-      if (effect_row_.back() < 0)
-        fail_input("track '" + t.id + "' has no background in " + path, path,
-                   "build the background with the same model and track selection");
-    }
-  }
-
-  // effect: per track (NaN for a single window); activity: the ref window value.
-  void rank(const ScoringPlan& plan, const float* effect, const float* activity, std::span<float> effect_pct,
-            std::span<float> activity_pct) const {
-    const auto& tracks = plan.tracks();
-    for (size_t t = 0; t < tracks.size(); ++t) {
-      auto row = static_cast<size_t>(effect_row_[t]);
-      if (effect_.is_signed(row) || tracks[t].spec.is_signed)
-        effect_pct[t] = static_cast<float>(2.0 * effect_.percentile(row, effect[t]) - 1.0);  // [-1, 1]
-      else
-        effect_pct[t] = static_cast<float>(effect_.percentile(row, std::fabs(effect[t])));
-      activity_pct[t] = summary_row_[t] < 0
-                            ? std::nanf("")
-                            : static_cast<float>(summary_.percentile(static_cast<size_t>(summary_row_[t]), activity[t]));
-    }
-  }
-
- private:
-  background::PercentileTable effect_, summary_;
-  std::vector<int64_t> effect_row_, summary_row_;
-};
-
 class ScoreRun {
  public:
   ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run& run);
@@ -93,12 +45,11 @@ class ScoreRun {
   void open_output();
   void open_selene_files();
   void score_pair(const stream::Batch& held, const RecordPairer::Pair& pair);
-  void emit_values(std::string_view id, bool variant);
   void check_variant_statistics() const;
 
   const ScoreRunOptions& o_;
   Run& run_;
-  Emit emit_;
+  std::vector<background::ValueKind> emit_;  // empty: a scores stream
   std::unique_ptr<stream::Reader> in_;
   std::unique_ptr<catalog::StreamTrackFilter> filter_;
   const stream::Header* th_ = nullptr;  // the (sliced) tensors header
@@ -106,14 +57,14 @@ class ScoreRun {
   size_t n_tracks_ = 0;
   std::vector<size_t> head_fields_;
   size_t id_field_ = 0;
-  std::unique_ptr<Percentiles> percentiles_;
+  std::string cdf_path_;  // --cdf as a path (a name is looked up in the background directory)
+  std::unique_ptr<TrackPercentiles> percentiles_;
   std::string variant_stat_;  // a requested statistic that needs ref and alt ("" = none)
   uint64_t variants_ = 0, singles_ = 0;
-  int64_t k_ = 1;  // values per track of a values record
 
   std::unique_ptr<stream::Writer> writer_;
   std::unique_ptr<stream::ScoresRecordWriter> scores_;
-  std::unique_ptr<stream::ValuesRecordWriter> values_;
+  std::unique_ptr<ValueEmitter> values_;
   size_t n_fields_ = 0;  // statistic (or effect) fields before the percentiles
 
   std::unique_ptr<SeleneFiles> selene_;
@@ -123,12 +74,10 @@ class ScoreRun {
 
   HeadValues ref_, alt_;
   std::vector<float> buf_, effect_;
-  BinSampler sampler_;
-  std::vector<int64_t> bins_;
 };
 
 ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run& run)
-    : o_(o), run_(run), emit_(parse_emit(o.emit)), sampler_(run.opt.seed.value_or(defaults::perbin_seed)) {
+    : o_(o), run_(run), emit_(parse_emit_kinds(o.emit)) {
   in_ = stream::Reader::open(o.input);
   in_->expect_kind({stream::kind::tensors});
   if (auto t = in_->peek_total()) run.progress.set_total(*t);
@@ -140,10 +89,20 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
   for (const auto& t : plan_->tracks())
     if (std::find(head_fields_.begin(), head_fields_.end(), t.field) == head_fields_.end()) head_fields_.push_back(t.field);
   id_field_ = th_->schema.index("id");
-  if (run.opt.output != "-") run.skips.set_path(run.opt.output + ".skipped.tsv");
+  if (run.opt.output != "-") {
+    // Only effect skips records; with several --emit kinds the side file is
+    // named after the first kind's stream.
+    auto out = run.opt.output;
+    if (auto at = out.find("{kind}"); at != std::string::npos && !emit_.empty())
+      out.replace(at, 6, background::kind_name(emit_.front()));
+    run.skips.set_path(out + ".skipped.tsv");
+  }
 
-  if (!o.cdf.empty()) percentiles_ = std::make_unique<Percentiles>(o.cdf, *plan_);
-  if (emit_ == Emit::scores) {
+  if (!o.cdf.empty()) cdf_path_ = background::resolve_background(o.cdf);
+  if (!cdf_path_.empty())
+    percentiles_ = std::make_unique<TrackPercentiles>(cdf_path_, *plan_, parse_percentile_rule(o.percentile_rule),
+                                                      o.min_samples);
+  if (emit_.empty()) {
     if (plan_->per_track_layers()) variant_stat_ = "the layer table's effect";
     for (auto s : plan_->options().statistics)
       if (variant_stat_.empty() && needs_alt(s)) variant_stat_ = std::string("--stat ") + statistic_name(s);
@@ -157,7 +116,7 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
   open_output();
   if (wants_selene(o)) open_selene_files();
 
-  buf_.resize(n_tracks_ * static_cast<size_t>(std::max<int64_t>(k_, 1)));
+  buf_.resize(n_tracks_);
   effect_.resize(n_tracks_);
 }
 
@@ -165,7 +124,7 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
 void ScoreRun::open_output() {
   const auto& plan = *plan_;
   stream::Header header;
-  if (emit_ == Emit::scores) {
+  if (emit_.empty()) {
     auto names = plan.field_names();
     n_fields_ = names.size();
     if (percentiles_) {
@@ -177,22 +136,20 @@ void ScoreRun::open_output() {
     header.meta["tracks"] = plan.catalog().to_json();
     header.meta["score"] = {{"geometry", plan.geometry()}, {"track_ids", plan.track_ids()},
                             {"signed_flags", plan.signed_flags()}};
-    if (percentiles_) header.meta["score"]["cdf"] = o_.cdf;
+    if (percentiles_) {
+      header.meta["score"]["cdf"] = cdf_path_;
+      header.meta["score"]["cdf_flags"] = percentiles_->flags();
+    }
     writer_ = stream::open_writer(run_.opt.output, run_.opt.zstd_level, std::move(header));
     scores_ = std::make_unique<stream::ScoresRecordWriter>(*writer_, th_->schema, names);
     return;
   }
-  k_ = emit_ == Emit::perbin ? o_.perbin_k : 1;
-  header = stream::make_header(stream::kind::values, stream::values_schema(static_cast<int64_t>(n_tracks_), k_),
-                               run_.provenance(), th_);
-  auto geometry = plan.geometry();
-  if (emit_ == Emit::perbin) geometry["perbin_k"] = k_;
-  header.meta["value_kind"] = o_.emit;
-  header.meta["tracks"] = plan.track_ids();
-  header.meta["signed_flags"] = plan.signed_flags();
-  header.meta["geometry"] = geometry;
-  writer_ = stream::open_writer(run_.opt.output, run_.opt.zstd_level, std::move(header));
-  values_ = std::make_unique<stream::ValuesRecordWriter>(*writer_);
+  // A scalar model has no per-bin values (chorus omits its perbin_cdfs).
+  if (emit_.back() == background::ValueKind::perbin && all_tracks_scalar(plan))
+    fail_input("--emit perbin: every scored track is on a one-bin (scalar) head, so there are no per-bin values",
+               in_->name(), "leave perbin out of --emit for scalar models, as chorus does");
+  values_ = std::make_unique<ValueEmitter>(emit_, plan, *th_, run_.opt.output, o_.perbin_k,
+                                           run_.opt.seed.value_or(defaults::perbin_seed), run_);
 }
 
 void ScoreRun::open_selene_files() {
@@ -270,41 +227,9 @@ void ScoreRun::score_all() {
   }
   pairer.finish();
   check_variant_statistics();
-  writer_->finish();
+  if (values_) values_->finish();
+  else writer_->finish();
   if (selene_) selene_->finish();
-}
-
-void ScoreRun::emit_values(std::string_view id, bool variant) {
-  const auto& plan = *plan_;
-  const auto& tracks = plan.tracks();
-  switch (emit_) {
-    case Emit::effect:
-      if (!variant) {
-        run_.skips.skip(id, in_->name(), "--emit effect needs a variant (ref and alt records); this is a single window");
-        return;
-      }
-      effect_tracks(plan, ref_, alt_, buf_.data());
-      for (size_t t = 0; t < n_tracks_; ++t)
-        if (!tracks[t].spec.is_signed) buf_[t] = std::fabs(buf_[t]);  // unsigned layers rank |effect|
-      break;
-    case Emit::summary:
-      score_tracks(plan, Statistic::ref, 0, ref_, nullptr, buf_.data());
-      break;
-    case Emit::perbin: {
-      const auto k = static_cast<size_t>(k_);
-      for (size_t t = 0; t < n_tracks_; ++t) {
-        auto all = ref_.all_bins(tracks[t]);
-        // Tracks of one head share the draw.
-        if (t == 0 || tracks[t].field != tracks[t - 1].field)
-          sampler_.draw(id, static_cast<int64_t>(all.size()), k_, bins_);
-        for (size_t j = 0; j < k; ++j) buf_[t * k + j] = all[static_cast<size_t>(bins_[j])];
-      }
-      break;
-    }
-    case Emit::scores: return;
-  }
-  values_->add(id, buf_);
-  ++run_.records_out;
 }
 
 void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& pair) {
@@ -314,7 +239,11 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
   const HeadValues* altp = pair.alt ? &alt_ : nullptr;
   ++(altp ? variants_ : singles_);
   auto id = held.str(id_field_, pair.ref);
-  if (emit_ != Emit::scores) return emit_values(id, altp != nullptr);
+  if (values_) {
+    if (values_->add(id, ref_, altp)) ++run_.records_out;
+    else run_.skips.skip(id, in_->name(), "--emit effect needs a variant (ref and alt records); this is a single window");
+    return;
+  }
 
   // The alt record carries the variant's alt identity; ref fields otherwise.
   scores_->begin(held, pair.ref);
@@ -346,9 +275,12 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
 
 void check_score_options(const ScoreRunOptions& o) {
   if (!o.tsv_prefix.empty() && !o.hdf5_prefix.empty()) fail_usage("--tsv and --hdf5 are alternatives; give one");
+  if (!o.emit.empty()) parse_emit_kinds(o.emit);
   if (!o.emit.empty() && (!o.cdf.empty() || wants_selene(o)))
     fail_usage("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5");
   if (o.perbin_k < 1) fail_usage("--perbin-k must be at least 1");
+  parse_percentile_rule(o.percentile_rule);
+  if (o.min_samples < 1) fail_usage("--min-samples must be at least 1");
   if (o.selene_files && !wants_selene(o))
     fail_usage("--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX; give one");
   if (wants_selene(o)) selene_items(o.save);

@@ -10,7 +10,9 @@
 //                                   (descending) and smallest (ascending) values,
 //                                   NaN-padded; only when every shard kept tails
 //   signed_flags                    bool (n_tracks,)
-//   build_config                    JSON text (0-d unicode in npz, string in HDF5)
+//   build_config                    JSON text (0-d unicode in npz, string in HDF5);
+//                                   kinds.K.summary.too_few_samples lists the
+//                                   tracks given an all-NaN row (min_samples)
 #pragma once
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -26,6 +26,9 @@ namespace s2f::background {
 struct CdfBuildOptions {
   size_t points = kCdfPoints;
   uint64_t seed = defaults::reservoir_seed;  // drives sampled merges
+  // Tracks with fewer values get an all-NaN row (no percentiles) and are
+  // listed in build_config, never a CDF of zeros.
+  int64_t min_samples = defaults::min_background_samples;
   nlohmann::json provenance;   // recorded in build_config
 };
 
@@ -33,6 +36,7 @@ struct KindSummary {
   size_t files = 0;
   uint64_t values_seen = 0;
   size_t exact_tracks = 0, empty_tracks = 0;
+  std::vector<std::string> too_few;  // track ids below min_samples
 };
 
 class CdfBuilder {

@@ -35,6 +35,8 @@ class PercentileTable {
   // build_config from an npz written by s2f-merge-cdfs (or by the chorus
   // build scripts). Throws bad_input when the kind is absent.
   static PercentileTable load_npz(const std::string& path, ValueKind kind);
+  // Whether the archive holds <kind>_cdfs (chorus stores each optionally).
+  static bool npz_has(const std::string& path, ValueKind kind);
 
   size_t tracks() const { return ids_.size(); }
   size_t points() const { return points_; }
@@ -66,5 +68,9 @@ class PercentileTable {
 
 // The lookup rule on one sorted row (exposed for tests and other tables).
 double percentile_in_row(std::span<const float> row, float value);
+// chorus's lookup: the number of points strictly below the value over the
+// number of points (numpy searchsorted, side 'left', divided by P); NaN for
+// a NaN value or an all-NaN row. Reaches 1.0 only above the largest point.
+double searchsorted_percentile_in_row(std::span<const float> row, float value);
 
 }  // namespace s2f::background

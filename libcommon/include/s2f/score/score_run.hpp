@@ -3,10 +3,8 @@
 //    window) one f32 [tracks] field per statistic (or `effect` with a layer
 //    table), plus effect_pct and activity_pct against a background (--cdf),
 //    and optionally Selene-compatible files (--tsv/--hdf5, --save);
-//  - or (--emit) a values stream for s2f-reservoir: effect (|effect| for
-//    unsigned tracks; variants only, single windows are skipped), summary
-//    (the ref window value) or perbin (k random bins of the ref head per
-//    track, BinSampler).
+//  - or (--emit) values streams for s2f-reservoir, one per kind named, all
+//    from one pass: effect, summary and/or perbin (score/value_emitter.hpp).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,8 +23,10 @@ struct ScoreRunOptions {
   std::vector<std::string> stats;  // --stat values, repeated and/or comma-separated
   ScoringOptions scoring;          // its statistics come from `stats`
   catalog::TrackFilterOptions select;
-  std::string emit;                // "", effect, summary or perbin
+  std::vector<std::string> emit;   // kinds: effect, summary, perbin (none = scores)
   std::string cdf;                 // background *_pertrack.npz
+  std::string percentile_rule = "interpolate";  // or searchsorted (chorus)
+  int64_t min_samples = defaults::min_background_samples;  // thinner tracks: NaN
   std::string tsv_prefix, hdf5_prefix;
   std::vector<std::string> save;   // Selene items; none = all
   int64_t perbin_k = defaults::perbin_k;
