@@ -100,8 +100,9 @@ int main(int argc, char** argv) {
   app.add_option("--save-backgrounds", o.save_backgrounds, "Also write the background sequences as a sequences stream");
   app.add_option("--save-after", o.save_after, "Also write the edited (after) sequences as a sequences stream");
   app.add_option("--func", o.func,
-                 "What is computed before and after each edit: predict (model outputs) or attribute (contribution "
-                 "scores: fields contrib.before/.after/.diff [L, 4], as s2f-attribute computes them)")
+                 "What is computed before and after each edit: predict (model outputs), attribute (contribution "
+                 "scores: fields contrib.before/.after/.diff [L, 4], as s2f-attribute computes them) or ism "
+                 "(ISM contribution scores over the whole window, as s2f-ism --attr computes them)")
       ->capture_default_str();
   cli::add_attribution_options(app, o.attribution, false);
 

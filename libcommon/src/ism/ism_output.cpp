@@ -1,6 +1,8 @@
 // s2f-ism's outputs: the ism stream, the contributions stream, Selene files.
 #include "s2f/ism/ism_output.hpp"
 
+#include "s2f/ism/ism_contributions.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -84,7 +86,7 @@ struct IsmOutput::Impl {
   size_t in_rec = 0;
   std::vector<uint8_t> sequence;
   std::vector<engine::HeadOutput> reference;
-  std::vector<double> target_values;  // attributions: [L][4], NaN = not visited
+  IsmContributions contributions;  // --attr
   genome::WindowPlacement placement;
   uint8_t window_allele = stream::kAlleleNone;  // R/A: a variant's REF/ALT window
   std::string variant_ref, variant_alt;
@@ -198,12 +200,7 @@ struct IsmOutput::Impl {
   }
 
   double target_of(const std::vector<engine::HeadOutput>& heads, size_t index) const {
-    const auto& h = heads[o.target.head];
-    const float* v = h.values.data() + index * static_cast<size_t>(h.tracks * h.bins);
-    double sum = 0;
-    for (int64_t c : o.target.channels)
-      for (int64_t bin = 0; bin < h.bins; ++bin) sum += v[c * h.bins + bin];
-    return sum;
+    return target_value(heads[o.target.head], o.target.channels, index);
   }
 };
 
@@ -291,13 +288,7 @@ void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<co
   std::vector<const float*> ref_ptrs;
   for (const auto& h : reference) ref_ptrs.push_back(h.values.data());
   if (m.o.attributions) {
-    const size_t L = sequence.size();
-    m.target_values.assign(L * 4, std::numeric_limits<double>::quiet_NaN());
-    const double y = m.target_of(reference, 0);
-    for (size_t p = 0; p < L; ++p) {
-      const int b = base_index(sequence[p]);
-      if (b >= 0) m.target_values[p * 4 + static_cast<size_t>(b)] = y;
-    }
+    m.contributions.begin(sequence, m.target_of(reference, 0));
   } else {
     for (auto s : m.o.save)
       if (s == IsmStat::predictions) m.write_record(nullptr, ref_ptrs);
@@ -320,8 +311,7 @@ void IsmOutput::add_mutants(const std::vector<Mutation>& mutants, const std::vec
     for (size_t h = 0; h < predictions.size(); ++h)
       alt[h] = predictions[h].values.data() + i * static_cast<size_t>(predictions[h].tracks * predictions[h].bins);
     if (m.o.attributions) {
-      const auto& e = mutants[i][0];
-      m.target_values[static_cast<size_t>(e.pos) * 4 + static_cast<size_t>(e.base)] = m.target_of(predictions, i);
+      m.contributions.add(mutants[i], m.target_of(predictions, i));
     } else {
       m.write_record(&mutants[i], alt);
     }
@@ -336,19 +326,7 @@ void IsmOutput::end_sequence() {
   auto& b = m.writer->batch();
   const size_t r = b.add_record();
   m.copier->copy(*m.in, m.in_rec, b, r);
-  auto contrib = b.fixed_mut<float>(static_cast<size_t>(m.f_contrib), r);
-  const int64_t L = static_cast<int64_t>(m.sequence.size());
-  const int64_t end = m.o.end < 0 ? L : m.o.end;
-  std::fill(contrib.begin(), contrib.end(), 0.0f);
-  for (int64_t p = m.o.start; p < end; ++p) {
-    const double* y = m.target_values.data() + p * 4;
-    const double mean = (y[0] + y[1] + y[2] + y[3]) / 4.0;
-    const int own = base_index(m.sequence[static_cast<size_t>(p)]);
-    for (int b4 = 0; b4 < 4; ++b4) {
-      const double h = y[b4] - mean;
-      contrib[static_cast<size_t>(p * 4 + b4)] = static_cast<float>(m.o.project ? (b4 == own ? h : 0.0) : h);
-    }
-  }
+  m.contributions.finish(m.o.start, m.o.end, m.o.project, b.fixed_mut<float>(static_cast<size_t>(m.f_contrib), r));
   m.writer->end_record();
   ++m.run.records_out;
 }

@@ -1,4 +1,7 @@
 #include "s2f/marginalize/marginalize_request.hpp"
+#include "s2f/ism/ism_output.hpp"
+#include "s2f/ism/ism_contributions.hpp"
+#include "s2f/ism/ensemble_mutants.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -366,21 +369,23 @@ void check_request(const MarginalizeRequest& o) {
   if (o.length && !o.random) fail_usage("-L goes with --random");
   if (o.start && *o.start < 0) fail_usage("--start must be >= 0");
   if (!(o.gc >= 0 && o.gc <= 1)) fail_usage("--gc must be between 0 and 1");
-  if (o.func != "predict" && o.func != "attribute")
-    fail_usage("unknown --func '" + o.func + "'", "use predict or attribute (ISM scores: s2f-ism --attr)");
-  if (o.func == "attribute") {
+  if (o.func != "predict" && o.func != "attribute" && o.func != "ism")
+    fail_usage("unknown --func '" + o.func + "'", "use predict, attribute or ism");
+  const attribute::AttributionOptions none;
+  const bool attribution_set = o.attribution.method != none.method || o.attribution.references != none.references ||
+                               !o.attribution.reference_file.empty() || o.attribution.objective != none.objective;
+  if (o.func != "predict") {
     attribute::check_attribution_options(o.attribution);
-    if (!o.summary.empty()) fail_usage("--summary summarises predictions; it does not go with --func attribute");
+    if (!o.summary.empty()) fail_usage("--summary summarises predictions; it does not go with --func " + o.func);
     if (!o.motif_matrices.empty())
-      fail_usage("--func attribute explains base sequences; --motif-matrix inserts numeric columns",
+      fail_usage("--func " + o.func + " explains base sequences; --motif-matrix inserts numeric columns",
                  "give the motifs as strings (--motif)");
-  } else {
-    const attribute::AttributionOptions none;
-    if (o.attribution.method != none.method || o.attribution.references != none.references ||
-        !o.attribution.reference_file.empty() || !o.attribution.target.empty() ||
-        o.attribution.objective != none.objective)
-      fail_usage("--method, --references, --reference-file, --target and --objective go with --func attribute");
   }
+  if (o.func == "ism" && attribution_set)
+    fail_usage("--method, --references, --reference-file and --objective go with --func attribute; --func ism "
+               "takes --target");
+  if (o.func == "predict" && (attribution_set || !o.attribution.target.empty()))
+    fail_usage("--method, --references, --reference-file, --target and --objective go with --func attribute or ism");
 }
 
 namespace {
@@ -417,6 +422,63 @@ void attribute_experiments(const MarginalizeRequest& o, const Design& d, std::ve
     HeadSlices v;
     v.before = {before.data() + static_cast<size_t>(e.background) * cells};
     v.after = {a.hypothetical.data()};
+    out.write(e, d.origins[static_cast<size_t>(e.background)], v);
+    ++run.records_out;
+    run.progress.tick(k + 1);
+  }
+  out.finish();
+}
+
+// --func ism: ISM contribution scores (every single-base mutant of the
+// whole window, fast ISM) of every background (once) and edited sequence.
+void ism_experiments(const MarginalizeRequest& o, const Design& d, std::vector<predict::StageModel>& members,
+                     const predict::NEncoding& n_encoding, const stream::Header* input_header, int64_t L,
+                     const nlohmann::json& identity, Run& run) {
+  const engine::ModelGraph& graph = members.front().graph;
+  const auto heads = predict::heads_of_model(graph);
+  const auto catalog = predict::choose_catalog(o.model.catalog, heads, predict::embedded_catalog(graph).get());
+  const ism::AttributionTarget target =
+      ism::parse_target(o.attribution.target.empty() ? heads.back().name : o.attribution.target, heads, catalog);
+  std::vector<bool> read(heads.size(), false);
+  read[target.head] = true;
+  // An N with no known value stops the run at for_window below, before the 0 is used.
+  ism::EnsembleMutants model(std::move(members), false, n_encoding.value.value_or(0.0f), read);
+  MarginalOutput out({stream::HeadShape{"contrib", L, 4, stream::DType::f32}},
+                     [&](nlohmann::json& meta) {
+                       meta["attribution"] = {{"method", "ism"}, {"target", target.text},
+                                              {"values", "hypothetical contributions [L, 4]"}};
+                     },
+                     input_header, L, identity, d.mode, run);
+  const size_t cells = static_cast<size_t>(L * 4), nb = d.backgrounds.size();
+  ism::IsmContributions contributions;
+  std::vector<ism::Mutation> mutants;
+  std::vector<engine::HeadOutput> predictions;
+  auto explain = [&](std::span<const uint8_t> seq, const std::string& what, std::span<float> dst) {
+    n_encoding.for_window(seq, [&] { return what; });
+    model.set_reference(seq);
+    contributions.begin(seq, ism::target_value(model.reference()[target.head], target.channels, 0));
+    ism::MutationEnumerator all(seq, 0, L, 1);
+    mutants.clear();
+    while (all.next(static_cast<size_t>(defaults::ism_chunk), mutants)) {
+      model.predict(mutants, predictions);
+      for (size_t i = 0; i < mutants.size(); ++i)
+        contributions.add(mutants[i], ism::target_value(predictions[target.head], target.channels, i));
+      mutants.clear();
+    }
+    contributions.finish(0, -1, false, dst);
+  };
+  auto bytes = [](const std::string& s) { return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()); };
+  std::vector<float> before(nb * cells), after(cells);
+  for (size_t b = 0; b < nb; ++b)
+    explain(bytes(d.backgrounds[b]), "background " + std::to_string(b), std::span(before).subspan(b * cells, cells));
+  std::vector<uint8_t> edited(static_cast<size_t>(L));
+  for (size_t k = 0; k < d.experiments.size(); ++k) {
+    const auto& e = d.experiments[k];
+    apply(e, bytes(d.backgrounds[static_cast<size_t>(e.background)]), edited.data());
+    explain(edited, "experiment " + std::to_string(k), after);
+    HeadSlices v;
+    v.before = {before.data() + static_cast<size_t>(e.background) * cells};
+    v.after = {after.data()};
     out.write(e, d.origins[static_cast<size_t>(e.background)], v);
     ++run.records_out;
     run.progress.tick(k + 1);
@@ -492,6 +554,8 @@ void run_marginalize(const MarginalizeRequest& o, Run& run) {
   run.progress.set_total(d.experiments.size());
   if (o.func == "attribute") {
     attribute_experiments(o, d, members, loop.n_encoding, input_header, L, seed, identity, run);
+  } else if (o.func == "ism") {
+    ism_experiments(o, d, members, loop.n_encoding, input_header, L, identity, run);
   } else {
     predict_experiments(o, d, members, plan, loop, input_header, L, identity, run);
   }
