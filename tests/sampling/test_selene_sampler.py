@@ -99,6 +99,11 @@ with temp_dir("s2f-selene-sampler-") as d:
     val, _ = sample(d, "val.s2f", "-g", genome, "--strategy", "random", "--preset", "selene", "--mode", "validate",
                     "--count", "500")
     check({c for c, *_ in positions(val)} == {"chr6", "chr7"}, "preset --mode validate: chr6 and chr7 only")
+    with s2f_stream.read(val) as s:
+        meta = s.meta["sampling"]
+    check(meta["seed"] == 436 and meta["preset"] == "selene" and meta["strand"] == "random"
+          and meta["holdout_by"] == "whole" and meta["blacklist_rule"] == "window" and meta["margin"] == L,
+          "preset: Selene's seed 436 and the preset's settings recorded in the stream header")
     tst, _ = sample(d, "test.s2f", "-g", genome, "--strategy", "random", "--preset", "selene", "--mode", "test",
                     "--count", "500")
     check({c for c, *_ in positions(tst)} == {"chr8", "chr9"}, "preset --mode test: chr8 and chr9 only")

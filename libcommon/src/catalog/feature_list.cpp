@@ -47,4 +47,23 @@ std::vector<std::string> parse_feature_list(const std::string& text, const std::
   return names;
 }
 
+bool is_feature_list_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" \t\r\n\v\f") != std::string::npos) return line.find('\t') == std::string::npos;
+  return false;  // empty or unreadable: the catalog reader says why
+}
+
+TrackCatalog catalog_from_feature_list(const std::vector<std::string>& names, const std::string& output_type,
+                                       const std::string& where) {
+  std::string tsv = std::string(kTrackIndex) + "\t" + kTrackName + "\t" + kOutputType + "\t" + kStrand + "\n";
+  for (size_t i = 0; i < names.size(); ++i)
+    tsv += std::to_string(i) + "\t" + names[i] + "\t" + output_type + "\t.\n";
+  LoadOptions lo;
+  lo.keep_padding = true;
+  lo.unique_tracks = true;
+  return TrackCatalog::parse_tsv(tsv, where + " (features list)", lo);
+}
+
 }  // namespace s2f::catalog
