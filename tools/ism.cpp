@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tsv", o.tsv, "Selene TSV files per sequence: PREFIX_<id>_<stat>.tsv, or DIR/<id>_<stat>.tsv");
   app.add_option("--hdf5", o.hdf5, "Selene HDF5 files per sequence (+ _row_labels.txt, _ref_predictions.h5)");
+  app.add_option("--file-names", o.file_names,
+                 "Selene files per window named by: name (its id, Selene's use_sequence_name: True), index (0-based\n"
+                 "position in the input, use_sequence_name: False) or prefix (one window: PREFIX_<stat>, DIR/ism_<stat>)")
+      ->capture_default_str();
   app.add_flag("--attr", o.attr,
                "Write ISM contribution scores (a contributions stream for s2f-call-hits) instead of the ism stream");
   app.add_option("--target", o.target, "What --attr explains: HEAD[:TRACK|sum] (default: the last head, sum)");

@@ -5,6 +5,7 @@
 #include "s2f/error.hpp"
 #include "s2f/genome/reference.hpp"
 #include "s2f/sampling/position_sampler.hpp"
+#include "s2f/sampling/sampling_preset.hpp"
 #include "s2f/sampling/sampling_run.hpp"
 #include "s2f/sampling/strategy_defaults.hpp"
 #include "s2f/tool.hpp"
@@ -41,6 +42,17 @@ int main(int argc, char** argv) {
             "                    a span's last tile is shifted back to end at the span's end, a span shorter than\n"
             "                    a tile gets one tile centred on it (libcommon/src/genome/WINDOWS.md, \"Tiles\").\n"
             "                    No count or seed; memory is flat.\n"
+            "Selene's samplers (random, intervals): --preset selene sets what is not given to Selene's defaults:\n"
+            "  --validation-holdout chr6,chr7 --test-holdout chr8,chr9 --mode train --sequence-length 1000\n"
+            "  --center-bin 200, random: --margin 1000 (one sequence length) --n-runs keep; --strand random\n"
+            "  --holdout-by whole (a proportion hands out whole chromosomes / interval lines)\n"
+            "  --blacklist-rule window (a window overlapping the blacklist is refused, not only its centre).\n"
+            "  With --sequence-length, windows never leave their chromosome. --targets BED (chrom, start, end,\n"
+            "  strand, feature) with --features FILE labels each sample's centre bin (--feature-threshold);\n"
+            "  intervals keeps positives only unless --sample-negative; --save-dataset FILE writes Selene's\n"
+            "  save_datasets BED: chrom, window start, window end, strand, class indices joined by ';'.\n"
+            "  s2f-sample-positions -g hg38.fa --strategy intervals --intervals peaks.bed --preset selene \\\n"
+            "    --targets targets.bed.gz --features distinct_features.txt --save-dataset train_data.bed -o train.s2f\n"
             "Every output is sorted by (chromosome, position); the same inputs and seed give the same bytes for\n"
             "any -t, and --shard k/n slices concatenate to the unsharded output.\n"
             "Memory is not flat (but for tile): all sampled positions are held to sort them (~100 B each, 0.5 GB for 5 M, also with --shard) plus the contigs scanned for N runs.");
@@ -69,13 +81,28 @@ int main(int argc, char** argv) {
   app.add_option("--chromosomes", o.chromosomes, "Comma-separated chromosomes to sample from (snps default: 1-22)");
   app.add_option("--validation-holdout", o.validation_holdout, "Chromosomes (chr6,chr7) or a proportion written with a decimal point (0.1)");
   app.add_option("--test-holdout", o.test_holdout, "Chromosomes (chr8,chr9) or a proportion written with a decimal point (0.1)");
-  app.add_option("--mode", o.mode, "Partition to sample: train|validate|test|all")->capture_default_str();
+  app.add_option("--mode", o.mode, "Partition to sample: train|validate|test|all (default all; selene: train)");
+  app.add_option("--preset", o.preset, "selene: Selene's sampler defaults for every option not given (see above)");
+  app.add_option("--sequence-length", o.sequence_length,
+                 "random/intervals: the model's input window (s2f-encode -L); windows stay on their chromosome");
+  app.add_option("--center-bin", o.center_bin, "Bases at the window's centre that --targets labels (default 200)");
+  app.add_option("--strand", o.strand, "random/intervals: + (default) or random (Selene: either strand, p = 1/2)");
+  app.add_option("--holdout-by", o.holdout_by,
+                 "Proportional holdouts: blocks (default, <= 1 Mb pieces) or whole (chromosomes/interval lines, Selene)");
+  app.add_option("--blacklist-rule", o.blacklist_rule,
+                 "position (default: the sampled base is outside) or window (the whole --sequence-length window, Selene)");
+  app.add_option("--n-runs", o.n_runs, "random: skip (default) or keep positions in N runs (Selene keeps them)");
+  app.add_option("--targets", o.targets, "Selene target BED: chrom, start, end, strand, feature (plain or .gz)");
+  app.add_option("--features", o.features, "Features list for --targets: one name per line, line order = class index");
+  app.add_option("--feature-threshold", o.feature_thresholds,
+                 "Share of the centre bin a feature must cover: 0.5 (default), or NAME=VALUE / default=VALUE (repeatable)");
+  app.add_flag("--sample-negative", o.sample_negative, "intervals: keep samples with no positive feature (Selene's sample_negative)");
+  app.add_option("--save-dataset", o.save_dataset, "Write the written samples as Selene's save_datasets BED");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed annotation lines into the side file instead of stopping");
 
   return tool.run(argc, argv, [&](Run& run) {
     if (!strategy_defaults(o.strategy)) fail_usage("unknown --strategy '" + o.strategy + "'", "see --help for the list");
-    if (o.mode != "all" && o.mode != "train" && o.mode != "validate" && o.mode != "test")
-      fail_usage("--mode must be train, validate, test or all");
+    resolve_sampling_request(o);
     if (o.strategy == "chorus-baselines" && o.count) fail_usage("--count does not apply to chorus-baselines", "run the strategies one by one to change counts");
     if (o.margin && *o.margin < 0) fail_usage("--margin must be >= 0");
     if (o.strategy == "tile") {

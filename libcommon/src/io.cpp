@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -319,6 +320,18 @@ std::string link_destination(const std::string& path) {
 }
 
 }  // namespace
+
+void create_prefix_directories(const std::string& prefix) {
+  if (prefix.empty()) return;
+  const std::filesystem::path dir =
+      prefix.back() == '/' ? std::filesystem::path(prefix) : std::filesystem::path(prefix).parent_path();
+  if (dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    fail_io("cannot create directory " + dir.string() + (ec ? ": " + ec.message() : ": a file has that name"),
+            prefix, "choose a prefix in a directory that can be created");
+}
 
 std::string temporary_path_for(const std::string& target) {
   static std::atomic<unsigned> counter{0};

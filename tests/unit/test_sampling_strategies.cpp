@@ -5,10 +5,12 @@
 
 #include <oneapi/tbb/global_control.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "s2f/error.hpp"
+#include "s2f/sampling/feature_targets.hpp"
 #include "s2f/sampling/holdout.hpp"
 #include "s2f/sampling/regions.hpp"
 #include "s2f/sampling/rng.hpp"
@@ -171,6 +173,62 @@ TEST(Outside, DropsExcludedPositions) {
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[0].pos, 5);
   EXPECT_EQ(kept[1].contig, 1);
+}
+
+// ---- Selene's sampler rules (--preset selene) ---------------------------------
+
+TEST(SeleneRules, WindowOverlapAndWindowsInsideByBruteForce) {
+  // Every position checked against the definition: window [pos - L/2, pos - L/2 + L).
+  std::vector<genome::Contig> contigs{{"a", 400}};
+  for (int64_t window : {10, 11}) {
+    const int64_t h = window / 2;
+    auto excluded = window_overlaps({{0, 100, 120}, {0, 395, 400}}, window, contigs);
+    auto inside = keep_windows_inside({{0, 0, 400}}, window, contigs);
+    for (int64_t pos = 0; pos < 400; ++pos) {
+      const int64_t ws = pos - h, we = pos - h + window;
+      const bool overlaps = (ws < 120 && we > 100) || (ws < 400 && we > 395);
+      bool in_excluded = false, in_inside = false;
+      for (const auto& r : excluded) in_excluded |= pos >= r.begin && pos < r.end;
+      for (const auto& r : inside) in_inside |= pos >= r.begin && pos < r.end;
+      ASSERT_EQ(in_excluded, overlaps) << "window " << window << " pos " << pos;
+      ASSERT_EQ(in_inside, ws >= 0 && we <= 400) << "window " << window << " pos " << pos;
+    }
+  }
+}
+
+TEST(SeleneRules, WholeUnitProportionsTruncateAsSelene) {
+  HoldoutPlan plan;
+  plan.validation.proportion = 0.1;
+  plan.test.proportion = 0.25;
+  plan.seed = 436;
+  auto parts = whole_unit_partitions(10, plan);  // int(1.0) = 1 validation, int(2.5) = 2 test
+  std::map<Partition, int> n;
+  for (auto p : parts) ++n[p];
+  EXPECT_EQ(n[Partition::validate], 1);
+  EXPECT_EQ(n[Partition::test], 2);
+  EXPECT_EQ(n[Partition::train], 7);
+  EXPECT_EQ(parts, whole_unit_partitions(10, plan));
+  auto nine = whole_unit_partitions(9, plan);  // int(0.9) = 0 validation
+  EXPECT_EQ(std::count(nine.begin(), nine.end(), Partition::validate), 0);
+}
+
+TEST(SeleneRules, TargetThresholdsAndZeroLengthFeatures) {
+  FeatureThresholds t = parse_feature_thresholds({"0.5", "B=0.01"});
+  FeatureTargets targets({"A", "B", "C"}, t, 1);
+  targets.add(0, 0, 100, 0);    // A covers 100 of the bin [0, 200): 100 > int(0.5 * 200 - 1) = 99
+  targets.add(0, 150, 150, 1);  // B: zero length marks one base, and 1 is not > int(0.01 * 200 - 1) = 1
+  targets.add(0, 10, 60, 2);    // C: two overlapping pieces, union 90 bases: not > 99
+  targets.add(0, 20, 100, 2);
+  targets.finish();
+  EXPECT_EQ(targets.positives(0, 0, 200), (std::vector<uint32_t>{0}));
+  EXPECT_EQ(targets.positives(0, 1, 201), (std::vector<uint32_t>{}));  // A now 99 bases
+  targets.add(0, 151, 152, 1);
+  targets.finish();
+  EXPECT_EQ(targets.positives(0, 0, 200), (std::vector<uint32_t>{0, 1}));  // B: 2 bases > 1
+  EXPECT_EQ(class_indices_column({0, 1}), "0;1");
+  EXPECT_EQ(class_indices_column({}), "");
+  EXPECT_THROW(parse_feature_thresholds({"0"}), Error);
+  EXPECT_THROW(FeatureTargets({"A"}, parse_feature_thresholds({"Z=0.2"}), 1), Error);
 }
 
 // ---- tiles (--strategy tile) ------------------------------------------------

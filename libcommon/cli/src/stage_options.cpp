@@ -27,7 +27,8 @@ void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const
         ->capture_default_str();
   }
   app.add_option("--catalog", o.catalog,
-                 "Track catalog TSV (track_index, track_name, output_type, strand, ...; default: the model's own)");
+                 "Track catalog TSV (track_index, track_name, output_type, strand, ...; default: the model's own),\n"
+                 "or a features list (one track name per line, Selene's) for a model of one head");
   app.add_option("--heads", o.heads, "Comma-separated heads to write (default: all)");
   app.add_option("-b,--batch-size", o.batch_size, batch_help)->capture_default_str();
   app.add_option("--n-value", o.n_value,

@@ -91,6 +91,11 @@ std::string replaceable_output_path(const std::string& path);
 // of dead processes on this host are removed here first).
 std::string temporary_path_for(const std::string& target);
 
+// Creates the directories a file prefix writes into, as Selene does for its
+// output_dir and output_path_prefix: "out/run1/vep" creates out/run1,
+// "out/" creates out. An I/O error names the directory that cannot be made.
+void create_prefix_directories(const std::string& prefix);
+
 // Registers a temporary output file written by a library that does its own
 // I/O (HDF5), so an interrupted run removes it too. Returns a slot for
 // unregister_temp_file().

@@ -125,11 +125,19 @@ struct IsmOutput::Impl {
     placement.alt_length = static_cast<int64_t>(variant_alt.size());
   }
 
-  // Selene files are named after the window: a variant's two windows get
-  // _ref and _alt; two windows of one name would overwrite each other.
-  std::string selene_name(const stream::Batch& record, size_t rec) {
+  // Selene files are named after the window (its id, or with --file-names
+  // index its position in the input, Selene's use_sequence_name: False): a
+  // variant's two windows get _ref and _alt; two windows of one name would
+  // overwrite each other, and --file-names prefix has room for one window.
+  std::string selene_name(const stream::Batch& record, size_t rec, uint64_t window) {
     const int fid = record.schema().find("id");
-    std::string name = fid >= 0 ? std::string(record.str(static_cast<size_t>(fid), rec)) : "sequence";
+    std::string name = o.file_names == IsmFileNames::index ? std::to_string(window)
+                       : fid >= 0 ? std::string(record.str(static_cast<size_t>(fid), rec))
+                                  : "sequence";
+    if (o.file_names == IsmFileNames::prefix && !selene_names.empty())
+      fail_input("--file-names prefix names the Selene files of one window, and the input has more",
+                 "input window " + std::to_string(window + 1),
+                 "give one sequence, or use --file-names name or index");
     if (window_allele == stream::kAlleleRef) name += "_ref";
     if (window_allele == stream::kAlleleAlt) name += "_alt";
     if (!selene_names.insert(name).second)
@@ -263,14 +271,15 @@ IsmOutput::IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOu
   m.features = feature_names.size();
   if (!m.o.tsv_prefix.empty() || !m.o.hdf5_prefix.empty()) {
     const bool hdf5 = !m.o.hdf5_prefix.empty();
-    m.selene = std::make_unique<SeleneIsmFiles>(hdf5 ? m.o.hdf5_prefix : m.o.tsv_prefix, hdf5, m.o.save, feature_names);
+    m.selene = std::make_unique<SeleneIsmFiles>(hdf5 ? m.o.hdf5_prefix : m.o.tsv_prefix, hdf5, m.o.save, feature_names,
+                                                m.o.file_names);
     m.selene_rows.assign(m.o.save.size(), std::vector<float>(m.features));
   }
 }
 
 IsmOutput::~IsmOutput() = default;
 
-void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, uint64_t window, std::span<const uint8_t> sequence,
                                const std::vector<engine::HeadOutput>& reference) {
   auto& m = *impl_;
   m.in = &in;
@@ -300,7 +309,7 @@ void IsmOutput::begin_sequence(const stream::Batch& in, size_t rec, std::span<co
       m.plan.extract(h, reference[m.model_head[h]].values.data(), dst);
       dst += m.plan.heads[h].channels.size() * static_cast<size_t>(m.plan.heads[h].out_bins());
     }
-    m.selene->begin(m.selene_name(in, rec), row);
+    m.selene->begin(m.selene_name(in, rec, window), row);
   }
 }
 

@@ -39,6 +39,7 @@ void run_ism(const IsmRequest& o, Run& run) {
   if (out_options.save.empty()) fail_usage("--save needs at least one of predictions, diffs, abs_diffs, logits");
   out_options.tsv_prefix = o.tsv;
   out_options.hdf5_prefix = o.hdf5;
+  out_options.file_names = parse_ism_file_names(o.file_names);
   out_options.attributions = o.attr;
   out_options.project = o.project;
   out_options.start = options.start;

@@ -36,7 +36,7 @@ void ism_native(stream::Reader& in, EnsembleMutants& model, const IsmOptions& op
       if (run.records_in == 0) progress_total(run, records, enumerator.total());
       options.n_encoding.for_window(bases, [&] { return predict::window_label(batch, r, index, in.name()); });
       model.set_reference(bases);
-      sink.begin_sequence(batch, r, bases, model.reference());
+      sink.begin_sequence(batch, r, index, bases, model.reference());
       mutants.clear();
       while (enumerator.next(options.chunk, mutants)) {
         model.predict(mutants, predictions);
@@ -93,7 +93,7 @@ void ism_exec(stream::Reader& in, const std::string& command, double timeout_sec
           auto enumerator = enumerate(bases);
           if (run.records_in == 0) progress_total(run, {lo, hi}, enumerator.total());
           replies.take(reference, 0);
-          sink.begin_sequence(record, 0, bases, reference);
+          sink.begin_sequence(record, 0, lo + run.records_in, bases, reference);
           mutants.clear();
           while (enumerator.next(options.chunk, mutants)) {
             if (mutants.size() != slots) predictions = replies.outputs(slots = mutants.size());

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "s2f/error.hpp"
 #include "s2f/hdf5_matrix.hpp"
 #include "s2f/io.hpp"
 #include "s2f/ism/ism_output.hpp"
@@ -11,6 +12,7 @@
 namespace s2f::ism {
 
 struct SeleneIsmFiles::Impl {
+  IsmFileNames names = IsmFileNames::name;
   std::string prefix;
   bool hdf5 = false;
   std::vector<IsmStat> stats;
@@ -35,9 +37,17 @@ struct SeleneIsmFiles::Impl {
   }
 };
 
+IsmFileNames parse_ism_file_names(const std::string& text) {
+  if (text == "name") return IsmFileNames::name;
+  if (text == "index") return IsmFileNames::index;
+  if (text == "prefix") return IsmFileNames::prefix;
+  fail_usage("--file-names '" + text + "' is not one of name, index, prefix");
+}
+
 SeleneIsmFiles::SeleneIsmFiles(std::string prefix, bool hdf5, std::vector<IsmStat> stats,
-                               std::vector<std::string> features)
+                               std::vector<std::string> features, IsmFileNames names)
     : impl_(std::make_unique<Impl>()) {
+  impl_->names = names;
   impl_->prefix = std::move(prefix);
   impl_->hdf5 = hdf5;
   impl_->stats = std::move(stats);
@@ -52,14 +62,17 @@ std::string SeleneIsmFiles::base_name(const std::string& sequence_name) const {
     if (c == ' ' || c == '/' || c == '\t') c = '_';
   const auto& p = impl_->prefix;
   std::error_code ec;
-  if (!p.empty() && (p.back() == '/' || std::filesystem::is_directory(p, ec)))
-    return (std::filesystem::path(p) / name).string();
+  const bool directory = !p.empty() && (p.back() == '/' || std::filesystem::is_directory(p, ec));
+  if (impl_->names == IsmFileNames::prefix)
+    return directory ? (std::filesystem::path(p) / score::kSeleneIsmPrefix).string() : p;
+  if (directory) return (std::filesystem::path(p) / name).string();
   return p + "_" + name;
 }
 
 void SeleneIsmFiles::begin(const std::string& sequence_name, std::span<const float> reference) {
   auto& m = *impl_;
   const std::string base = base_name(sequence_name);
+  create_prefix_directories(base);
   m.tsv.clear();
   m.h5.clear();
   if (m.hdf5) {

@@ -1,6 +1,11 @@
 // A native model's heads, catalog and identity.
 #include "s2f/predict/model_tracks.hpp"
 
+#include <set>
+
+#include "s2f/catalog/feature_list.hpp"
+#include "s2f/error.hpp"
+
 namespace s2f::predict {
 
 std::vector<ModelHeadInfo> heads_of_model(const engine::ModelGraph& g) {
@@ -22,6 +27,18 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
                                      const catalog::TrackCatalog* embedded) {
   catalog::LoadOptions lo;
   lo.keep_padding = true;  // the plan strips padding unless --include-padding
+  if (!catalog_tsv.empty() && catalog::is_feature_list_file(catalog_tsv)) {
+    // Selene's features list names the tracks of a one-output model.
+    std::set<std::string> types;
+    std::string have;
+    for (const auto& h : heads)
+      if (types.insert(output_type_of(h.name)).second) have += (have.empty() ? "" : ", ") + output_type_of(h.name);
+    if (types.size() != 1)
+      fail_input("a features list names the tracks of one head, and this model has " + std::to_string(types.size()) +
+                     " (" + have + ")",
+                 catalog_tsv, "write a track catalog TSV with an output_type column (formats/MODEL.md)");
+    return catalog::catalog_from_feature_list(catalog::read_feature_list(catalog_tsv), *types.begin(), catalog_tsv);
+  }
   if (!catalog_tsv.empty()) return catalog::TrackCatalog::load_tsv(catalog_tsv, lo);
   if (embedded) return *embedded;
   return default_catalog(heads);

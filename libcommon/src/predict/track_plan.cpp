@@ -9,14 +9,10 @@
 
 namespace s2f::predict {
 
-namespace {
-
 std::string output_type_of(const std::string& head) {
   auto at = head.find('@');
   return at == std::string::npos ? head : head.substr(0, at);
 }
-
-}  // namespace
 
 catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads) {
   // Heads of one output_type at several resolutions share one track list.

@@ -79,6 +79,21 @@ Regions assign_partitions(const Regions& regions, const HoldoutPlan& plan, int64
   return units;
 }
 
+std::vector<Partition> whole_unit_partitions(size_t units, const HoldoutPlan& plan) {
+  std::vector<Partition> out(units, Partition::train);
+  const double pv = plan.validation.contigs.empty() ? plan.validation.proportion : 0;
+  const double pt = plan.test.contigs.empty() ? plan.test.proportion : 0;
+  std::vector<std::pair<uint64_t, size_t>> order;
+  for (size_t i = 0; i < units; ++i) order.emplace_back(selection_key(plan.seed, 0x401e, i), i);
+  std::sort(order.begin(), order.end());
+  // int() truncation as Selene counts them: 0.1 of 9 chromosomes is none.
+  const auto n_validate = static_cast<size_t>(static_cast<double>(units) * pv);
+  const auto n_test = static_cast<size_t>(static_cast<double>(units) * pt);
+  for (size_t k = 0; k < order.size() && k < n_validate + n_test; ++k)
+    out[order[k].second] = k < n_validate ? Partition::validate : Partition::test;
+  return out;
+}
+
 Partition item_partition(int contig, uint64_t item_key, const HoldoutPlan& plan) {
   if (plan.validation.contigs.count(contig)) return Partition::validate;
   if (plan.test.contigs.count(contig)) return Partition::test;

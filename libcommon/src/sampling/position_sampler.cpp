@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "s2f/catalog/feature_list.hpp"
 #include "s2f/error.hpp"
 #include "s2f/genome/bed.hpp"
 #include "s2f/sampling/rng.hpp"
@@ -81,7 +82,44 @@ Regions PositionSampler::blacklist() {
       r.push_back({c, rec.start, std::min(rec.end, names_.length(c)), Partition::train});
   }
   normalize(r);
+  if (o_.blacklist_rule == "window") return window_overlaps(r, *o_.sequence_length, genome_.contigs());
   return r;
+}
+
+Regions PositionSampler::windows_inside(const Regions& r) const {
+  return o_.sequence_length ? keep_windows_inside(r, *o_.sequence_length, genome_.contigs()) : r;
+}
+
+const FeatureTargets& PositionSampler::targets() {
+  if (!targets_loaded_ && !o_.targets.empty())
+    targets_ = read_feature_targets(o_.targets, catalog::read_feature_list(o_.features),
+                                    parse_feature_thresholds(o_.feature_thresholds), names_, bad_, unknown_);
+  targets_loaded_ = true;
+  return targets_;
+}
+
+DrawRules PositionSampler::draw_rules() {
+  DrawRules rules;
+  rules.random_strand = o_.strand == "random";
+  // Selene's intervals sampler draws again until the centre bin holds a
+  // positive feature, unless sample_negative; its random sampler never does.
+  if (o_.strategy == "intervals" && !o_.targets.empty() && !o_.sample_negative) {
+    const FeatureTargets& t = targets();
+    const SeleneBins b = bins();
+    rules.accept = [&t, b](int contig, int64_t pos) { return !t.positives(contig, b.bin_start(pos), b.bin_end(pos)).empty(); };
+    rules.refused = "with a positive feature in its centre bin";
+  }
+  return rules;
+}
+
+void PositionSampler::tag_whole_units(Regions& r, const std::vector<size_t>& unit_of, size_t n_units, uint64_t seed) {
+  const HoldoutPlan p = plan(seed);
+  const auto by_unit = whole_unit_partitions(n_units, p);
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (p.validation.contigs.count(r[i].contig)) r[i].partition = Partition::validate;
+    else if (p.test.contigs.count(r[i].contig)) r[i].partition = Partition::test;
+    else r[i].partition = by_unit[unit_of[i]];
+  }
 }
 
 const Annotation& PositionSampler::annotation() {
@@ -106,8 +144,8 @@ RegionPicker PositionSampler::picker_for(Regions regions) {
 
 std::vector<SampledPosition> PositionSampler::uniform_over(Regions allowed, uint64_t count, uint64_t seed, int64_t unit, const std::string& category) {
   allowed = subtract(allowed, blacklist());
-  auto parts = assign_partitions(allowed, plan(seed), unit);
-  auto out = sample_uniform(picker_for(std::move(parts)), count, seed, category);
+  auto parts = unit < 0 ? std::move(allowed) : assign_partitions(allowed, plan(seed), unit);
+  auto out = sample_uniform(picker_for(std::move(parts)), count, seed, category, draw_rules());
   sort_genomic(out);
   return out;
 }
@@ -120,25 +158,47 @@ std::vector<SampledPosition> PositionSampler::intergenic(uint64_t count, uint64_
 }
 
 std::vector<SampledPosition> PositionSampler::random(uint64_t count, uint64_t seed, int64_t margin) {
-  Regions allowed = trim_contig_ends(acgt_regions(genome_, chosen_contigs(false)), margin, genome_.contigs());
-  return uniform_over(std::move(allowed), count, seed, 1'000'000, "random");
+  const std::vector<int> contigs = chosen_contigs(false);
+  Regions allowed;
+  if (o_.n_runs == "keep") {
+    // Selene samples N runs too: its Genome encodes N as 0.25 per base, so
+    // its "over 30% ambiguous" check never refuses a window.
+    for (int c : contigs) allowed.push_back({c, 0, names_.length(c), Partition::train});
+  } else {
+    allowed = acgt_regions(genome_, contigs);
+  }
+  allowed = windows_inside(trim_contig_ends(allowed, margin, genome_.contigs()));
+  if (!whole_units()) return uniform_over(std::move(allowed), count, seed, 1'000'000, "random");
+  // Selene's proportional holdout hands out whole chromosomes.
+  std::vector<size_t> unit_of;
+  for (const auto& r : allowed)
+    unit_of.push_back(static_cast<size_t>(std::find(contigs.begin(), contigs.end(), r.contig) - contigs.begin()));
+  tag_whole_units(allowed, unit_of, contigs.size(), seed);
+  return uniform_over(std::move(allowed), count, seed, -1, "random");
 }
 
 std::vector<SampledPosition> PositionSampler::intervals(uint64_t count, uint64_t seed, int64_t margin) {
   if (o_.intervals.empty()) fail_usage("--strategy intervals needs --intervals BED");
   Regions r;
+  std::vector<size_t> unit_of;
+  size_t lines = 0;
   BedReader reader(o_.intervals, BedFlavor::bed, 0, bad_);
   BedRecord rec;
   while (reader.next(rec)) {
     int c = names_.resolve(rec.chrom);
     if (c < 0 || rec.start >= names_.length(c)) {
       ++unknown_;
+      ++lines;
       continue;
     }
     r.push_back({c, rec.start, std::min(rec.end, names_.length(c)), Partition::train});
+    unit_of.push_back(lines++);
   }
+  // Selene's proportional holdout hands out whole interval lines.
+  if (whole_units()) tag_whole_units(r, unit_of, lines, seed);
   normalize(r);
-  return uniform_over(trim_contig_ends(r, margin, genome_.contigs()), count, seed, 0, "intervals");
+  return uniform_over(windows_inside(trim_contig_ends(r, margin, genome_.contigs())), count, seed,
+                      whole_units() ? -1 : 0, "intervals");
 }
 
 // Item strategies: tag partitions, keep the --mode ones, then select.

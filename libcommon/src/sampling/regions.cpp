@@ -67,6 +67,32 @@ Regions trim_contig_ends(const Regions& r, int64_t margin, const std::vector<gen
   return out;
 }
 
+Regions keep_windows_inside(const Regions& r, int64_t window, const std::vector<genome::Contig>& contigs) {
+  // Window [pos - h, pos - h + window) inside [0, length): h <= pos <= length - window + h.
+  const int64_t h = window / 2;
+  Regions out;
+  for (auto x : r) {
+    x.begin = std::max(x.begin, h);
+    x.end = std::min(x.end, contigs[static_cast<size_t>(x.contig)].length - window + h + 1);
+    if (x.end > x.begin) out.push_back(x);
+  }
+  return out;
+}
+
+Regions window_overlaps(const Regions& r, int64_t window, const std::vector<genome::Contig>& contigs) {
+  // [pos - h, pos - h + window) meets [b, e) when b - window + h < pos < e + h.
+  const int64_t h = window / 2;
+  Regions out;
+  for (auto x : r) {
+    const int64_t length = contigs[static_cast<size_t>(x.contig)].length;
+    x.begin = std::max<int64_t>(0, x.begin - (window - h) + 1);
+    x.end = std::min(length, x.end + h);
+    if (x.end > x.begin) out.push_back(x);
+  }
+  normalize(out);
+  return out;
+}
+
 Regions acgt_regions(const genome::ReferenceGenome& genome, const std::vector<int>& contigs) {
   Regions out;
   for (int c : contigs) {

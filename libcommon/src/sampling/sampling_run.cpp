@@ -1,9 +1,11 @@
 #include "s2f/sampling/sampling_run.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/rng.hpp"
 #include "s2f/sampling/strategy_defaults.hpp"
 #include "s2f/stream/kinds.hpp"
@@ -50,6 +52,18 @@ SamplingCounts sample_and_write(const SamplingRequest& o, PositionSampler& sampl
   if (o.strategy != "chorus-baselines") sampling.update({{"count", count}, {"seed", seed}, {"margin", margin}});
   if (!o.validation_holdout.empty()) sampling["validation_holdout"] = o.validation_holdout;
   if (!o.test_holdout.empty()) sampling["test_holdout"] = o.test_holdout;
+  if (!o.preset.empty()) sampling["preset"] = o.preset;
+  if (o.strategy == "random" || o.strategy == "intervals") {
+    sampling.update({{"strand", o.strand}, {"holdout_by", o.holdout_by}, {"blacklist_rule", o.blacklist_rule}});
+    if (o.strategy == "random") sampling["n_runs"] = o.n_runs;
+    if (o.sequence_length) sampling["sequence_length"] = *o.sequence_length;
+    if (o.center_bin) sampling["center_bin"] = *o.center_bin;
+  }
+  if (!o.targets.empty()) {
+    sampling["targets"] = o.targets;
+    sampling["features"] = sampler.targets().features();
+    if (o.strategy == "intervals") sampling["sample_negative"] = o.sample_negative;
+  }
   // Both kinds of output carry how they were sampled and from which genome.
   auto open_output = [&](const char* kind, stream::Schema schema) {
     auto h = stream::make_header(kind, std::move(schema), run.provenance());
@@ -82,6 +96,11 @@ SamplingCounts sample_and_write(const SamplingRequest& o, PositionSampler& sampl
   auto [lo, hi] = run.opt.shard.range(all.size());
   auto w = open_output(stream::kind::positions, stream::positions_schema());
   stream::PositionAppender out(*w);
+  // Selene's saved dataset: the window, its strand and the class indices of
+  // its centre bin, one line per written sample, in stream order.
+  std::unique_ptr<TextOutput> dataset;
+  if (!o.save_dataset.empty()) dataset = std::make_unique<TextOutput>(o.save_dataset);
+  const SeleneBins bins = sampler.bins();
   std::string id;
   for (uint64_t i = 0; i < hi; ++i) {
     const auto& p = all[i];
@@ -94,9 +113,15 @@ SamplingCounts sample_and_write(const SamplingRequest& o, PositionSampler& sampl
       id = p.id;
     }
     out.append(id, chrom(p.contig), p.pos, p.strand, p.category, partition_name(p.partition));
+    if (dataset)
+      dataset->write(chrom(p.contig) + "\t" + std::to_string(bins.window_start(p.pos)) + "\t" +
+                     std::to_string(bins.window_end(p.pos)) + "\t" + static_cast<char>(p.strand) + "\t" +
+                     class_indices_column(sampler.targets().positives(p.contig, bins.bin_start(p.pos), bins.bin_end(p.pos))) +
+                     "\n");
     ++counts.per_category[p.category];
     ++counts.per_partition[partition_name(p.partition)];
   }
+  if (dataset) dataset->commit();
   w->finish();
   run.records_out = hi - lo;
   return counts;

@@ -19,7 +19,7 @@ void sort_genomic(std::vector<SampledPosition>& v) {
 }
 
 std::vector<SampledPosition> sample_uniform(const RegionPicker& picker, uint64_t count, uint64_t seed,
-                                            const std::string& category) {
+                                            const std::string& category, const DrawRules& rules) {
   std::vector<SampledPosition> out(count);
   if (count == 0) return out;
   if (picker.total() == 0)
@@ -29,10 +29,17 @@ std::vector<SampledPosition> sample_uniform(const RegionPicker& picker, uint64_t
     for (uint64_t i = range.begin(); i < range.end(); ++i) {
       Rng rng = draw_rng(seed, 1, i);
       auto pick = picker.at(rng.below(picker.total()));
+      for (uint64_t attempt = 1; rules.accept && !rules.accept(pick.contig, pick.pos); ++attempt) {
+        if (attempt == rules.max_attempts)
+          fail_input("no " + category + " position " + rules.refused + " after " + std::to_string(attempt) +
+                         " draws (sample " + std::to_string(i + 1) + ")",
+                     "", "check that the targets overlap the regions sampled, or allow negatives");
+        pick = picker.at(rng.below(picker.total()));
+      }
       auto& p = out[i];
       p.contig = pick.contig;
       p.pos = pick.pos;
-      p.strand = '+';
+      p.strand = rules.random_strand && rng.below(2) ? '-' : '+';
       p.category = category;
       p.partition = pick.partition;
     }

@@ -27,6 +27,7 @@ SeleneFiles::SeleneFiles(const std::string& prefix, bool hdf5, const std::vector
   auto& m = *impl_;
   m.hdf5 = hdf5;
   m.tracks = track_ids.size();
+  create_prefix_directories(prefix);
   std::string header = kLabelColumns;
   for (const auto& t : track_ids) header += "\t" + t;
   header += "\n";

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "s2f/ism/ism_run.hpp"
+#include "s2f/ism/selene_ism_files.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/score/selene_naming.hpp"
 
@@ -52,6 +53,7 @@ AttributionTarget parse_target(const std::string& text, const std::vector<predic
 struct IsmOutputOptions {
   std::vector<IsmStat> save = {IsmStat::predictions};
   std::string tsv_prefix, hdf5_prefix;  // Selene files, when set
+  IsmFileNames file_names = IsmFileNames::name;
   bool attributions = false;
   bool project = false;
   AttributionTarget target;
@@ -63,7 +65,7 @@ class IsmOutput : public IsmSink {
   IsmOutput(const stream::Header& input, predict::TrackPlan plan, IsmOutputOptions options, Run& run,
             const nlohmann::json& model_meta);
   ~IsmOutput() override;
-  void begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+  void begin_sequence(const stream::Batch& in, size_t rec, uint64_t window, std::span<const uint8_t> sequence,
                       const std::vector<engine::HeadOutput>& reference) override;
   void add_mutants(const std::vector<Mutation>& mutants, const std::vector<engine::HeadOutput>& predictions) override;
   void end_sequence() override;

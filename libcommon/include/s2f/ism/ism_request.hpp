@@ -21,6 +21,7 @@ struct IsmRequest {
   IsmOptions options;                // --start, --end, --mutate-n-bases
   std::string save = "predictions";  // comma-separated statistics
   std::string tsv, hdf5;             // Selene file prefixes
+  std::string file_names = "name";   // name | index | prefix (selene_ism_files.hpp)
   bool attr = false, project = false;
   std::string target;  // --attr: HEAD[:TRACK|sum]; "" = the last head, sum
   bool naive = false;

@@ -36,8 +36,9 @@ struct IsmOptions {
 class IsmSink {
  public:
   virtual ~IsmSink() = default;
-  // `reference`: batch of one, model layout [tracks][bins].
-  virtual void begin_sequence(const stream::Batch& in, size_t rec, std::span<const uint8_t> sequence,
+  // `reference`: batch of one, model layout [tracks][bins]; `window`: the
+  // input window's 0-based index in the whole (unsharded) input.
+  virtual void begin_sequence(const stream::Batch& in, size_t rec, uint64_t window, std::span<const uint8_t> sequence,
                               const std::vector<engine::HeadOutput>& reference) = 0;
   // predictions[h].values: [mutants][tracks][bins], mutants in order.
   virtual void add_mutants(const std::vector<Mutation>& mutants,

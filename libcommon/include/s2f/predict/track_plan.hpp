@@ -66,6 +66,8 @@ struct TrackPlan {
 // strands (is_default_catalog).
 inline constexpr const char* kDefaultCatalogSource = "default catalog";
 catalog::TrackCatalog default_catalog(const std::vector<ModelHeadInfo>& heads);
+// The output_type of a head name ("profile@32" -> "profile").
+std::string output_type_of(const std::string& head);
 bool is_default_catalog(const catalog::TrackCatalog& catalog);
 
 TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::TrackCatalog& catalog,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "s2f/genome/chrom_names.hpp"
 #include "s2f/sampling/regions.hpp"
@@ -34,6 +35,12 @@ struct HoldoutPlan {
 // least 1 kb) so small genomes split finely; whole regions when
 // unit_bases <= 0.
 Regions assign_partitions(const Regions& regions, const HoldoutPlan& plan, int64_t unit_bases);
+// Selene's proportional holdout: `units` whole units (chromosomes for the
+// random sampler, interval lines for the intervals sampler) in a seeded
+// order; the first int(units * validation) go to validation, the next
+// int(units * test) to test, the rest to training. Chromosome-list holdouts
+// are not proportions and leave every unit to training here.
+std::vector<Partition> whole_unit_partitions(size_t units, const HoldoutPlan& plan);
 // Partition of one sampled item (annotation-based strategies): by its
 // chromosome, else by a seeded key against the proportions.
 Partition item_partition(int contig, uint64_t item_key, const HoldoutPlan& plan);

@@ -28,6 +28,14 @@ Regions subtract(const Regions& a, const Regions& b);
 Regions pad(Regions r, int64_t margin, const std::vector<genome::Contig>& contigs);
 // Drops `margin` bases at both ends of every contig.
 Regions trim_contig_ends(const Regions& r, int64_t margin, const std::vector<genome::Contig>& contigs);
+// Positions whose window of `window` bases (s2f-encode -L window: from
+// pos - window/2) lies inside its contig: Selene refuses a window that leaves
+// the chromosome.
+Regions keep_windows_inside(const Regions& r, int64_t window, const std::vector<genome::Contig>& contigs);
+// The positions whose window of `window` bases overlaps one of the regions
+// (normalised, clipped to the contigs): Selene's blacklist rejects a sample
+// whose window overlaps a blacklisted interval, not only its centre.
+Regions window_overlaps(const Regions& r, int64_t window, const std::vector<genome::Contig>& contigs);
 // Runs of A/C/G/T (no N) on the given contigs, read contig by contig.
 Regions acgt_regions(const genome::ReferenceGenome& genome, const std::vector<int>& contigs);
 uint64_t total_length(const Regions& r);

@@ -7,6 +7,7 @@
 // shards.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,10 +38,21 @@ struct SampledSnp {
 
 void sort_genomic(std::vector<SampledPosition>& v);
 
+// How each uniform draw is finished: Selene draws a strand per sample, and
+// its intervals sampler draws again until the centre bin holds a feature.
+struct DrawRules {
+  bool random_strand = false;  // '+' or '-' with equal chance, else '+'
+  // Whether a drawn position is kept; a refused one is drawn again from
+  // the same generator, so the sample is still the same for any thread count.
+  std::function<bool(int contig, int64_t pos)> accept;
+  uint64_t max_attempts = 100000;  // per sample, before giving up with an error
+  std::string refused;             // what a refused draw lacked, for that error
+};
+
 // `count` positions drawn uniformly (with replacement) over the picker's
 // regions, each tagged with its region's partition.
 std::vector<SampledPosition> sample_uniform(const RegionPicker& picker, uint64_t count, uint64_t seed,
-                                            const std::string& category);
+                                            const std::string& category, const DrawRules& rules = {});
 
 // `count` of the candidates without replacement (all when there are fewer);
 // stream separates independent selections under one seed.

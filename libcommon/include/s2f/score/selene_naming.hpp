@@ -39,7 +39,8 @@ std::string selene_row_labels_name(const std::string& prefix);
 // one per SeleneFile, then the row labels when hdf5.
 std::vector<std::string> selene_file_names(const std::string& prefix, const std::vector<SeleneItem>& items, bool hdf5);
 
-// In silico mutagenesis.
+// In silico mutagenesis. Selene's output_path_prefix defaults to "ism".
+inline constexpr const char* kSeleneIsmPrefix = "ism";
 std::string selene_ism_file_name(const std::string& base, SeleneItem item, bool hdf5);
 std::string selene_ism_reference_name(const std::string& base);  // HDF5 only
 
