@@ -214,16 +214,15 @@ class RescaleRule(torch.autograd.Function):
     @staticmethod
     def forward(ctx, z, name, alpha):
         fn = _activation_fn(name, alpha)
-        y = fn(z)
-        ctx.save_for_backward(z, y)
+        ctx.save_for_backward(z)  # f(z) is recomputed in backward: half the memory of wide models
         ctx.fn = fn
-        return y
+        return fn(z)
 
     @staticmethod
     def backward(ctx, g):
-        z, y = ctx.saved_tensors
+        (z,) = ctx.saved_tensors
         zx, zr = _halves(z)
-        yx, yr = _halves(y)
+        yx, yr = ctx.fn(zx), ctx.fn(zr)
         dz = zx - zr
         far = dz.abs() >= TIE
         m = torch.where(far, (yx - yr) / torch.where(far, dz, torch.ones_like(dz)), _derivative(ctx.fn, zx))
@@ -450,6 +449,37 @@ def deepshap_multipliers(net, target, x, refs):
     tx, tr = target.value(ox, w), target.value(orf, w)
     m = torch.autograd.grad(tx.sum(), batch)[0][:n]
     return m.detach().numpy().astype(np.float64), tx.detach().numpy(), tr.detach().numpy()
+
+
+def deepshap_many(net, target, xs, refs, pairs_per_pass=32):
+    """Hypothetical contributions of many sequences at once, the way a
+    batched PyTorch pipeline runs them: the (x, r_i) pairs of all sequences
+    are cut into passes of `pairs_per_pass` pairs (2 x that many sequences
+    through the network). xs: (S, L, 4); refs: (S, N, L, 4). Returns hyp
+    (S, L, 4) and the largest relative summation-to-delta gap."""
+    S, N = refs.shape[:2]
+    owner = np.repeat(np.arange(S), N)
+    flat_refs = refs.reshape(S * N, *refs.shape[2:])
+    mult = np.empty(flat_refs.shape, np.float64)
+    gap = 0.0
+    for lo in range(0, S * N, pairs_per_pass):
+        hi = min(lo + pairs_per_pass, S * N)
+        x = torch.as_tensor(xs[owner[lo:hi]], dtype=net.dtype)
+        r = torch.as_tensor(flat_refs[lo:hi], dtype=net.dtype)
+        batch = torch.cat([x, r]).requires_grad_(True)
+        out = net.forward(batch, deeplift=True)
+        n = hi - lo
+        ox = {h: v[:n] for h, v in out.items()}
+        w = target.weights(ox)
+        tx, tr = target.value(ox, w), target.value({h: v[n:] for h, v in out.items()}, w)
+        m = torch.autograd.grad(tx.sum(), batch)[0][:n]
+        mult[lo:hi] = m.numpy()
+        total = (m * (x - r)).sum((1, 2)).detach().numpy()
+        delta = (tx - tr).detach().numpy()
+        gap = max(gap, float(np.abs(total - delta).max() / max(np.abs(delta).max(), np.abs(tx.detach().numpy()).max(), 1e-12)))
+    mult = mult.reshape(refs.shape)
+    hyp = (mult - (mult * refs).sum(-1, keepdims=True)).mean(1)
+    return hyp, gap
 
 
 def gradient(net, target, x):
