@@ -379,8 +379,9 @@ class Network:
                      else ins[0].max(2, keepdim=True).values)
             elif op == "flatten":
                 t = ins[0]
-                flat = t.permute(0, 2, 1).reshape(t.shape[0], -1) if layer["order"] == "lc" else t.reshape(t.shape[0], -1)
-                y = flat.unsqueeze(2)
+                if layer["order"] == "lc":  # position-major (Keras)
+                    t = t.permute(0, 2, 1)
+                y = t.reshape(t.shape[0], -1).unsqueeze(2)
             elif op == "crop":
                 a, b = layer["cropping"]
                 y = ins[0][:, :, a:ins[0].shape[2] - b]
@@ -476,7 +477,8 @@ def deepshap_many(net, target, xs, refs, pairs_per_pass=32):
         mult[lo:hi] = m.numpy()
         total = (m * (x - r)).sum((1, 2)).detach().numpy()
         delta = (tx - tr).detach().numpy()
-        gap = max(gap, float(np.abs(total - delta).max() / max(np.abs(delta).max(), np.abs(tx.detach().numpy()).max(), 1e-12)))
+        scale = max(np.abs(delta).max(), np.abs(tx.detach().numpy()).max(), 1e-12)
+        gap = max(gap, float(np.abs(total - delta).max() / scale))
     mult = mult.reshape(refs.shape)
     hyp = (mult - (mult * refs).sum(-1, keepdims=True)).mean(1)
     return hyp, gap

@@ -56,7 +56,7 @@ def random_seqs(n, length):
     return ["".join(RNG.choice(list("ACGT"), length)) for _ in range(n)]
 
 
-def dinucleotide_free_refs(n, length):
+def random_references(n, length):
     """Random one-hot references (float32 (N, L, 4)), the same for every record."""
     return np.eye(4, dtype=np.float32)[RNG.integers(0, 4, (n, length))]
 
@@ -169,7 +169,7 @@ def check_against_reference(tmp, name, model_arg, model_file, length, targets, s
     graph = ref.load_model(model_file)
     net = ref.Network(graph)
     fa = write_fasta(os.path.join(tmp, f"{name}.fa"), seqs)
-    refs = dinucleotide_free_refs(6, length)
+    refs = random_references(6, length)
     refs_path = os.path.join(tmp, f"{name}.refs.npy")
     np.save(refs_path, refs)
     xs = [ref.one_hot(s, graph.n_value or 0.0) for s in seqs]
@@ -285,7 +285,8 @@ def check_determinism(tmp):
         check(gap is not None and gap <= TOL, f"-t {t}, 8 dinucleotide shuffles: summation-to-delta gap {gap} <= {TOL}")
         p = os.path.join(d, "out.s2f")
         outs.append(open(p, "rb").read() if os.path.exists(p) else b"")
-    check(len(outs[0]) > 1000 and outs[0] == outs[1], "-t 1 and -t 2 write the same bytes (dinucleotide shuffles, seed 3)")
+    check(len(outs[0]) > 1000 and outs[0] == outs[1],
+          "-t 1 and -t 2 write the same bytes (dinucleotide shuffles, seed 3)")
 
     enc = os.path.join(tmp, "det.windows.s2f")
     run("s2f-encode", "-q", "-L", "500", "--fasta-records", fa, "-o", enc, check=True)
@@ -313,7 +314,7 @@ def check_softmax_and_errors(tmp):
     seqs = random_seqs(2, 50)
     fa = write_fasta(os.path.join(tmp, "sm.fa"), seqs)
     refs = os.path.join(tmp, "sm.refs.npy")
-    np.save(refs, dinucleotide_free_refs(4, 50))
+    np.save(refs, random_references(4, 50))
     out = os.path.join(tmp, "sm.s2f")
     r = attribute(["-m", model, "--fasta-records", fa, "--reference-file", refs, "--target", "out:0", "-o", out])
     check(r.returncode != 0 and "softmax" in r.stderr.lower() and not os.path.exists(out),
@@ -348,7 +349,8 @@ def main():
     torch.set_num_threads(2)
     with temp_dir("s2f-attribute-") as tmp:
         r = run("s2f-attribute", "--help")
-        check(r.returncode == 0 and "s2f-attribute" in (r.stdout + r.stderr) and "example" in (r.stdout + r.stderr).lower(),
+        text = r.stdout + r.stderr
+        check(r.returncode == 0 and "s2f-attribute" in text and "example" in text.lower(),
               "--help exits 0 with an example")
         for case in models(tmp):
             check_against_reference(tmp, *case)

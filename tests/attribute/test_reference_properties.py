@@ -21,7 +21,6 @@ s2f-attribute parity test trusts:
   (tests/engine), when ../shared/data is present.
 """
 import os
-import sys
 
 import numpy as np
 import torch
