@@ -52,6 +52,9 @@ import torch
 import torch.nn.functional as F
 
 TIE = 1e-6  # |difference| below which a rule falls back to the derivative at x
+# A target this close to 0 (a dead unit, a flat profile) is measured in
+# absolute terms: a relative gap of rounding noise over 0 means nothing.
+ZERO = 1e-9
 
 
 # ----------------------------------------------------------------- models
@@ -477,7 +480,7 @@ def deepshap_many(net, target, xs, refs, pairs_per_pass=32):
         mult[lo:hi] = m.numpy()
         total = (m * (x - r)).sum((1, 2)).detach().numpy()
         delta = (tx - tr).detach().numpy()
-        scale = max(np.abs(delta).max(), np.abs(tx.detach().numpy()).max(), 1e-12)
+        scale = max(np.abs(delta).max(), np.abs(tx.detach().numpy()).max(), ZERO)
         gap = max(gap, float(np.abs(total - delta).max() / scale))
     mult = mult.reshape(refs.shape)
     hyp = (mult - (mult * refs).sum(-1, keepdims=True)).mean(1)
@@ -501,7 +504,7 @@ def delta_gap(m, x, refs, tx, tr):
     """Largest relative summation-to-delta gap over the references."""
     total = (m * (x[None] - refs)).sum((1, 2))
     delta = tx - tr
-    scale = max(np.abs(delta).max(), np.abs(tx).max(), 1e-12)
+    scale = max(np.abs(delta).max(), np.abs(tx).max(), ZERO)
     return float(np.abs(total - delta).max() / scale)
 
 

@@ -213,7 +213,8 @@ def check_against_reference(tmp, name, model_arg, model_file, length, targets, s
                 worst = 0.0
                 for w, p in zip(want, proj["contrib"]):
                     delta = (w["t_x"] - w["t_ref"]).mean()
-                    scale = max(abs(w["t_x"]), np.abs(w["t_ref"]).max(), 1e-12)
+                    # float32 sums: a target near 0 is measured in absolute terms
+                    scale = max(abs(w["t_x"]), np.abs(w["t_ref"]).max(), 1e-3)
                     worst = max(worst, abs(float(p.astype(np.float64).sum()) - delta) / scale)
                 check(worst <= TOL, f"{label}: sum of s2f's projected = mean_i (t(x) - t(r_i)) (rel {worst:.1e})")
                 ref_gap = max(w["delta_gap"] for w in want)
