@@ -17,6 +17,7 @@ run sh bench/reservoir_bench.sh "$build" 2
 run /usr/bin/python3 bench/score_bench.py "$build/bin" 100000 1000
 run /usr/bin/python3 bench/call_hits_bench.py --bin "$build/bin"
 run sh bench/ism_bench.sh "$build" 2
+run sh bench/attribute_bench.sh "$build" 2
 run sh bench/marginalize_bench.sh "$build" 2 1024 128
 run bash bench/pipeline_scaling.sh "$build" 20000 10000
 run sh bench/tracks_bench.sh "$build" 2
