@@ -26,7 +26,10 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   if (o.length > (int64_t{1} << 28)) fail_usage("-L/--length " + std::to_string(o.length) + " is implausibly large");
   if (o.variant_index && (*o.variant_index < 0 || *o.variant_index >= o.length))
     fail_usage("--variant-index must be in [0, L)");
-  if (o.strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+  if (o.windows != "s2f" && o.windows != "selene") fail_usage("--windows must be s2f or selene");
+  if (o.windows == "selene" && o.variant_index)
+    fail_usage("--variant-index and --windows selene both place variants; give one");
+  const int strand_column = strand_column_of(o.strand_column, o.strand_index);
 
   ResolvedInput in{InputFormat::stream, o.input};
   if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
@@ -39,14 +42,22 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   const bool needs_genome = in.format != InputFormat::fasta_records && in.format != InputFormat::sequences;
   const std::string name = input_format_name(in.format);
   if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
-  if (o.strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
-    fail_usage("--strand-column applies to BED, narrowPeak and VCF input only");
-  if (o.require_strand && o.strand_column == 0 && in.format != InputFormat::stream)
-    fail_usage("--require-strand needs --strand-column for " + name + " input");
+  if (strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
+    fail_usage("--strand-column/--strand-index apply to BED, narrowPeak and VCF input only");
+  if (o.require_strand && strand_column == 0 && in.format != InputFormat::stream)
+    fail_usage("--require-strand needs --strand-column or --strand-index for " + name + " input");
   return in;
 }
 
 nlohmann::json geometry(const EncodeRequest& o) {
+  if (o.windows == "selene")
+    return {{"sequence_length", o.length},
+            {"position_index", position_index(o.length)},
+            {"variant_windows", "selene"},
+            {"variant_index", "Selene: floor(L/2)-floor(len(REF)/2)-1 on +, ceil(L/2)-ceil(len(REF)/2)+1 on - "
+                              "(ceil(L/2) for one base)"},
+            {"indels", "Selene: insertions cropped floor(d/2) left; deletions joined around POS as Selene does"},
+            {"strand", "'-' windows are fetched reverse-complemented and the alleles placed on them (Selene)"}};
   return {{"sequence_length", o.length},
           {"position_index", position_index(o.length)},
           {"variant_index", o.variant_index ? nlohmann::json(*o.variant_index)
@@ -73,6 +84,14 @@ std::string summarize(const EncodeCounts& counts, uint64_t malformed) {
 
 }  // namespace
 
+int strand_column_of(int strand_column, int strand_index) {
+  if (strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+  if (strand_index < -1) fail_usage("--strand-index is 0-based and must be 0 or more");
+  if (strand_column > 0 && strand_index >= 0)
+    fail_usage("--strand-column (1-based) and --strand-index (0-based) name the same column; give one");
+  return strand_index >= 0 ? strand_index + 1 : strand_column;
+}
+
 void run_encode(const EncodeRequest& o, Run& run) {
   const ResolvedInput in = resolve_input(o);
   BadLines bad(&run.skips, o.skip_bad);
@@ -82,11 +101,13 @@ void run_encode(const EncodeRequest& o, Run& run) {
   EncodeSettings settings;
   settings.length = o.length;
   settings.variant_index = o.variant_index;
+  settings.variant_windows = o.windows == "selene" ? VariantWindows::selene : VariantWindows::s2f;
   settings.require_strand = o.require_strand;
   settings.cache_bytes = o.cache_mb << 20;
   WindowEncoder encoder(genome.get(), settings, run.skips);
 
-  auto source = open_job_source(in.format, in.path, o.strand_column, bad, run.skips);
+  auto source = open_job_source(in.format, in.path, strand_column_of(o.strand_column, o.strand_index), bad, run.skips,
+                                settings.variant_windows == VariantWindows::selene);
   stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()),
                                               run.provenance(), source->header());
   header.meta["geometry"] = geometry(o);

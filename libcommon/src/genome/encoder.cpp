@@ -7,6 +7,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/genome/selene_windows.hpp"
 #include "s2f/genome/window.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/text_excerpt.hpp"
@@ -78,6 +79,18 @@ bool WindowEncoder::prepare(WindowJob& job) {
     job.start = position_window_start(job.pos, L);
     need_begin = job.start;
     need_end = job.start + L;
+  } else if (settings_.variant_windows == VariantWindows::selene) {
+    SeleneVariantLayout lay =
+        selene_variant_layout(job.pos, static_cast<int64_t>(selene_allele(job.ref).size()),
+                              static_cast<int64_t>(selene_allele(job.alt).size()), L, c.length);
+    if (!lay.rejected.empty()) {
+      skips_.skip(job.id, job.where, lay.rejected);
+      return false;
+    }
+    // Genome bases beyond the chromosome that Selene's deletion windows
+    // reach are N, as Selene pads them.
+    job.start = need_begin = lay.ref_start;
+    need_end = lay.ref_start + L;
   } else {
     int64_t index = variant_index(static_cast<int64_t>(job.ref.size()));
     VariantLayout lay = variant_layout(job.pos, static_cast<int64_t>(job.ref.size()),
@@ -137,9 +150,11 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
     if (f_part_ >= 0) out.set_str(F(f_part_), r, job.partition);
     return r;
   };
+  // Selene's variant windows come out already in their strand's orientation.
+  const bool oriented = job.kind == WindowJob::Kind::variant && settings_.variant_windows == VariantWindows::selene;
   auto finish = [&](size_t r) {
     auto seq = out.fixed_mut<uint8_t>(F(f_seq_), r);
-    if (strand == '-' && job.kind != WindowJob::Kind::sequence) reverse_complement(seq);
+    if (strand == '-' && job.kind != WindowJob::Kind::sequence && !oriented) reverse_complement(seq);
     bool unk = contains_unknown(seq);
     out.set_scalar<uint8_t>(F(f_unk_), r, unk ? 1 : 0);
     counts.with_unknown += unk;
@@ -163,9 +178,12 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
     case WindowJob::Kind::variant: {
       size_t rr = add(stream::kAlleleRef, true);
       size_t ra = add(stream::kAlleleAlt, true);
-      bool match = build_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
-                                         variant_index(static_cast<int64_t>(job.ref.size())),
-                                         out.fixed_mut<uint8_t>(F(f_seq_), rr), out.fixed_mut<uint8_t>(F(f_seq_), ra));
+      auto ref_seq = out.fixed_mut<uint8_t>(F(f_seq_), rr), alt_seq = out.fixed_mut<uint8_t>(F(f_seq_), ra);
+      bool match = oriented ? build_selene_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
+                                                           strand == '-', ref_seq, alt_seq)
+                            : build_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
+                                                    variant_index(static_cast<int64_t>(job.ref.size())), ref_seq,
+                                                    alt_seq);
       out.set_scalar<uint8_t>(F(f_match_), rr, match);
       out.set_scalar<uint8_t>(F(f_match_), ra, match);
       finish(rr);

@@ -68,8 +68,8 @@ struct VcfReader::Bcf {
   }
 };
 
-VcfReader::VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips)
-    : path_(path), strand_column_(strand_column), bad_(bad), skips_(skips) {
+VcfReader::VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf)
+    : path_(path), strand_column_(strand_column), selene_vcf_(selene_vcf), bad_(bad), skips_(skips) {
   if (is_bcf(path)) {
     if (strand_column > 0)
       fail_usage("--strand-column needs a text VCF; " + path + " is BCF",
@@ -136,7 +136,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
     report_text(line, where, "VCF POS '" + text_excerpt(cols_[1], 40) + "' is not a positive integer");
     return false;
   }
-  if (!allele_bases_ok(cols_[3])) {
+  if (!allele_bases_ok(cols_[3]) && !(selene_vcf_ && cols_[3] == "-")) {
     report_text(line, where, "VCF REF '" + text_excerpt(cols_[3], 40) + "' is not made of A, C, G, T, N");
     return false;
   }
@@ -164,6 +164,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
     b = c + 1;
   }
   for (auto alt : alts_) {
+    if (selene_vcf_ && (alt == "-" || alt == "*")) continue;
     if (unencodable_alt_reason(alt).empty() && !allele_bases_ok(alt)) {
       report_text(line, where, "VCF ALT '" + text_excerpt(alt, 40) + "' is not made of A, C, G, T, N");
       return false;
@@ -208,12 +209,14 @@ void VcfReader::add(std::string_view chrom, int64_t pos0, std::string_view id, s
                     std::string_view line) {
   const std::string ref_u = upper(ref);
   for (auto alt : alts) {
-    std::string reason = unencodable_alt_reason(alt);
+    std::string reason = selene_vcf_ && (alt == "-" || alt == "*") ? std::string() : unencodable_alt_reason(alt);
     std::string alt_u = upper(alt);
     std::string vid = id.empty() || id == "." ? std::string(chrom) + ":" + std::to_string(pos0 + 1) + ":" + ref_u +
                                                     ":" + alt_u
                                               : std::string(id);
-    if (alts.size() > 1 && !(id.empty() || id == ".")) vid += ":" + alt_u;
+    // Each allele of a multi-allelic record gets its own id, unless the file
+    // is read as Selene reads it: Selene names every allele by the record's ID.
+    if (alts.size() > 1 && !(id.empty() || id == ".") && !selene_vcf_) vid += ":" + alt_u;
     if (!reason.empty()) {
       ++symbolic_;
       skips_.skip(vid, where, reason);

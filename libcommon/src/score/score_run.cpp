@@ -109,6 +109,8 @@ class ScoreRun {
   std::unique_ptr<Percentiles> percentiles_;
   std::string variant_stat_;  // a requested statistic that needs ref and alt ("" = none)
   uint64_t variants_ = 0, singles_ = 0;
+  uint64_t nan_logits_ = 0;  // logit_diff values of variants that came out NaN (--logit selene, p < 0)
+  void count_nan_logits(Statistic s, bool variant, std::span<const float> values);
   int64_t k_ = 1;  // values per track of a values record
 
   std::unique_ptr<stream::Writer> writer_;
@@ -270,6 +272,9 @@ void ScoreRun::score_all() {
   }
   pairer.finish();
   check_variant_statistics();
+  if (nan_logits_)
+    warn(std::to_string(nan_logits_) + " logit_diff value(s) are NaN: a prediction below 0 (or NaN) is no "
+         "probability, and Selene's logit (--logit selene) gives NaN there too; logit_diff suits sigmoid outputs");
   writer_->finish();
   if (selene_) selene_->finish();
 }
@@ -307,6 +312,11 @@ void ScoreRun::emit_values(std::string_view id, bool variant) {
   ++run_.records_out;
 }
 
+void ScoreRun::count_nan_logits(Statistic s, bool variant, std::span<const float> values) {
+  if (s != Statistic::logit_diff || !variant) return;
+  for (float v : values) nan_logits_ += std::isnan(v);
+}
+
 void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& pair) {
   const auto& plan = *plan_;
   ref_.load(held, pair.ref, head_fields_);
@@ -325,6 +335,7 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
       else std::fill(dst.begin(), dst.end(), std::nanf(""));
     } else {
       score_tracks(plan, plan.options().statistics[s], o_.scoring.pseudocount, ref_, altp, dst.data());
+      count_nan_logits(plan.options().statistics[s], altp != nullptr, dst);
     }
   }
   if (percentiles_) {

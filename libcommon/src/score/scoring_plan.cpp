@@ -169,6 +169,8 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
     geometry_["layers"] = j;
     geometry_["layer_column"] = options_.layer_column;
   }
+  // A background of Selene-rule logits is another distribution than a clipped one.
+  if (options_.logit == LogitRule::selene) geometry_["logit"] = "selene";
   if (h.meta.contains("model") && h.meta["model"].contains("hash")) geometry_["model_hash"] = h.meta["model"]["hash"];
   if (h.meta.contains("geometry") && h.meta["geometry"].contains("sequence_length"))
     geometry_["sequence_length"] = h.meta["geometry"]["sequence_length"];

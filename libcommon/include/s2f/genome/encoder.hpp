@@ -47,9 +47,14 @@ class JobSource {
   virtual bool has_labels() const { return false; }
 };
 
+// Whose rule places a variant in its windows: s2f's (window.hpp, the
+// default) or Selene's exactly (selene_windows.hpp, --windows selene).
+enum class VariantWindows : uint8_t { s2f, selene };
+
 struct EncodeSettings {
   int64_t length = 0;
-  std::optional<int64_t> variant_index;  // first REF base; default Selene's
+  std::optional<int64_t> variant_index;  // first REF base; default ceil(L/2)-1-floor(len(REF)/2)
+  VariantWindows variant_windows = VariantWindows::s2f;
   bool require_strand = false;
   uint64_t cache_bytes = uint64_t{2} << 30;
 };

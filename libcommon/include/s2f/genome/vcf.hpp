@@ -2,7 +2,10 @@
 // name file:line) or BCF (through htslib). A record with several ALT alleles
 // becomes one variant per ALT. Symbolic and structural ALTs (<DEL>,
 // breakends, '*') cannot be written as a sequence and are skipped into the
-// side file with the reason.
+// side file with the reason. With `selene_vcf` the file is read as Selene
+// reads it: the alleles Selene reads as empty (REF '-', ALT '-' or '*') are
+// kept as written, for Selene's windows (selene_windows.hpp), and every
+// allele of a multi-allelic record keeps the record's ID as its id.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -15,6 +18,7 @@ namespace s2f::genome {
 
 struct Variant {
   std::string id;     // ID column; chrom:pos:ref:alt when '.'; ":<ALT>" added for multi-allelic records
+                      // (not when read as Selene reads)
   std::string chrom;
   int64_t pos = 0;    // 0-based position of the first REF base
   std::string ref, alt;  // upper-case
@@ -25,7 +29,7 @@ struct Variant {
 class VcfReader {
  public:
   // strand_column: 1-based column holding +/-/. (0 = none; text VCF only).
-  VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips);
+  VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf = false);
   ~VcfReader();
   bool next(Variant& v);
   uint64_t symbolic_skipped() const { return symbolic_; }
@@ -42,6 +46,7 @@ class VcfReader {
 
   std::string path_;
   int strand_column_;
+  bool selene_vcf_;
   BadLines& bad_;
   SkipLog& skips_;
   std::unique_ptr<TextLines> lines_;
