@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   app.add_option("--strand-index", o.strand_index,
                  "The same column 0-based, as Selene's strand_index (--strand-index 7 = --strand-column 8)");
   app.add_flag("--require-strand", o.require_strand, "Send records with strand '.' to the side file instead of using +");
+  app.add_option("--selene-na", o.selene_na,
+                 "Also list the VCF records whose windows leave the chromosome (or whose chromosome is unknown) as "
+                 "Selene's .NA file does: chrom, POS, ID, REF, ALT, strand; s2f-score --tsv/--hdf5 copies it to "
+                 "PREFIX.NA");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed lines and write them to the side file instead of stopping");
   app.add_option("--cache-mb", o.cache_mb, "Whole contigs kept in memory (MB; the current one is always kept)")
       ->capture_default_str();

@@ -3,9 +3,10 @@
 what `s2f-encode --windows selene` wrote.
 
     selene_windows.py GENOME.fa L VCF WINDOWS.tsv SKIPPED.tsv [--strand-index I] [--require-strand]
+                      [--selene-na NA_FILE]
 
 WINDOWS.tsv is `s2f-view` output of the sequences stream, SKIPPED.tsv the
-side file of the same run. The reference below follows selene_sdk.predict
+side file of the same run, NA_FILE its --selene-na list. The reference below follows selene_sdk.predict
 (read_vcf_file, AnalyzeSequences.variant_effect_prediction, _process_alt,
 _get_ref_idxs, _handle_standard_ref, _handle_long_ref) and
 selene_sdk.sequences.Genome (get_sequence_from_coords with its padding
@@ -15,7 +16,8 @@ string slicing is numpy's row slicing). It never calls s2f.
 
 Checks: the same variants become windows (Selene's .NA variants are the
 ones s2f sends to its side file), in the same order, and every REF and ALT
-window and ref_match agree. Exits 1 and prints the first differences.
+window and ref_match agree; the --selene-na list is Selene's .NA file line
+for line. Exits 1 and prints the first differences.
 """
 import math
 import sys
@@ -252,6 +254,13 @@ def main():
         print("side file holds %d records; Selene's .NA has %d variant alleles and %d were dropped for strand '.'"
               % (n_skipped, n_na_alleles, dropped))
         bad += 1
+    if "--selene-na" in sys.argv:
+        with open(sys.argv[sys.argv.index("--selene-na") + 1]) as f:
+            got_na = f.read()
+        want_na = "".join("{0}\t{1}\t{2}\t{3}\t{4}\t{5}\n".format(*v) for v in na)
+        if got_na != want_na:
+            print("--selene-na list differs from Selene's .NA:\n s2f:\n%s Selene:\n%s" % (got_na[:500], want_na[:500]))
+            bad += 1
     kinds = {}
     for g, w in zip(got, want):
         kinds[w[5]] = kinds.get(w[5], 0) + 1

@@ -7,7 +7,7 @@
 # Added by hand: variants whose Selene windows reach past either end of the
 # excerpt (Selene's .NA; deletion windows padded with N), REF '-' and ALT
 # '-'/'*' alleles, a REF as long as the window. Odd and even L, and
-# --require-strand. Skips (exit 77) when ../shared/data is absent.
+# --require-strand; the --selene-na list against Selene's .NA lines. Skips (exit 77) when ../shared/data is absent.
 set -euo pipefail
 BIN=${S2F_BIN_DIR:?set S2F_BIN_DIR}
 SRC=${S2F_SOURCE_DIR:?set S2F_SOURCE_DIR}
@@ -58,14 +58,22 @@ for pos, name, r, a, s in rows:
 EOF
 
 for L in 1001 1000; do
-  "$BIN/s2f-encode" -q -g $G -L $L --windows selene --strand-index 8 --vcf selene.vcf -o sel$L.s2f --skipped sel$L.na
+  "$BIN/s2f-encode" -q -g $G -L $L --windows selene --strand-index 8 --vcf selene.vcf -o sel$L.s2f --skipped sel$L.na \
+    --selene-na sel$L.NA
   "$BIN/s2f-view" -q sel$L.s2f > sel$L.tsv
-  if $PY "$SRC/tests/genome/selene_windows.py" $G $L selene.vcf sel$L.tsv sel$L.na --strand-index 8; then
-    pass "L=$L: every window equals Selene's ($n_real real variants + edge cases)"
+  if $PY "$SRC/tests/genome/selene_windows.py" $G $L selene.vcf sel$L.tsv sel$L.na --strand-index 8 --selene-na sel$L.NA; then
+    pass "L=$L: every window equals Selene's, and the --selene-na list its .NA ($n_real real variants + edge cases)"
   else
     bad "L=$L windows"
   fi
 done
+# Unshifted, every real variant lies beyond the excerpt: all in Selene's .NA.
+zcat "$EX/chr22_ENST00000319363.vcf.gz" > beyond.vcf
+"$BIN/s2f-encode" -q -g $G -L 1000 --windows selene --vcf beyond.vcf -o beyond.s2f --skipped beyond.na --selene-na beyond.NA
+"$BIN/s2f-view" -q beyond.s2f > beyond.tsv
+$PY "$SRC/tests/genome/selene_windows.py" $G 1000 beyond.vcf beyond.tsv beyond.na --selene-na beyond.NA \
+  && [[ $(wc -l < beyond.NA) == $n_real ]] && pass "all $n_real real variants beyond the excerpt: --selene-na = Selene's .NA" \
+  || bad "Selene's .NA of the unshifted VCF"
 "$BIN/s2f-encode" -q -g $G -L 999 --windows selene --strand-index 8 --require-strand --vcf selene.vcf -o req.s2f --skipped req.na
 "$BIN/s2f-view" -q req.s2f > req.tsv
 $PY "$SRC/tests/genome/selene_windows.py" $G 999 selene.vcf req.tsv req.na --strand-index 8 --require-strand \

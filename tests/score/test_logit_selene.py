@@ -5,7 +5,8 @@ prediction arrays get 0 -> 1e-24 and >= 1 -> 0.999999, then scipy's logit
 (clipped to [1e-6, 1 - 1e-6]) is checked against its own formula, the
 issue's case (ref 1e-8 -> alt 1e-7: ln 10 under Selene's rule, 0 clipped)
 by value, a prediction below 0 gives NaN with a warning, the Selene logits
-TSV carries the same numbers, and an unknown rule is a usage error."""
+TSV carries the same numbers, and an unknown rule is a usage error. Also:
+s2f-score copies s2f-encode's --selene-na list to PREFIX.NA."""
 
 import csv
 import os
@@ -38,13 +39,14 @@ def selene_logit_scores(ref, alt):
         return logit(batch) - logit(baseline)
 
 
-def write_pairs(path):
+def write_pairs(path, meta_extra=None):
     n = len(PAIRS)
     tracks = [[str(i), f"t{i}", "prob", "."] for i in range(n)]
     schema = WINDOW_IDENTITY_FIELDS + [{"name": "prob", "dtype": "f32", "shape": [n, 1]}]
     meta = {"tracks": {"columns": ["track_index", "track_name", "output_type", "strand"], "rows": tracks},
             "model": {"hash": "sha256:logit"},
             "geometry": {"heads": [{"name": "prob", "output_type": "prob", "kind": "scalar", "bin_size": 1}]}}
+    meta.update(meta_extra or {})
     ref = np.array([[p[0]] for p in PAIRS], np.float32)
     alt = np.array([[p[1]] for p in PAIRS], np.float32)
     batch = {"id": ["v1", "v1"], "chrom": ["chr1"] * 2, "pos": np.array([99, 99], np.int64),
@@ -93,6 +95,21 @@ def main():
     want = np.log(c(alt) / (1 - c(alt))) - np.log(c(ref) / (1 - c(ref)))
     check(r.returncode == 0 and same(got, want, 1e-6), "the default rule clips to [1e-6, 1 - 1e-6]")
     check(got[0] == 0, "clipped: ref 1e-8 -> alt 1e-7 gives 0 (both below the clip)")
+
+    # Selene's .NA list (s2f-encode --selene-na) becomes PREFIX.NA, the side
+    # file with the reasons PREFIX.NA.skipped.tsv beside it.
+    na, skipped = os.path.join(tmp, "v.NA"), os.path.join(tmp, "v.skipped.tsv")
+    with open(na, "w") as f:
+        f.write("chr22\t5\trs1\tA\tG,T\t+\n")
+    with open(skipped, "w") as f:
+        f.write("record\twhere\treason\nrs1\tv.vcf:3\twindow runs off the chromosome\n")
+    with_na = os.path.join(tmp, "with_na.s2f")
+    write_pairs(with_na, {"na_file": skipped, "selene_na_file": na})
+    r = run("s2f-score", "--stat", "diff", "-q", "--tsv", os.path.join(tmp, "nav"), "--save", "diffs",
+            "-o", os.path.join(tmp, "nav.s2f"), with_na)
+    check(r.returncode == 0 and open(os.path.join(tmp, "nav.NA")).read() == open(na).read()
+          and open(os.path.join(tmp, "nav.NA.skipped.tsv")).read() == open(skipped).read(),
+          "PREFIX.NA holds Selene's .NA lines, PREFIX.NA.skipped.tsv the reasons")
 
     r = run("s2f-score", "--stat", "logit_diff", "--logit", "scipy", "-o", os.path.join(tmp, "x.s2f"), preds)
     check(r.returncode == 2 and "choose clipped (default) or selene" in r.stderr,

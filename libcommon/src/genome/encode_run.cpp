@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/genome/encoder.hpp"
 #include "s2f/genome/job_sources.hpp"
 #include "s2f/genome/reference.hpp"
@@ -39,6 +40,7 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   else if (!o.sequences.empty()) in = {InputFormat::sequences, o.sequences};
   else if (o.input != "-") in.format = detect_input_format(o.input);
 
+  if (!o.selene_na.empty() && in.format != InputFormat::vcf) fail_usage("--selene-na lists VCF records; give a VCF");
   const bool needs_genome = in.format != InputFormat::fasta_records && in.format != InputFormat::sequences;
   const std::string name = input_format_name(in.format);
   if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
@@ -105,6 +107,11 @@ void run_encode(const EncodeRequest& o, Run& run) {
   settings.require_strand = o.require_strand;
   settings.cache_bytes = o.cache_mb << 20;
   WindowEncoder encoder(genome.get(), settings, run.skips);
+  std::unique_ptr<TextOutput> selene_na;
+  if (!o.selene_na.empty()) {
+    selene_na = std::make_unique<TextOutput>(o.selene_na);
+    encoder.set_selene_na(selene_na.get());
+  }
 
   auto source = open_job_source(in.format, in.path, strand_column_of(o.strand_column, o.strand_index), bad, run.skips,
                                 settings.variant_windows == VariantWindows::selene);
@@ -117,9 +124,11 @@ void run_encode(const EncodeRequest& o, Run& run) {
   // results. The path as the user gave it: headers never record directories
   // the user did not name.
   if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
+  if (selene_na) header.meta["selene_na_file"] = o.selene_na;
   auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   EncodeCounts counts = run_encoder(*source, encoder, *writer, run);
+  if (selene_na) selene_na->commit();
   writer->finish();
   if (encoder.names() && !encoder.names()->mapping_summary().empty()) warn(encoder.names()->mapping_summary());
   run.summary_extra = summarize(counts, bad.count());

@@ -41,6 +41,12 @@ int64_t WindowEncoder::variant_index(int64_t ref_length) const {
   return settings_.variant_index ? *settings_.variant_index : default_variant_index(settings_.length, ref_length);
 }
 
+void WindowEncoder::list_selene_na(const WindowJob& job) {
+  if (!selene_na_ || job.selene_na.empty() || job.where == selene_na_last_) return;
+  selene_na_->write(job.selene_na);
+  selene_na_last_ = job.where;
+}
+
 bool WindowEncoder::prepare(WindowJob& job) {
   if (job.strand == '.' && settings_.require_strand && job.kind != WindowJob::Kind::sequence) {
     skips_.skip(job.id, job.where, "no strand ('.') while --require-strand is set");
@@ -55,6 +61,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
   if (job.contig < 0) {
     skips_.skip(job.id, job.where,
                 "chromosome '" + text_excerpt(job.chrom, 60) + "' is not in the genome " + genome_->path());
+    list_selene_na(job);
     return false;
   }
   const Contig& c = genome_->contigs()[static_cast<size_t>(job.contig)];
@@ -72,6 +79,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
                 at + (job.pos < 0 ? " lies before the start of " + c.name
                                   : " lies beyond the end of " + c.name + " (length " + std::to_string(c.length) + ")") +
                     " — wrong genome or excerpt?");
+    list_selene_na(job);
     return false;
   }
   int64_t need_begin = 0, need_end = 0;
@@ -85,6 +93,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
                               static_cast<int64_t>(selene_allele(job.alt).size()), L, c.length);
     if (!lay.rejected.empty()) {
       skips_.skip(job.id, job.where, lay.rejected);
+      if (lay.off_chromosome) list_selene_na(job);
       return false;
     }
     // Genome bases beyond the chromosome that Selene's deletion windows
@@ -109,6 +118,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
     skips_.skip(job.id, job.where,
                 "window " + span_text(c.name, need_begin, need_end) + " runs off the chromosome (length " +
                     std::to_string(c.length) + ")");
+    list_selene_na(job);
     return false;
   }
   job.chrom = c.name;

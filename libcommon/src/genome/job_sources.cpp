@@ -141,6 +141,7 @@ class VcfJobs : public JobSource {
     j.alt = std::move(v_.alt);
     j.strand = v_.strand;
     j.where = std::move(v_.where);
+    j.selene_na = std::move(v_.selene_na);
     return true;
   }
 

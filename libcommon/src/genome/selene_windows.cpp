@@ -64,6 +64,7 @@ SeleneVariantLayout selene_variant_layout(int64_t pos, int64_t r, int64_t a, int
   if (v.ref_start < 0 || v.ref_start >= contig_length || end > contig_length) {
     v.rejected = "Selene's window [" + std::to_string(v.ref_start) + ", " + std::to_string(end) +
                  ") runs off the chromosome (length " + std::to_string(contig_length) + ")";
+    v.off_chromosome = true;
     return v;
   }
   if (r > 0 && r < length) {

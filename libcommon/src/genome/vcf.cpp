@@ -170,8 +170,27 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
       return false;
     }
   }
+  const size_t first = pending_.size();
   add(cols_[0], pos - 1, cols_[2], cols_[3], alts_, strand, where, line);
+  if (pending_.size() > first) {
+    const std::string na = selene_na_line(cols_[0], std::to_string(pos), cols_[2], cols_[3], cols_[4], strand);
+    for (size_t i = first; i < pending_.size(); ++i) pending_[i].selene_na = na;
+  }
   return true;
+}
+
+std::string selene_na_line(std::string_view chrom, std::string_view pos, std::string_view id, std::string_view ref,
+                           std::string_view alts, uint8_t strand) {
+  // Selene's read_vcf_file: 'CHR' becomes 'chr', and a name without 'chr' gets it.
+  std::string c(chrom);
+  if (c.starts_with("CHR")) {
+    for (size_t at; (at = c.find("CHR")) != std::string::npos;) c.replace(at, 3, "chr");
+  } else if (c.find("chr") == std::string::npos) {
+    c = "chr" + c;
+  }
+  std::string line = c + "\t" + std::string(pos) + "\t" + std::string(id) + "\t" + (ref == "-" ? "" : std::string(ref)) +
+                     "\t" + std::string(alts) + "\t" + (strand == '-' ? "-" : "+") + "\n";
+  return line;
 }
 
 bool VcfReader::read_bcf() {

@@ -21,6 +21,7 @@ struct EncodeRequest {
   int strand_index = -1;        // 0-based, as Selene's strand_index; -1 = not given
   bool require_strand = false;
   bool skip_bad = false;
+  std::string selene_na;  // --selene-na FILE: Selene's .NA lines (WindowEncoder::set_selene_na)
   uint64_t cache_mb = 2048;
 };
 
@@ -30,7 +31,8 @@ int strand_column_of(int strand_column, int strand_index);
 
 // Checks the option combinations (one message each) and encodes to
 // run.opt.output; skips go to run.skips, whose path the header records as
-// meta.na_file exactly as given (no key when there is no side file).
+// meta.na_file exactly as given (no key when there is no side file); with
+// --selene-na, meta.selene_na_file likewise.
 void run_encode(const EncodeRequest& request, Run& run);
 
 }  // namespace s2f::genome

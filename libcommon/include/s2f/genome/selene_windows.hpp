@@ -31,8 +31,8 @@ namespace s2f::genome {
 // Where Selene reads a variant's windows from, or why it cannot.
 struct SeleneVariantLayout {
   int64_t ref_start = 0;  // REF window = genome[ref_start, ref_start + L), forward strand
-  std::string rejected;   // non-empty: the side-file reason (Selene's .NA, or a window Selene
-                          // could not make L long)
+  std::string rejected;   // non-empty: the side-file reason
+  bool off_chromosome = false;  // rejected as Selene's .NA lists it (the REF window leaves the chromosome)
 };
 // pos: 0-based first REF base; alleles as Selene reads them (see
 // selene_allele).

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "s2f/genome/text_lines.hpp"
@@ -24,6 +25,10 @@ struct Variant {
   std::string ref, alt;  // upper-case
   uint8_t strand = '.';
   std::string where;  // file:line (VCF) or file:record N (BCF)
+  // The record as Selene lists it in its .NA file when it cannot build its
+  // windows: chrom (Selene's chr prefixing), POS, ID, REF ('-' as empty),
+  // the whole ALT column and strand (+ or -), tab-separated (text VCF only).
+  std::string selene_na;
 };
 
 class VcfReader {
@@ -58,6 +63,10 @@ class VcfReader {
   bool trusted_ = false;  // text VCF: a #CHROM line or a valid record seen
   std::vector<std::string_view> cols_, alts_;
 };
+
+// A VCF record as Selene writes it into its .NA file (see Variant::selene_na).
+std::string selene_na_line(std::string_view chrom, std::string_view pos, std::string_view id, std::string_view ref,
+                           std::string_view alts, uint8_t strand);
 
 // Why an ALT allele cannot be encoded, or empty if it can.
 std::string unencodable_alt_reason(std::string_view alt);
