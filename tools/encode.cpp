@@ -27,7 +27,8 @@ Windows (L = --length; positions are 0-based):
                      REF window genome[POS + floor(r/2) - floor(L/2), +L) (POS 1-based), so a SNV
                      sits at L//2 - 1 for odd L too; Selene's insertion cropping and deletion
                      joining; '-' windows fetched reverse-complemented with the alleles placed on
-                     them; VCF '-' and '*' alleles read as empty, as Selene reads them.
+                     them; VCF '-' and '*' alleles read as empty and every allele of a
+                     multi-allelic record named by its ID, as Selene reads them.
   FASTA/sequence     shorter than L: N-padded floor((L-n)/2) left, the rest right;
                      longer: floor((n-L)/2) bases dropped on the left, centre kept.
 Records whose window leaves the chromosome, on unknown chromosomes, or otherwise skipped go to
