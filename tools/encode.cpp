@@ -23,6 +23,12 @@ Windows (L = --length; positions are 0-based):
                      insertion of d extra bases: floor(d/2) cropped left, ceil(d/2) right;
                      deletion of k bases: floor(k/2) more genome bases on the left, ceil(k/2) right.
   strand '-'         both windows reverse-complemented after they are built ('.' counts as '+').
+  --windows selene   variants placed exactly as Selene places them (WINDOWS.md, "Selene's windows"):
+                     REF window genome[POS + floor(r/2) - floor(L/2), +L) (POS 1-based), so a SNV
+                     sits at L//2 - 1 for odd L too; Selene's insertion cropping and deletion
+                     joining; '-' windows fetched reverse-complemented with the alleles placed on
+                     them; VCF '-' and '*' alleles read as empty and every allele of a
+                     multi-allelic record named by its ID, as Selene reads them.
   FASTA/sequence     shorter than L: N-padded floor((L-n)/2) left, the rest right;
                      longer: floor((n-L)/2) bases dropped on the left, centre kept.
 Records whose window leaves the chromosome, on unknown chromosomes, or otherwise skipped go to
@@ -38,6 +44,7 @@ int main(int argc, char** argv) {
             "ln -s demo-out/genome demo    # the README demo's genome (./dev.sh demo): genes, cCREs, peaks, variants\n"
             "  s2f-encode -g demo/genome.fa -L 1000 --vcf demo/variants.vcf -o windows.s2f   # skips -> windows.s2f.skipped.tsv\n"
             "  s2f-encode -g demo/genome.fa -L 2114 demo/peaks.narrowPeak | s2f-view --head 3\n"
+            "  s2f-encode -g demo/genome.fa -L 1000 --windows selene --vcf demo/variants.vcf -o selene.s2f   # Selene's windows\n"
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 \\\n"
             "    | s2f-encode -g demo/genome.fa -L 2114 | s2f-view --head 3\n" +
                 std::string(kWindowRules));
@@ -56,8 +63,17 @@ int main(int argc, char** argv) {
   app.add_option("--sequences", o.sequences, "Text file with one SEQ or ID<TAB>SEQ per line (no genome needed)");
   app.add_option("--variant-index", o.variant_index,
                  "Index (0-based) of the first REF base in the window, instead of ceil(L/2)-1-floor(len(REF)/2)");
+  app.add_option("--windows", o.windows,
+                 "Variant window rule: s2f (default, the rule above) or selene (Selene's windows, base for base)")
+      ->capture_default_str();
   app.add_option("--strand-column", o.strand_column, "1-based column of BED/VCF lines holding +, - or .");
+  app.add_option("--strand-index", o.strand_index,
+                 "The same column 0-based, as Selene's strand_index (--strand-index 7 = --strand-column 8)");
   app.add_flag("--require-strand", o.require_strand, "Send records with strand '.' to the side file instead of using +");
+  app.add_option("--selene-na", o.selene_na,
+                 "Also list the VCF records whose windows leave the chromosome (or whose chromosome is unknown) as "
+                 "Selene's .NA file does: chrom, POS, ID, REF, ALT, strand; s2f-score --tsv/--hdf5 copies it to "
+                 "PREFIX.NA");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed lines and write them to the side file instead of stopping");
   app.add_option("--cache-mb", o.cache_mb, "Whole contigs kept in memory (MB; the current one is always kept)")
       ->capture_default_str();

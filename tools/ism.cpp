@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
   app.add_option("--mutate-n-bases", o.options.mutate_n_bases,
                  "Mutate every combination of this many positions (C(W,k) x 3^k mutants)")
       ->capture_default_str();
+  app.add_option("--logit", o.logit,
+                 "logits rule: clipped (to [1e-6, 1-1e-6], default) or selene (Selene's: 0 -> 1e-24, >= 1 -> "
+                 "0.999999, otherwise unclipped)")
+      ->capture_default_str();
   app.add_option("--save", o.save, "Statistics to write, comma-separated: predictions, diffs, abs_diffs, logits")
       ->capture_default_str();
   app.add_option("--tsv", o.tsv, "Selene TSV files per sequence: PREFIX_<id>_<stat>.tsv, or DIR/<id>_<stat>.tsv");

@@ -18,11 +18,14 @@ int main(int argc, char** argv) {
             "s2f-predict --model demo variants.s2f | s2f-score --stat log2fc,diff --window 101 --tsv vep\n"
             "  s2f-score --emit effect --stat log2fc --window 101 -o effects.s2f preds.s2f   # for s2f-reservoir\n"
             "  s2f-predict --model demo positions.s2f | s2f-score --emit summary,perbin --window 101 -o 'bg.{kind}.values.s2f'\n"
-            "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view\n\n"
+            "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view\n"
+            "  s2f-score --stat logit_diff --logit selene --tsv vep preds.s2f   # Selene's logit scores\n\n"
             "Window: for a head of B bins of r bp, the centre bin is c = B/2 (integer division) and a window of\n"
             "w bp covers bins c - w/(2r) ... c + w/(2r) inclusive (integer division), clipped to the head;\n"
             "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
-            "logfc the same in natural log (pc 0.001); logit_diff clips to [1e-6, 1-1e-6]; jsd is in bits on\n"
+            "logfc the same in natural log (pc 0.001); logit_diff clips to [1e-6, 1-1e-6] (--logit selene:\n"
+            "Selene's rule, 0 -> 1e-24 and >= 1 -> 0.999999, otherwise unclipped, NaN below 0 and counted in a\n"
+            "warning); jsd is in bits on\n"
             "softmax-normalised window profiles. Percentiles: |effect| in [0,1] for unsigned tracks, 2P-1 in\n"
             "[-1,1] for signed ones; activity = the ref window sum against the summary CDF. An archive without\n"
             "effect_cdfs or summary_cdfs gives NaN effect_pct or activity_pct (said on stderr).\n"
@@ -33,6 +36,7 @@ int main(int argc, char** argv) {
             "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
   ScoreRunOptions o;
+  std::string logit_rule = "clipped";
   auto& app = tool.app();
   app.add_option("input", o.input, "Tensors stream from s2f-predict (- = stdin)")->capture_default_str();
   app.add_option("--stat", o.stats,
@@ -40,6 +44,9 @@ int main(int argc, char** argv) {
                  "(default log2fc)")->allow_extra_args(false);
   app.add_option("--window", o.scoring.window_bp, "Window in bp around the centre bin (0 = whole head)")->capture_default_str();
   app.add_option("--pseudocount", o.scoring.pseudocount, "Pseudocount (default: log2fc 1, logfc 0.001)");
+  app.add_option("--logit", logit_rule,
+                 "logit_diff/logits rule: clipped (to [1e-6, 1-1e-6], default) or selene (Selene's exactly)")
+      ->capture_default_str();
   app.add_flag("--signed", o.scoring.all_signed, "Treat every track as signed (percentiles in [-1, 1])");
   app.add_option("--layers", o.scoring.layer_table, "Layer table TSV: layer, statistic, window, pseudocount, signed");
   app.add_option("--layer-column", o.scoring.layer_column, "Catalog column naming each track's layer");
@@ -66,6 +73,7 @@ int main(int argc, char** argv) {
                "Print the files --tsv/--hdf5 PREFIX and --save would write, one per line, and exit (for workflows)");
 
   return tool.run(argc, argv, [&](Run& run) {
+    o.scoring.logit = parse_logit_rule(logit_rule);
     run_score(o, run);
     return 0;
   });

@@ -123,7 +123,7 @@ vep_encode() {
   s2f_need CFG_OUTDIR CFG_NAME CFG_GENOME CFG_VCF CFG_LENGTH
   mkdir -p "$CFG_OUTDIR"
   s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --vcf "$CFG_VCF" --na "$CFG_OUTDIR/$CFG_NAME.skipped.tsv" \
-    -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/$CFG_NAME.seqs.s2f"
+    --windows "${CFG_WINDOWS:-s2f}" -t "${CFG_THREADS:-1}" -o "$CFG_OUTDIR/$CFG_NAME.seqs.s2f"
   # The side file exists only when something was skipped; the workflow
   # promises it always (an empty table says "nothing skipped").
   [ -e "$CFG_OUTDIR/$CFG_NAME.skipped.tsv" ] || printf '#record\twhere\treason\n' > "$CFG_OUTDIR/$CFG_NAME.skipped.tsv"
@@ -150,7 +150,7 @@ vep_shard() {  # K N
   s2f_predict_opts
   s2f-view -q --s2f --pairs --shard "$shard" "$CFG_OUTDIR/$CFG_NAME.seqs.s2f" \
     | s2f-predict -q "${PREDICT_OPTS[@]}" \
-    | s2f-score -q --stat "$CFG_STATS" --window "$CFG_WINDOW" --cdf "$CFG_CDF" \
+    | s2f-score -q --stat "$CFG_STATS" --window "$CFG_WINDOW" --cdf "$CFG_CDF" --logit "${CFG_LOGIT:-clipped}" \
         "$fmt" "$d/$CFG_NAME.$1" "${SAVE_OPTS[@]}" -o "$d/$CFG_NAME.$1.scores.s2f"
 }
 

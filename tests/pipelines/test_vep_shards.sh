@@ -7,6 +7,8 @@
 #    slices of one variant exist.
 #  - HDF5 output, 1 and 3 shards: the 'data' matrices, row labels and NA file
 #    identical to the plain pipe's.
+#  - windows: selene / logit: selene give the plain pipe's outputs with
+#    s2f-encode --windows selene and s2f-score --logit selene.
 #  - s2f-view --pairs refuses a stream that is not ref/alt pairs (negative control).
 source "$(dirname "$0")/lib.sh"
 need_snakemake
@@ -42,6 +44,22 @@ for k in 1 8; do
   rows=$(s2f-view -q --no-header-line tsv-8/out/shards-8/vep.$k.scores.s2f | wc -l)
   [ "$rows" -ge 1 ] && [ "$rows" -lt "$n_variants" ] || fail "shard $k of 8 has $rows of $n_variants variants"
 done
+
+# Selene's windows and logits through the workflow (windows: selene, logit:
+# selene) equal the plain pipe with the same flags, and the windows differ
+# from s2f's rule.
+mkdir -p plain_sel
+s2f-encode -q -g "$WORK/genome/genome.fa" -L 500 --vcf "$WORK/genome/variants.vcf" --na plain_sel/vep.skipped.tsv \
+    --windows selene \
+  | s2f-predict -q --model demo --rc mean \
+  | s2f-score -q --stat log2fc,diff --window 101 --cdf "$CDF" --logit selene --tsv plain_sel/vep -o plain_sel/vep.scores.s2f
+snake vep.smk sel-3 --configfile "$WORK/vep.yaml" --config shards=3 windows=selene logit=selene
+same_records plain_sel/vep.scores.s2f sel-3/out/vep.scores.s2f
+for f in $tsv_files; do
+  cmp -s plain_sel/$f sel-3/out/$f || fail "$f differs between the plain pipe and the workflow with windows: selene"
+done
+cmp -s plain_sel/vep_diffs.tsv plain/vep_diffs.tsv && fail "windows: selene gave the same diffs as s2f's windows"
+note "windows: selene, logit: selene: 3 shards identical to the plain pipe with the same flags"
 
 for n in 1 3; do snake vep.smk h5-$n --configfile "$WORK/vep_h5.yaml" --config shards=$n; done
 mkdir -p plain_h5

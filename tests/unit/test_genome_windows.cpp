@@ -7,6 +7,7 @@
 
 #include "s2f/genome/bases.hpp"
 #include "s2f/genome/chrom_names.hpp"
+#include "s2f/genome/selene_windows.hpp"
 #include "s2f/genome/window.hpp"
 
 using namespace s2f::genome;
@@ -24,6 +25,13 @@ struct Pair {
 Pair windows(int64_t pos, const std::string& ref, const std::string& alt, int64_t L, int64_t index) {
   std::vector<uint8_t> r(static_cast<size_t>(L)), a(static_cast<size_t>(L));
   bool m = build_variant_windows(kContig, pos, ref, alt, L, index, r, a);
+  return {std::string(r.begin(), r.end()), std::string(a.begin(), a.end()), m};
+}
+
+// Selene's windows (selene_windows.hpp); `pos` is 0-based, as everywhere here.
+Pair selene(int64_t pos, const std::string& ref, const std::string& alt, int64_t L, bool minus) {
+  std::vector<uint8_t> r(static_cast<size_t>(L)), a(static_cast<size_t>(L));
+  bool m = build_selene_variant_windows(kContig, pos, ref, alt, L, minus, r, a);
   return {std::string(r.begin(), r.end()), std::string(a.begin(), a.end()), m};
 }
 
@@ -232,4 +240,77 @@ TEST(ChromosomeNamesTest, Autosomes) {
   EXPECT_FALSE(is_human_autosome("chr23"));
   EXPECT_FALSE(is_human_autosome("chrX"));
   EXPECT_FALSE(is_human_autosome("chr01"));
+}
+
+// Selene's windows, worked by hand (WINDOWS.md, "Selene's windows"); POS =
+// pos + 1. tests/genome/test_selene_windows.sh compares every variant of
+// the real chr22 excerpt with a transcription of Selene's code.
+TEST(SeleneWindows, RefIndex) {
+  EXPECT_EQ(selene_ref_index(7, false, 1), 2);     // odd L: L//2 - 1, one base before s2f's centre
+  EXPECT_EQ(default_variant_index(7, 1), 3);
+  EXPECT_EQ(selene_ref_index(1000, false, 1), 499);
+  EXPECT_EQ(selene_ref_index(6, false, 3), 1);     // 3 - 1 - 1
+  EXPECT_EQ(selene_ref_index(6, false, 0), 2);     // empty REF ('-')
+  EXPECT_EQ(selene_ref_index(7, true, 1), 4);      // '-': ceil(L/2)
+  EXPECT_EQ(selene_ref_index(6, true, 3), 2);      // '-': 3 - 2 + 1
+}
+
+TEST(SeleneWindows, OddLengthSnvOneBaseLeftOfCentre) {
+  // POS 9 (G at 8), L = 7: window [6, 13), the SNV at index 2.
+  EXPECT_EQ(selene_variant_layout(8, 1, 1, 7, 28).ref_start, 6);
+  auto w = selene(8, "G", "A", 7, false);
+  EXPECT_EQ(w.ref, "CCGGGGT");
+  EXPECT_EQ(w.alt, "CCAGGGT");
+  EXPECT_TRUE(w.match);
+}
+
+TEST(SeleneWindows, DeletionJoinedAroundPos) {
+  // POS 8, CGG -> C, L = 6: window [6, 12); ALT = genome[5, 9) + C + genome[12, 13):
+  // Selene keeps the REF's second base and drops three after it (s2f: CCCGGT).
+  auto w = selene(7, "CGG", "C", 6, false);
+  EXPECT_EQ(w.ref, "CCGGGG");
+  EXPECT_EQ(w.alt, "CCCGCT");
+  w = selene(7, "CGG", "C", 6, true);  // '-': the pieces complemented and swapped
+  EXPECT_EQ(w.ref, "CCCCGG");
+  EXPECT_EQ(w.alt, "AGCGGG");
+}
+
+TEST(SeleneWindows, InsertionCroppedFromTheLeftOfItsStrand) {
+  auto w = selene(8, "G", "GAA", 6, false);
+  EXPECT_EQ(w.alt, "CGAAGG");
+  w = selene(8, "G", "GAA", 6, true);
+  EXPECT_EQ(w.ref, "CCCCGG");
+  EXPECT_EQ(w.alt, "CCTTCG");
+}
+
+TEST(SeleneWindows, EmptyAlleles) {
+  auto w = selene(8, "-", "TT", 6, false);  // REF '-': inserted before POS's base
+  EXPECT_EQ(w.ref, "CCGGGG");
+  EXPECT_EQ(w.alt, "CTTGGG");
+  w = selene(8, "-", "TT", 6, true);        // Selene leaves ALT uncomplemented when REF is empty
+  EXPECT_EQ(w.alt, "CCTTCG");
+  EXPECT_EQ(selene(8, "G", "*", 6, false).alt, "CCGGGT");
+  EXPECT_EQ(selene(8, "G", "-", 6, true).alt, "ACCCGG");
+}
+
+TEST(SeleneWindows, DeletionPaddedWithNAsSeleneDoes) {
+  // POS 1, AAAAC -> A, L = 6: window [0, 6); the left piece [-2, 2) is NNAA,
+  // the right one [7, 8) is C.
+  auto lay = selene_variant_layout(0, 5, 1, 6, 28);
+  EXPECT_TRUE(lay.rejected.empty()) << lay.rejected;
+  EXPECT_EQ(selene(0, "AAAAC", "A", 6, false).alt, "NNAAAC");
+  EXPECT_EQ(selene(0, "AAAAC", "A", 6, true).alt, "GTNNTT");  // the N stay in front of their piece on '-'
+}
+
+TEST(SeleneWindows, MismatchedRefWrittenIn) {
+  auto w = selene(8, "A", "C", 6, false);
+  EXPECT_EQ(w.ref, "CCAGGG");
+  EXPECT_EQ(w.alt, "CCCGGG");
+  EXPECT_FALSE(w.match);
+}
+
+TEST(SeleneWindows, OutOfBoundsIsSelenesNa) {
+  EXPECT_NE(selene_variant_layout(1, 1, 1, 7, 28).rejected.find("runs off the chromosome"), std::string::npos);
+  EXPECT_NE(selene_variant_layout(26, 1, 1, 7, 28).rejected.find("runs off the chromosome"), std::string::npos);
+  EXPECT_TRUE(selene_variant_layout(3, 1, 1, 7, 28).rejected.empty());
 }

@@ -102,7 +102,9 @@ void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {
                  "Text file with one SEQ or ID<TAB>SEQ per line, padded/cropped as with s2f-encode --sequences");
   app.add_option("-L,--length", o.length, "Window length for encoded inputs (default: the model's input length)");
   app.add_option("--variant-index", o.variant_index, "As s2f-encode --variant-index");
+  app.add_option("--windows", o.windows, "As s2f-encode --windows: s2f (default) or selene (Selene's variant windows)");
   app.add_option("--strand-column", o.strand_column, "As s2f-encode --strand-column");
+  app.add_option("--strand-index", o.strand_index, "As s2f-encode --strand-index (0-based, Selene's strand_index)");
   app.add_option("--na", o.na,
                  "Side file for records that cannot be encoded (default: OUTPUT.skipped.tsv; none when -o is stdout)");
   // The encode child's side file follows the stage's -o (EncodeInputs::side_file).

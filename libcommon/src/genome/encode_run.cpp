@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "s2f/error.hpp"
+#include "s2f/io.hpp"
 #include "s2f/genome/encoder.hpp"
 #include "s2f/genome/job_sources.hpp"
 #include "s2f/genome/reference.hpp"
@@ -26,7 +27,10 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   if (o.length > (int64_t{1} << 28)) fail_usage("-L/--length " + std::to_string(o.length) + " is implausibly large");
   if (o.variant_index && (*o.variant_index < 0 || *o.variant_index >= o.length))
     fail_usage("--variant-index must be in [0, L)");
-  if (o.strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+  if (o.windows != "s2f" && o.windows != "selene") fail_usage("--windows must be s2f or selene");
+  if (o.windows == "selene" && o.variant_index)
+    fail_usage("--variant-index and --windows selene both place variants; give one");
+  const int strand_column = strand_column_of(o.strand_column, o.strand_index);
 
   ResolvedInput in{InputFormat::stream, o.input};
   if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
@@ -36,17 +40,26 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   else if (!o.sequences.empty()) in = {InputFormat::sequences, o.sequences};
   else if (o.input != "-") in.format = detect_input_format(o.input);
 
+  if (!o.selene_na.empty() && in.format != InputFormat::vcf) fail_usage("--selene-na lists VCF records; give a VCF");
   const bool needs_genome = in.format != InputFormat::fasta_records && in.format != InputFormat::sequences;
   const std::string name = input_format_name(in.format);
   if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
-  if (o.strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
-    fail_usage("--strand-column applies to BED, narrowPeak and VCF input only");
-  if (o.require_strand && o.strand_column == 0 && in.format != InputFormat::stream)
-    fail_usage("--require-strand needs --strand-column for " + name + " input");
+  if (strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
+    fail_usage("--strand-column/--strand-index apply to BED, narrowPeak and VCF input only");
+  if (o.require_strand && strand_column == 0 && in.format != InputFormat::stream)
+    fail_usage("--require-strand needs --strand-column or --strand-index for " + name + " input");
   return in;
 }
 
 nlohmann::json geometry(const EncodeRequest& o) {
+  if (o.windows == "selene")
+    return {{"sequence_length", o.length},
+            {"position_index", position_index(o.length)},
+            {"variant_windows", "selene"},
+            {"variant_index", "Selene: floor(L/2)-floor(len(REF)/2)-1 on +, ceil(L/2)-ceil(len(REF)/2)+1 on - "
+                              "(ceil(L/2) for one base)"},
+            {"indels", "Selene: insertions cropped floor(d/2) left; deletions joined around POS as Selene does"},
+            {"strand", "'-' windows are fetched reverse-complemented and the alleles placed on them (Selene)"}};
   return {{"sequence_length", o.length},
           {"position_index", position_index(o.length)},
           {"variant_index", o.variant_index ? nlohmann::json(*o.variant_index)
@@ -73,6 +86,14 @@ std::string summarize(const EncodeCounts& counts, uint64_t malformed) {
 
 }  // namespace
 
+int strand_column_of(int strand_column, int strand_index) {
+  if (strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+  if (strand_index < -1) fail_usage("--strand-index is 0-based and must be 0 or more");
+  if (strand_column > 0 && strand_index >= 0)
+    fail_usage("--strand-column (1-based) and --strand-index (0-based) name the same column; give one");
+  return strand_index >= 0 ? strand_index + 1 : strand_column;
+}
+
 void run_encode(const EncodeRequest& o, Run& run) {
   const ResolvedInput in = resolve_input(o);
   BadLines bad(&run.skips, o.skip_bad);
@@ -82,11 +103,18 @@ void run_encode(const EncodeRequest& o, Run& run) {
   EncodeSettings settings;
   settings.length = o.length;
   settings.variant_index = o.variant_index;
+  settings.variant_windows = o.windows == "selene" ? VariantWindows::selene : VariantWindows::s2f;
   settings.require_strand = o.require_strand;
   settings.cache_bytes = o.cache_mb << 20;
   WindowEncoder encoder(genome.get(), settings, run.skips);
+  std::unique_ptr<TextOutput> selene_na;
+  if (!o.selene_na.empty()) {
+    selene_na = std::make_unique<TextOutput>(o.selene_na);
+    encoder.set_selene_na(selene_na.get());
+  }
 
-  auto source = open_job_source(in.format, in.path, o.strand_column, bad, run.skips);
+  auto source = open_job_source(in.format, in.path, strand_column_of(o.strand_column, o.strand_index), bad, run.skips,
+                                settings.variant_windows == VariantWindows::selene);
   stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()),
                                               run.provenance(), source->header());
   header.meta["geometry"] = geometry(o);
@@ -96,9 +124,11 @@ void run_encode(const EncodeRequest& o, Run& run) {
   // results. The path as the user gave it: headers never record directories
   // the user did not name.
   if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
+  if (selene_na) header.meta["selene_na_file"] = o.selene_na;
   auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   EncodeCounts counts = run_encoder(*source, encoder, *writer, run);
+  if (selene_na) selene_na->commit();
   writer->finish();
   if (encoder.names() && !encoder.names()->mapping_summary().empty()) warn(encoder.names()->mapping_summary());
   run.summary_extra = summarize(counts, bad.count());

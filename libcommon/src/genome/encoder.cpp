@@ -7,6 +7,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
+#include "s2f/genome/selene_windows.hpp"
 #include "s2f/genome/window.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/text_excerpt.hpp"
@@ -40,6 +41,12 @@ int64_t WindowEncoder::variant_index(int64_t ref_length) const {
   return settings_.variant_index ? *settings_.variant_index : default_variant_index(settings_.length, ref_length);
 }
 
+void WindowEncoder::list_selene_na(const WindowJob& job) {
+  if (!selene_na_ || job.selene_na.empty() || job.where == selene_na_last_) return;
+  selene_na_->write(job.selene_na);
+  selene_na_last_ = job.where;
+}
+
 bool WindowEncoder::prepare(WindowJob& job) {
   if (job.strand == '.' && settings_.require_strand && job.kind != WindowJob::Kind::sequence) {
     skips_.skip(job.id, job.where, "no strand ('.') while --require-strand is set");
@@ -54,6 +61,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
   if (job.contig < 0) {
     skips_.skip(job.id, job.where,
                 "chromosome '" + text_excerpt(job.chrom, 60) + "' is not in the genome " + genome_->path());
+    list_selene_na(job);
     return false;
   }
   const Contig& c = genome_->contigs()[static_cast<size_t>(job.contig)];
@@ -71,6 +79,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
                 at + (job.pos < 0 ? " lies before the start of " + c.name
                                   : " lies beyond the end of " + c.name + " (length " + std::to_string(c.length) + ")") +
                     " — wrong genome or excerpt?");
+    list_selene_na(job);
     return false;
   }
   int64_t need_begin = 0, need_end = 0;
@@ -78,6 +87,19 @@ bool WindowEncoder::prepare(WindowJob& job) {
     job.start = position_window_start(job.pos, L);
     need_begin = job.start;
     need_end = job.start + L;
+  } else if (settings_.variant_windows == VariantWindows::selene) {
+    SeleneVariantLayout lay =
+        selene_variant_layout(job.pos, static_cast<int64_t>(selene_allele(job.ref).size()),
+                              static_cast<int64_t>(selene_allele(job.alt).size()), L, c.length);
+    if (!lay.rejected.empty()) {
+      skips_.skip(job.id, job.where, lay.rejected);
+      if (lay.off_chromosome) list_selene_na(job);
+      return false;
+    }
+    // Genome bases beyond the chromosome that Selene's deletion windows
+    // reach are N, as Selene pads them.
+    job.start = need_begin = lay.ref_start;
+    need_end = lay.ref_start + L;
   } else {
     int64_t index = variant_index(static_cast<int64_t>(job.ref.size()));
     VariantLayout lay = variant_layout(job.pos, static_cast<int64_t>(job.ref.size()),
@@ -96,6 +118,7 @@ bool WindowEncoder::prepare(WindowJob& job) {
     skips_.skip(job.id, job.where,
                 "window " + span_text(c.name, need_begin, need_end) + " runs off the chromosome (length " +
                     std::to_string(c.length) + ")");
+    list_selene_na(job);
     return false;
   }
   job.chrom = c.name;
@@ -137,9 +160,11 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
     if (f_part_ >= 0) out.set_str(F(f_part_), r, job.partition);
     return r;
   };
+  // Selene's variant windows come out already in their strand's orientation.
+  const bool oriented = job.kind == WindowJob::Kind::variant && settings_.variant_windows == VariantWindows::selene;
   auto finish = [&](size_t r) {
     auto seq = out.fixed_mut<uint8_t>(F(f_seq_), r);
-    if (strand == '-' && job.kind != WindowJob::Kind::sequence) reverse_complement(seq);
+    if (strand == '-' && job.kind != WindowJob::Kind::sequence && !oriented) reverse_complement(seq);
     bool unk = contains_unknown(seq);
     out.set_scalar<uint8_t>(F(f_unk_), r, unk ? 1 : 0);
     counts.with_unknown += unk;
@@ -163,9 +188,12 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
     case WindowJob::Kind::variant: {
       size_t rr = add(stream::kAlleleRef, true);
       size_t ra = add(stream::kAlleleAlt, true);
-      bool match = build_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
-                                         variant_index(static_cast<int64_t>(job.ref.size())),
-                                         out.fixed_mut<uint8_t>(F(f_seq_), rr), out.fixed_mut<uint8_t>(F(f_seq_), ra));
+      auto ref_seq = out.fixed_mut<uint8_t>(F(f_seq_), rr), alt_seq = out.fixed_mut<uint8_t>(F(f_seq_), ra);
+      bool match = oriented ? build_selene_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
+                                                           strand == '-', ref_seq, alt_seq)
+                            : build_variant_windows(*job.contig_bases, job.pos, job.ref, job.alt, L,
+                                                    variant_index(static_cast<int64_t>(job.ref.size())), ref_seq,
+                                                    alt_seq);
       out.set_scalar<uint8_t>(F(f_match_), rr, match);
       out.set_scalar<uint8_t>(F(f_match_), ra, match);
       finish(rr);

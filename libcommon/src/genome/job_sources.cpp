@@ -128,8 +128,8 @@ class BedJobs : public JobSource {
 
 class VcfJobs : public JobSource {
  public:
-  VcfJobs(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips)
-      : reader_(path, strand_column, bad, skips), bad_(bad) {}
+  VcfJobs(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf)
+      : reader_(path, strand_column, bad, skips, selene_vcf), bad_(bad) {}
   uint64_t consumed_unseen() const override { return reader_.symbolic_skipped() + bad_.count(); }
   bool next(WindowJob& j) override {
     if (!reader_.next(v_)) return false;
@@ -141,6 +141,7 @@ class VcfJobs : public JobSource {
     j.alt = std::move(v_.alt);
     j.strand = v_.strand;
     j.where = std::move(v_.where);
+    j.selene_na = std::move(v_.selene_na);
     return true;
   }
 
@@ -205,12 +206,12 @@ const char* input_format_name(InputFormat f) {
 }
 
 std::unique_ptr<JobSource> open_job_source(InputFormat format, const std::string& path, int strand_column,
-                                           BadLines& bad, SkipLog& skips) {
+                                           BadLines& bad, SkipLog& skips, bool selene_vcf) {
   switch (format) {
     case InputFormat::stream: return std::make_unique<StreamJobs>(path);
     case InputFormat::bed: return std::make_unique<BedJobs>(path, BedFlavor::bed, strand_column, bad);
     case InputFormat::narrowpeak: return std::make_unique<BedJobs>(path, BedFlavor::narrowpeak, strand_column, bad);
-    case InputFormat::vcf: return std::make_unique<VcfJobs>(path, strand_column, bad, skips);
+    case InputFormat::vcf: return std::make_unique<VcfJobs>(path, strand_column, bad, skips, selene_vcf);
     case InputFormat::fasta_records: return std::make_unique<SequenceJobs<FastaRecordReader>>(path, bad, skips);
     case InputFormat::sequences: return std::make_unique<SequenceJobs<SequenceLineReader>>(path, bad, skips);
   }

@@ -68,8 +68,8 @@ struct VcfReader::Bcf {
   }
 };
 
-VcfReader::VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips)
-    : path_(path), strand_column_(strand_column), bad_(bad), skips_(skips) {
+VcfReader::VcfReader(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf)
+    : path_(path), strand_column_(strand_column), selene_vcf_(selene_vcf), bad_(bad), skips_(skips) {
   if (is_bcf(path)) {
     if (strand_column > 0)
       fail_usage("--strand-column needs a text VCF; " + path + " is BCF",
@@ -136,7 +136,7 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
     report_text(line, where, "VCF POS '" + text_excerpt(cols_[1], 40) + "' is not a positive integer");
     return false;
   }
-  if (!allele_bases_ok(cols_[3])) {
+  if (!allele_bases_ok(cols_[3]) && !(selene_vcf_ && cols_[3] == "-")) {
     report_text(line, where, "VCF REF '" + text_excerpt(cols_[3], 40) + "' is not made of A, C, G, T, N");
     return false;
   }
@@ -164,13 +164,33 @@ bool VcfReader::parse_text(std::string_view line, const std::string& where) {
     b = c + 1;
   }
   for (auto alt : alts_) {
+    if (selene_vcf_ && (alt == "-" || alt == "*")) continue;
     if (unencodable_alt_reason(alt).empty() && !allele_bases_ok(alt)) {
       report_text(line, where, "VCF ALT '" + text_excerpt(alt, 40) + "' is not made of A, C, G, T, N");
       return false;
     }
   }
+  const size_t first = pending_.size();
   add(cols_[0], pos - 1, cols_[2], cols_[3], alts_, strand, where, line);
+  if (pending_.size() > first) {
+    const std::string na = selene_na_line(cols_[0], std::to_string(pos), cols_[2], cols_[3], cols_[4], strand);
+    for (size_t i = first; i < pending_.size(); ++i) pending_[i].selene_na = na;
+  }
   return true;
+}
+
+std::string selene_na_line(std::string_view chrom, std::string_view pos, std::string_view id, std::string_view ref,
+                           std::string_view alts, uint8_t strand) {
+  // Selene's read_vcf_file: 'CHR' becomes 'chr', and a name without 'chr' gets it.
+  std::string c(chrom);
+  if (c.starts_with("CHR")) {
+    for (size_t at; (at = c.find("CHR")) != std::string::npos;) c.replace(at, 3, "chr");
+  } else if (c.find("chr") == std::string::npos) {
+    c = "chr" + c;
+  }
+  std::string line = c + "\t" + std::string(pos) + "\t" + std::string(id) + "\t" + (ref == "-" ? "" : std::string(ref)) +
+                     "\t" + std::string(alts) + "\t" + (strand == '-' ? "-" : "+") + "\n";
+  return line;
 }
 
 bool VcfReader::read_bcf() {
@@ -208,12 +228,14 @@ void VcfReader::add(std::string_view chrom, int64_t pos0, std::string_view id, s
                     std::string_view line) {
   const std::string ref_u = upper(ref);
   for (auto alt : alts) {
-    std::string reason = unencodable_alt_reason(alt);
+    std::string reason = selene_vcf_ && (alt == "-" || alt == "*") ? std::string() : unencodable_alt_reason(alt);
     std::string alt_u = upper(alt);
     std::string vid = id.empty() || id == "." ? std::string(chrom) + ":" + std::to_string(pos0 + 1) + ":" + ref_u +
                                                     ":" + alt_u
                                               : std::string(id);
-    if (alts.size() > 1 && !(id.empty() || id == ".")) vid += ":" + alt_u;
+    // Each allele of a multi-allelic record gets its own id, unless the file
+    // is read as Selene reads it: Selene names every allele by the record's ID.
+    if (alts.size() > 1 && !(id.empty() || id == ".") && !selene_vcf_) vid += ":" + alt_u;
     if (!reason.empty()) {
       ++symbolic_;
       skips_.skip(vid, where, reason);

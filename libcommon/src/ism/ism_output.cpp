@@ -158,7 +158,9 @@ struct IsmOutput::Impl {
         case IsmStat::predictions: scratch[i] = alt[i]; break;
         case IsmStat::diffs: scratch[i] = alt[i] - ref[i]; break;
         case IsmStat::abs_diffs: scratch[i] = std::fabs(alt[i] - ref[i]); break;
-        case IsmStat::logits: scratch[i] = static_cast<float>(score::logit(alt[i]) - score::logit(ref[i])); break;
+        case IsmStat::logits:
+          scratch[i] = static_cast<float>(score::logit(alt[i], o.logit) - score::logit(ref[i], o.logit));
+          break;
       }
     }
     plan.extract(h, scratch.data(), dst);

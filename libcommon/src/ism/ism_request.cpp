@@ -37,6 +37,7 @@ void run_ism(const IsmRequest& o, Run& run) {
   out_options.save.clear();
   for (const auto& s : split_option_list({o.save})) out_options.save.push_back(parse_ism_stat(s));
   if (out_options.save.empty()) fail_usage("--save needs at least one of predictions, diffs, abs_diffs, logits");
+  out_options.logit = score::parse_logit_rule(o.logit);
   out_options.tsv_prefix = o.tsv;
   out_options.hdf5_prefix = o.hdf5;
   out_options.file_names = parse_ism_file_names(o.file_names);

@@ -34,7 +34,9 @@ std::string EncodeInputs::command(int64_t window_length, const std::string& side
   if (!sequences.empty()) args.insert(args.end(), {"--sequences", sequences});
   if (!side_file.empty()) args.insert(args.end(), {"--skipped", side_file});
   if (variant_index) args.insert(args.end(), {"--variant-index", std::to_string(*variant_index)});
+  if (!windows.empty()) args.insert(args.end(), {"--windows", windows});
   if (strand_column) args.insert(args.end(), {"--strand-column", std::to_string(strand_column)});
+  if (strand_index >= 0) args.insert(args.end(), {"--strand-index", std::to_string(strand_index)});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   return quote_command_line(static_cast<int>(argv.size()), argv.data());

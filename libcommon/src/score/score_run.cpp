@@ -61,6 +61,9 @@ class ScoreRun {
   std::unique_ptr<TrackPercentiles> percentiles_;
   std::string variant_stat_;  // a requested statistic that needs ref and alt ("" = none)
   uint64_t variants_ = 0, singles_ = 0;
+  void copy_alongside(const std::string& from, const std::string& to);
+  uint64_t nan_logits_ = 0;  // logit_diff values of variants that came out NaN (--logit selene, p < 0)
+  void count_nan_logits(Statistic s, bool variant, std::span<const float> values);
 
   std::unique_ptr<stream::Writer> writer_;
   std::unique_ptr<stream::ScoresRecordWriter> scores_;
@@ -164,24 +167,37 @@ void ScoreRun::open_selene_files() {
   selene_ = std::make_unique<SeleneFiles>(prefix, h5, files, plan_->track_ids());
   selene_rows_.assign(selene_stats_.size(), std::vector<float>(n_tracks_));
   for (auto& r : selene_rows_) selene_ptrs_.push_back(r.data());
-  // The windows s2f-encode could not make travel with the results.
+  // The windows s2f-encode could not make travel with the results: its
+  // side file as PREFIX.NA, or, when it listed them as Selene does
+  // (--selene-na), that list as PREFIX.NA and the side file, which says why,
+  // beside it as PREFIX.NA.skipped.tsv.
   const auto& meta = th_->meta;
-  if (meta.contains("na_file") && meta["na_file"].is_string() &&
-      std::filesystem::exists(meta["na_file"].get<std::string>())) {  // absent: nothing was skipped
-    // Written like every other output: it appears with them at the end.
-    std::unique_ptr<ByteSource> na;
-    try {
-      na = ByteSource::open(meta["na_file"].get<std::string>());
-    } catch (const Error& e) {
-      warn("could not copy the NA file " + meta["na_file"].get<std::string>() + ": " + e.what());
-    }
-    if (na) {
-      auto out = ByteSink::open(prefix + ".NA");
-      std::vector<char> buf(1 << 16);
-      while (size_t n = na->read(buf.data(), buf.size())) out->write(buf.data(), n);
-      out->commit();
-    }
+  auto file_in_meta = [&](const char* key) {
+    return meta.contains(key) && meta[key].is_string() ? meta[key].get<std::string>() : std::string();
+  };
+  const std::string na_file = file_in_meta("na_file"), selene_na = file_in_meta("selene_na_file");
+  if (!selene_na.empty()) {
+    copy_alongside(selene_na, prefix + ".NA");
+    copy_alongside(na_file, prefix + ".NA.skipped.tsv");
+  } else {
+    copy_alongside(na_file, prefix + ".NA");
   }
+}
+
+void ScoreRun::copy_alongside(const std::string& from, const std::string& to) {
+  if (from.empty() || !std::filesystem::exists(from)) return;  // absent: nothing was skipped
+  // Written like every other output: it appears with them at the end.
+  std::unique_ptr<ByteSource> in;
+  try {
+    in = ByteSource::open(from);
+  } catch (const Error& e) {
+    warn("could not copy " + from + " to " + to + ": " + e.what());
+  }
+  if (!in) return;
+  auto out = ByteSink::open(to);
+  std::vector<char> buf(1 << 16);
+  while (size_t n = in->read(buf.data(), buf.size())) out->write(buf.data(), n);
+  out->commit();
 }
 
 // D12: a statistic of a variant (diff, log2fc, ...) has no value on a single
@@ -227,9 +243,17 @@ void ScoreRun::score_all() {
   }
   pairer.finish();
   check_variant_statistics();
+  if (nan_logits_)
+    warn(std::to_string(nan_logits_) + " logit_diff value(s) are NaN: a prediction below 0 (or NaN) is no "
+         "probability, and Selene's logit (--logit selene) gives NaN there too; logit_diff suits sigmoid outputs");
   if (values_) values_->finish();
   else writer_->finish();
   if (selene_) selene_->finish();
+}
+
+void ScoreRun::count_nan_logits(Statistic s, bool variant, std::span<const float> values) {
+  if (s != Statistic::logit_diff || !variant) return;
+  for (float v : values) nan_logits_ += std::isnan(v);
 }
 
 void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& pair) {
@@ -254,6 +278,7 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
       else std::fill(dst.begin(), dst.end(), std::nanf(""));
     } else {
       score_tracks(plan, plan.options().statistics[s], o_.scoring.pseudocount, ref_, altp, dst.data());
+      count_nan_logits(plan.options().statistics[s], altp != nullptr, dst);
     }
   }
   if (percentiles_) {

@@ -169,6 +169,12 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
     geometry_["layers"] = j;
     geometry_["layer_column"] = options_.layer_column;
   }
+  // A background of Selene-rule logits is another distribution than a
+  // clipped one; other effects do not depend on the rule.
+  bool effect_is_logit = false;
+  if (layers.empty()) effect_is_logit = options_.statistics[0] == Statistic::logit_diff;
+  for (const auto& [name, sp] : layers) effect_is_logit |= sp.statistic == Statistic::logit_diff;
+  if (effect_is_logit && options_.logit == LogitRule::selene) geometry_["logit"] = "selene";
   if (h.meta.contains("model") && h.meta["model"].contains("hash")) geometry_["model_hash"] = h.meta["model"]["hash"];
   if (h.meta.contains("geometry") && h.meta["geometry"].contains("sequence_length"))
     geometry_["sequence_length"] = h.meta["geometry"]["sequence_length"];

@@ -7,7 +7,19 @@
 
 namespace s2f::score {
 
-double logit(double p) {
+LogitRule parse_logit_rule(const std::string& name) {
+  if (name == "clipped") return LogitRule::clipped;
+  if (name == "selene") return LogitRule::selene;
+  fail_usage("--logit '" + name + "' is not a logit rule", "choose clipped (default) or selene");
+}
+
+double logit(double p, LogitRule rule) {
+  if (rule == LogitRule::selene) {
+    // Selene overwrites its float32 prediction arrays before scipy's logit.
+    if (p == 0) p = static_cast<double>(1e-24f);
+    else if (p >= 1) p = static_cast<double>(0.999999f);
+    return std::log(p / (1.0 - p));  // NaN below 0, as scipy
+  }
   p = std::clamp(p, kLogitEpsilon, 1.0 - kLogitEpsilon);
   return std::log(p / (1.0 - p));
 }
@@ -68,14 +80,14 @@ double default_pseudocount(Statistic s) {
   return 0.0;
 }
 
-double compute(Statistic s, std::span<const float> ref, std::span<const float> alt, double pc) {
+double compute(Statistic s, std::span<const float> ref, std::span<const float> alt, double pc, LogitRule rule) {
   switch (s) {
     case Statistic::ref: return sum(ref);
     case Statistic::alt: return sum(alt);
     case Statistic::diff:
     case Statistic::sad: return sum(alt) - sum(ref);
     case Statistic::abs_diff: return std::fabs(sum(alt) - sum(ref));
-    case Statistic::logit_diff: return logit(sum(alt)) - logit(sum(ref));
+    case Statistic::logit_diff: return logit(sum(alt), rule) - logit(sum(ref), rule);
     case Statistic::log2fc: return std::log2((sum(alt) + pc) / (sum(ref) + pc));
     case Statistic::logfc: return std::log((sum(alt) + pc) / (sum(ref) + pc));
     case Statistic::l1: {

@@ -134,7 +134,7 @@ void score_tracks(const ScoringPlan& plan, Statistic s, double pc_override, cons
     }
     default:
       for (size_t i = 0; i < n; ++i)
-        out[i] = static_cast<float>(compute(s, ref.window(tracks[i]), alt->window(tracks[i]), pc));
+        out[i] = static_cast<float>(compute(s, ref.window(tracks[i]), alt->window(tracks[i]), pc, plan.options().logit));
   }
 }
 
@@ -142,7 +142,8 @@ void effect_tracks(const ScoringPlan& plan, const HeadValues& ref, const HeadVal
   const auto& tracks = plan.tracks();
   for (size_t i = 0; i < tracks.size(); ++i) {
     const auto& sp = tracks[i].spec;
-    out[i] = static_cast<float>(compute(sp.statistic, ref.window(tracks[i]), alt.window(tracks[i]), sp.pseudocount));
+    out[i] = static_cast<float>(
+        compute(sp.statistic, ref.window(tracks[i]), alt.window(tracks[i]), sp.pseudocount, plan.options().logit));
   }
 }
 

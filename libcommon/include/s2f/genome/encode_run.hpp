@@ -16,15 +16,23 @@ struct EncodeRequest {
   std::string genome;
   int64_t length = 0;
   std::optional<int64_t> variant_index;
-  int strand_column = 0;
+  std::string windows = "s2f";  // variant windows: s2f or selene (EncodeSettings::variant_windows)
+  int strand_column = 0;        // 1-based, as cut -f counts
+  int strand_index = -1;        // 0-based, as Selene's strand_index; -1 = not given
   bool require_strand = false;
   bool skip_bad = false;
+  std::string selene_na;  // --selene-na FILE: Selene's .NA lines (WindowEncoder::set_selene_na)
   uint64_t cache_mb = 2048;
 };
 
+// The strand column as a 1-based number (0 = none), from --strand-column or
+// --strand-index; a usage error when both are given.
+int strand_column_of(int strand_column, int strand_index);
+
 // Checks the option combinations (one message each) and encodes to
 // run.opt.output; skips go to run.skips, whose path the header records as
-// meta.na_file exactly as given (no key when there is no side file).
+// meta.na_file exactly as given (no key when there is no side file); with
+// --selene-na, meta.selene_na_file likewise.
 void run_encode(const EncodeRequest& request, Run& run);
 
 }  // namespace s2f::genome

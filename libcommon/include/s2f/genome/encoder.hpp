@@ -13,6 +13,7 @@
 #include "s2f/genome/reference.hpp"
 #include "s2f/stream/batch.hpp"
 #include "s2f/stream/stream.hpp"
+#include "s2f/io.hpp"
 #include "s2f/run.hpp"
 
 namespace s2f::genome {
@@ -28,6 +29,7 @@ struct WindowJob {
   std::string category, partition;  // carried from position streams
   std::string where;        // file:line or stream:record N, for the side file
   std::string rejected;     // set by a source when the record cannot be placed: the side-file reason
+  std::string selene_na;    // VCF records: the line Selene's .NA file would hold for it
   // Filled by WindowEncoder::prepare.
   int contig = -1;
   int64_t start = -1;
@@ -47,9 +49,14 @@ class JobSource {
   virtual bool has_labels() const { return false; }
 };
 
+// Whose rule places a variant in its windows: s2f's (window.hpp, the
+// default) or Selene's exactly (selene_windows.hpp, --windows selene).
+enum class VariantWindows : uint8_t { s2f, selene };
+
 struct EncodeSettings {
   int64_t length = 0;
-  std::optional<int64_t> variant_index;  // first REF base; default Selene's
+  std::optional<int64_t> variant_index;  // first REF base; default ceil(L/2)-1-floor(len(REF)/2)
+  VariantWindows variant_windows = VariantWindows::s2f;
   bool require_strand = false;
   uint64_t cache_bytes = uint64_t{2} << 30;
 };
@@ -72,6 +79,10 @@ class WindowEncoder {
   // Appends the job's record(s) to `out` (bound schema). Thread-safe.
   void encode(const WindowJob& job, stream::Batch& out, EncodeCounts& counts) const;
   ChromosomeNames* names() { return names_.get(); }
+  // Where to list, as Selene does in its .NA file, the VCF records whose
+  // windows cannot be read from the genome (unknown chromosome, off its
+  // ends): one line per record, however many ALT alleles. Null = none.
+  void set_selene_na(TextOutput* out) { selene_na_ = out; }
   const EncodeSettings& settings() const { return settings_; }
   int64_t variant_index(int64_t ref_length) const;
 
@@ -81,6 +92,9 @@ class WindowEncoder {
   SkipLog& skips_;
   std::unique_ptr<ChromosomeNames> names_;
   std::unique_ptr<ContigCache> cache_;
+  TextOutput* selene_na_ = nullptr;
+  std::string selene_na_last_;  // `where` of the last record listed (its other alleles follow it)
+  void list_selene_na(const WindowJob& job);
   int f_id_ = -1, f_chrom_ = -1, f_pos_ = -1, f_strand_ = -1, f_start_ = -1, f_allele_ = -1, f_ref_ = -1,
               f_alt_ = -1, f_match_ = -1, f_unk_ = -1, f_seq_ = -1, f_cat_ = -1, f_part_ = -1;
 };

@@ -20,7 +20,8 @@ enum class InputFormat { stream, bed, narrowpeak, vcf, fasta_records, sequences 
 InputFormat detect_input_format(const std::string& path);
 const char* input_format_name(InputFormat f);
 
+// selene_vcf: VCF alleles '-'/'*' kept for Selene's windows (VcfReader).
 std::unique_ptr<JobSource> open_job_source(InputFormat format, const std::string& path, int strand_column,
-                                           BadLines& bad, SkipLog& skips);
+                                           BadLines& bad, SkipLog& skips, bool selene_vcf = false);
 
 }  // namespace s2f::genome

@@ -18,7 +18,8 @@
 // the genome, through the shift an indel makes in an ALT window.
 // Statistics as Selene defines them: predictions (the mutant's), diffs
 // (mutant - reference), abs_diffs |mutant - reference|, logits
-// logit(mutant) - logit(reference) with inputs clipped to [1e-6, 1 - 1e-6].
+// logit(mutant) - logit(reference) with inputs clipped to [1e-6, 1 - 1e-6]
+// (--logit selene: Selene's rule, score::LogitRule).
 #pragma once
 #include "s2f/run.hpp"
 #include <memory>
@@ -30,6 +31,7 @@
 #include "s2f/ism/selene_ism_files.hpp"
 #include "s2f/predict/track_plan.hpp"
 #include "s2f/score/selene_naming.hpp"
+#include "s2f/score/statistics.hpp"
 
 namespace s2f::ism {
 
@@ -52,6 +54,7 @@ AttributionTarget parse_target(const std::string& text, const std::vector<predic
 
 struct IsmOutputOptions {
   std::vector<IsmStat> save = {IsmStat::predictions};
+  score::LogitRule logit = score::LogitRule::clipped;
   std::string tsv_prefix, hdf5_prefix;  // Selene files, when set
   IsmFileNames file_names = IsmFileNames::name;
   bool attributions = false;

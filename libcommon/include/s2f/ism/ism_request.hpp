@@ -20,6 +20,7 @@ struct IsmRequest {
   predict::ModelOptions model;
   IsmOptions options;                // --start, --end, --mutate-n-bases
   std::string save = "predictions";  // comma-separated statistics
+  std::string logit = "clipped";     // logits rule (score::parse_logit_rule)
   std::string tsv, hdf5;             // Selene file prefixes
   std::string file_names = "name";   // name | index | prefix (selene_ism_files.hpp)
   bool attr = false, project = false;

@@ -23,7 +23,9 @@ struct EncodeInputs {
   std::string stage_output = "-";
   int64_t length = 0;
   std::optional<int64_t> variant_index;
+  std::string windows;  // s2f-encode --windows ("" = its default)
   int strand_column = 0;
+  int strand_index = -1;
 
   bool wanted() const {
     return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty() || !sequences.empty();

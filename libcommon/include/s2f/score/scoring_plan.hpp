@@ -44,6 +44,7 @@ struct ScoringOptions {
   double pseudocount = -1;            // < 0: each statistic's default
   bool all_signed = false;
   std::string layer_table, layer_column;
+  LogitRule logit = LogitRule::clipped;  // logit_diff's treatment of 0 and 1 (--logit)
 };
 
 class ScoringPlan {
