@@ -36,6 +36,36 @@ void zero_rows(const TensorView& v, PositionRange r) {
 
 double sigmoid(double z) { return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
 
+// f(z) of an elementwise activation in double: the Rescale rule's
+// f(z_x) - f(z_r) from the stored outputs would cancel badly where f
+// saturates (two sigmoids near 1 differ by 1e-3 with float32's 6e-8 error
+// each), so it is recomputed from the inputs.
+double activation_value(Activation a, double alpha, double z) {
+  switch (a) {
+    case Activation::linear:
+      return z;
+    case Activation::relu:
+      return z > 0 ? z : 0.0;
+    case Activation::gelu:
+      return 0.5 * z * (1.0 + std::erf(z / std::sqrt(2.0)));
+    case Activation::gelu_tanh:
+      return 0.5 * z * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (z + 0.044715 * z * z * z)));
+    case Activation::elu:
+      return z > 0 ? z : alpha * std::expm1(z);
+    case Activation::sigmoid:
+      return sigmoid(z);
+    case Activation::tanh:
+      return std::tanh(z);
+    case Activation::softplus:
+      return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z)));
+    case Activation::exp:
+      return std::exp(z);
+    case Activation::softmax:
+      break;
+  }
+  fail(Exit::internal, "no elementwise value for softmax");
+}
+
 // f'(z) of an elementwise activation.
 double derivative(Activation a, double alpha, double z) {
   switch (a) {
@@ -277,13 +307,12 @@ void ReversePass::run(ReverseRule rule, const FullActivations& x, const FullActi
           const float* z = zx.row(p);
           float* gx = gin.row(p);
           const float* zr = deeplift ? ref->view(static_cast<int>(in0)).row(p) : nullptr;
-          const float* y = yx.row(p);
-          const float* yr = deeplift ? ref->view(static_cast<int>(i)).row(p) : nullptr;
           for (int64_t j = 0; j < C; ++j) {
             double mult;
             const double dz = deeplift ? static_cast<double>(z[j]) - zr[j] : 0.0;
             if (deeplift && std::fabs(dz) >= kDeltaEps)
-              mult = (static_cast<double>(y[j]) - yr[j]) / dz;
+              mult = (activation_value(c.activation, n.alpha, z[j]) - activation_value(c.activation, n.alpha, zr[j])) /
+                     dz;
             else
               mult = derivative(c.activation, n.alpha, z[j]);
             gx[j] += static_cast<float>(gy[j] * mult);
