@@ -3,6 +3,7 @@
 // in libcommon/src/genome/WINDOWS.md and in --help below.
 #include <string>
 
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/genome/encode_run.hpp"
 #include "s2f/tool.hpp"
 
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 \\\n"
             "    | s2f-encode -g demo/genome.fa -L 2114 | s2f-view --head 3\n" +
                 std::string(kWindowRules));
-  tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Skipped);
+  tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Skipped | Opt::Seed);
   EncodeRequest o;
   auto& app = tool.app();
   app.add_option("input", o.input, "s2f stream or a file with a recognised extension (- = stdin stream)");
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   app.add_option("--strand-column", o.strand_column, "1-based column of BED/VCF lines holding +, - or .");
   app.add_flag("--require-strand", o.require_strand, "Send records with strand '.' to the side file instead of using +");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed lines and write them to the side file instead of stopping");
+  cli::add_null_option(app, o.null);
   app.add_option("--cache-mb", o.cache_mb, "Whole contigs kept in memory (MB; the current one is always kept)")
       ->capture_default_str();
 

@@ -27,6 +27,18 @@ int main(int argc, char** argv) {
             "Single windows: statistics other than ref need a variant (ref and alt records); a single window\n"
             "among variants gets NaN, and a stream that holds no variant at all (encoded from BED, narrowPeak\n"
             "or sequences, or positions only) is refused with exit 1 -- score it with --stat ref.\n"
+            "ChromBPNet variant scorer (--scorer chrombpnet, kundajelab/variant-scorer's definitions and names;\n"
+            "predict with --rc mean-prob for its forward/reverse averaging of softmax profiles and exp counts):\n"
+            "  s2f-predict -m chrombpnet.h5 --rc mean-prob --vcf v.vcf -g ref.fa --variant-index 1057 \\\n"
+            "    | s2f-score --scorer chrombpnet --stat logfc,jsd,active_allele_quantile --peaks peak_preds.s2f\n"
+            "  per profile track, allele1 = REF, allele2 = ALT: counts = exp(log-count), profile = softmax(logits);\n"
+            "  logfc = log2(counts2/counts1); abs_logfc = |logfc|; jsd = Jensen-Shannon distance (natural log,\n"
+            "  sqrt of the divergence) of the two profiles after indel alignment (bins of deleted and inserted bases\n"
+            "  and of flanks only one window reaches are dropped, the rest renormalised); original_jsd unaligned;\n"
+            "  logfc_x_jsd, abs_logfc_x_jsd; allele1/2_quantile = fraction of --peaks predicted counts < counts1/2;\n"
+            "  active_allele_quantile = max of the two; quantile_change = q2 - q1, abs_quantile_change;\n"
+            "  X_x_active_allele_quantile for X in logfc, abs_logfc, jsd, logfc_x_jsd, abs_logfc_x_jsd;\n"
+            "  allele1_pred_counts, allele2_pred_counts. Default: logfc,jsd (+ active_allele_quantile with --peaks).\n"
             "Outputs (-o, --tsv/--hdf5 files, PREFIX.NA, the skipped side file) appear together at the end,\n"
             "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
@@ -41,6 +53,15 @@ int main(int argc, char** argv) {
   app.add_flag("--signed", o.scoring.all_signed, "Treat every track as signed (percentiles in [-1, 1])");
   app.add_option("--layers", o.scoring.layer_table, "Layer table TSV: layer, statistic, window, pseudocount, signed");
   app.add_option("--layer-column", o.scoring.layer_column, "Catalog column naming each track's layer");
+  app.add_option("--scorer", o.scorer,
+                 "window (the statistics above), or chrombpnet (kundajelab/variant-scorer's scores of profile + "
+                 "log-count heads; see above)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"window", "chrombpnet"}));
+  app.add_option("--counts-head", o.counts_head, "--scorer chrombpnet: the log-count head (default: the only one-bin head)");
+  app.add_option("--peaks", o.peaks,
+                 "--scorer chrombpnet: s2f-predict's tensors stream of a peak set (same model and --rc), for the "
+                 "quantile scores");
   cli::add_track_selection(app, o.select);
   app.add_option("--emit", o.emit, "Write a values stream for s2f-reservoir instead: effect, summary or perbin")
       ->check(CLI::IsMember({"effect", "summary", "perbin"}));

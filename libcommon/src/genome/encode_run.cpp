@@ -1,7 +1,10 @@
 #include "s2f/genome/encode_run.hpp"
 
 #include <memory>
+#include <stdexcept>
+#include <string>
 
+#include "s2f/defaults.hpp"
 #include "s2f/error.hpp"
 #include "s2f/genome/encoder.hpp"
 #include "s2f/genome/job_sources.hpp"
@@ -27,6 +30,7 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   if (o.variant_index && (*o.variant_index < 0 || *o.variant_index >= o.length))
     fail_usage("--variant-index must be in [0, L)");
   if (o.strand_column < 0) fail_usage("--strand-column is 1-based and must be positive");
+  parse_null_shuffles(o.null);
 
   ResolvedInput in{InputFormat::stream, o.input};
   if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
@@ -41,10 +45,33 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
   if (o.strand_column > 0 && (in.format == InputFormat::stream || !needs_genome))
     fail_usage("--strand-column applies to BED, narrowPeak and VCF input only");
+  if (!o.null.empty() && in.format != InputFormat::vcf && in.format != InputFormat::stream)
+    fail_usage("--null shuffled-flanks:N shuffles the flanks of variants: give --vcf (or a variants stream), not " +
+               name + " input");
   if (o.require_strand && o.strand_column == 0 && in.format != InputFormat::stream)
     fail_usage("--require-strand needs --strand-column for " + name + " input");
   return in;
 }
+
+}  // namespace
+
+int64_t parse_null_shuffles(const std::string& null) {
+  if (null.empty()) return 0;
+  const std::string kind = "shuffled-flanks:";
+  int64_t n = 0;
+  try {
+    size_t used = 0;
+    if (null.rfind(kind, 0) != 0) throw std::invalid_argument(null);
+    n = std::stoll(null.substr(kind.size()), &used);
+    if (used != null.size() - kind.size()) throw std::invalid_argument(null);
+  } catch (const std::exception&) {
+    fail_usage("--null '" + null + "' is not shuffled-flanks:N", "e.g. --null shuffled-flanks:99");
+  }
+  if (n < 1 || n > 100000) fail_usage("--null shuffled-flanks:N needs 1 <= N <= 100000, not " + std::to_string(n));
+  return n;
+}
+
+namespace {
 
 nlohmann::json geometry(const EncodeRequest& o) {
   return {{"sequence_length", o.length},
@@ -84,6 +111,8 @@ void run_encode(const EncodeRequest& o, Run& run) {
   settings.variant_index = o.variant_index;
   settings.require_strand = o.require_strand;
   settings.cache_bytes = o.cache_mb << 20;
+  settings.null_shuffles = parse_null_shuffles(o.null);
+  settings.null_seed = run.opt.seed.value_or(defaults::null_flank_seed);
   WindowEncoder encoder(genome.get(), settings, run.skips);
 
   auto source = open_job_source(in.format, in.path, o.strand_column, bad, run.skips);
@@ -96,6 +125,9 @@ void run_encode(const EncodeRequest& o, Run& run) {
   // results. The path as the user gave it: headers never record directories
   // the user did not name.
   if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
+  // s2f-score finds each variant's null windows (alleles r/a) by this.
+  if (settings.null_shuffles > 0)
+    header.meta["null"] = {{"kind", "shuffled-flanks"}, {"count", settings.null_shuffles}, {"seed", settings.null_seed}};
   auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   EncodeCounts counts = run_encoder(*source, encoder, *writer, run);

@@ -20,7 +20,11 @@ struct EncodeRequest {
   bool require_strand = false;
   bool skip_bad = false;
   uint64_t cache_mb = 2048;
+  std::string null;  // "shuffled-flanks:N" (variants only), seeded by --seed
 };
+
+// N of --null shuffled-flanks:N (usage error otherwise); 0 for "".
+int64_t parse_null_shuffles(const std::string& null);
 
 // Checks the option combinations (one message each) and encodes to
 // run.opt.output; skips go to run.skips, whose path the header records as

@@ -24,6 +24,8 @@ struct EncodeInputs {
   int64_t length = 0;
   std::optional<int64_t> variant_index;
   int strand_column = 0;
+  std::string null;               // --null shuffled-flanks:N
+  std::optional<uint64_t> seed;   // the stage's --seed, for the null shuffles
 
   bool wanted() const {
     return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty() || !sequences.empty();

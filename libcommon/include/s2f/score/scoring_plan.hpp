@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "s2f/catalog/track_catalog.hpp"
+#include "s2f/score/allele_scores.hpp"
 #include "s2f/score/statistics.hpp"
 #include "s2f/stream/stream.hpp"
 
@@ -44,6 +45,10 @@ struct ScoringOptions {
   double pseudocount = -1;            // < 0: each statistic's default
   bool all_signed = false;
   std::string layer_table, layer_column;
+  // --scorer chrombpnet: the variant scorer's scores instead of
+  // `statistics`, over the profile heads' channels only (the log-count head
+  // is paired with them, not scored as a track).
+  std::vector<AlleleScore> allele_scores;
 };
 
 class ScoringPlan {
