@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
             "  active_allele_quantile = max of the two; quantile_change = q2 - q1, abs_quantile_change;\n"
             "  X_x_active_allele_quantile for X in logfc, abs_logfc, jsd, logfc_x_jsd, abs_logfc_x_jsd;\n"
             "  allele1_pred_counts, allele2_pred_counts. Default: logfc,jsd (+ active_allele_quantile with --peaks).\n"
+            "Empirical p-values: a stream encoded with --null shuffled-flanks:N (s2f-encode, s2f-predict --vcf) gives\n"
+            "each statistic a <stat>.pval field, the variant against its own N shuffled-flank windows:\n"
+            "(1 + #{null >= observed})/(N + 1), or twice the smaller tail for signed statistics (variant-scorer's\n"
+            "get_pvals). Rules: libcommon/src/score/VARIANT_SCORES.md.\n"
             "Outputs (-o, --tsv/--hdf5 files, PREFIX.NA, the skipped side file) appear together at the end,\n"
             "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
@@ -47,7 +51,7 @@ int main(int argc, char** argv) {
   app.add_option("input", o.input, "Tensors stream from s2f-predict (- = stdin)")->capture_default_str();
   app.add_option("--stat", o.stats,
                  "Statistics, comma-separated: ref alt diff abs_diff logit_diff log2fc logfc sad l1 l2 jsd max_abs_diff "
-                 "(default log2fc)")->allow_extra_args(false);
+                 "(default log2fc); with --scorer chrombpnet its scores (below; default logfc,jsd)")->allow_extra_args(false);
   app.add_option("--window", o.scoring.window_bp, "Window in bp around the centre bin (0 = whole head)")->capture_default_str();
   app.add_option("--pseudocount", o.scoring.pseudocount, "Pseudocount (default: log2fc 1, logfc 0.001)");
   app.add_flag("--signed", o.scoring.all_signed, "Treat every track as signed (percentiles in [-1, 1])");

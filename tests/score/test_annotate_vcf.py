@@ -75,7 +75,9 @@ def main():
             ids = []
             for stat in ("log2fc", "jsd"):
                 for t in tracks:
-                    fid = "S2F_" + stat + "_" + "".join(c if c.isalnum() or c in "_." else "_" for c in t)
+                    parts = [{"+": "plus", "-": "minus"}.get(p, p) for p in t.split("/")]
+                    fid = "S2F_" + stat + "_" + ".".join("".join(c if c.isalnum() or c in "_." else "_" for c in p)
+                                                         for p in parts)
                     ids.append((stat, t, fid))
             desc_ok = all(f"ID={fid},Number=A,Type=Float" in hdr and f"s2f-score {stat} of track {t}" in hdr
                           for stat, t, fid in ids)
@@ -117,14 +119,25 @@ def main():
             check(f.readline().startswith("##fileformat"), "the output is (b)gzip-compressed VCF")
 
         # Errors: nothing written.
+        header = ("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=30000>\n"
+                  "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"depth\">\n"
+                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         other = os.path.join(tmp, "other.vcf")
         with open(other, "w") as f:
-            f.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" + lines[0] + "\n")
+            f.write(header + lines[0] + "\n")
         bad = os.path.join(tmp, "bad.vcf.gz")
         r = run("s2f-view", "--annotate-vcf", other, "-o", bad, scores)
         check(r.returncode == 1 and "match no record" in r.stderr and not os.path.exists(bad)
               and not any(n.startswith("bad.vcf.gz") for n in os.listdir(tmp)),
               "scores of another VCF are refused, nothing written")
+        undeclared = os.path.join(tmp, "undeclared.vcf")
+        with open(undeclared, "w") as f:
+            f.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" + "\n".join(lines) + "\n")
+        bad = os.path.join(tmp, "undeclared.out.vcf.gz")
+        r = run("s2f-view", "--annotate-vcf", undeclared, "-o", bad, scores)
+        check(r.returncode == 1 and "does not define" in r.stderr and not os.path.exists(bad)
+              and not any(n.startswith("undeclared.out") for n in os.listdir(tmp)),
+              "a record using a contig or INFO its header lacks is refused, nothing written")
         r = run("s2f-view", "--annotate-vcf", vcf, "-o", os.path.join(tmp, "x.vcf"), scores)
         check(r.returncode == 2 and ".vcf.gz" in r.stderr, "a plain .vcf output is refused (cannot be indexed)")
         r = run("s2f-view", "--annotate-vcf", vcf, scores)

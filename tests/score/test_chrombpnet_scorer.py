@@ -134,7 +134,8 @@ def reference_scores(g, variants, predict, partner, bins, peak_counts):
             logfc = np.log2(n2 / n1)
             original = js_distance(p2[t], p1[t])
             jsd = original if len(ref) == len(alt) else js_distance(p2[t][keep2], p1[t][keep1])
-            q1, q2 = np.mean(peak_counts[:, t] < n1), np.mean(peak_counts[:, t] < n2)
+            pc = peak_counts[:, 0 if peak_counts.shape[1] == 1 else t]
+            q1, q2 = np.mean(pc < n1), np.mean(pc < n2)
             active = max(q1, q2)
             v = {"allele1_pred_counts": n1, "allele2_pred_counts": n2, "logfc": logfc, "abs_logfc": abs(logfc),
                  "jsd": jsd, "original_jsd": original, "logfc_x_jsd": logfc * jsd,

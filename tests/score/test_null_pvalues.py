@@ -79,7 +79,10 @@ def predict_and_score(fa, vcf, tmp, tag, *extra, stats="logfc,abs_logfc,jsd,logf
 
 
 def same(a, b, fields):
-    return all(np.array_equal(np.asarray(a[f]), np.asarray(b[f]), equal_nan=True) for f in fields)
+    def eq(x, y):
+        x, y = np.asarray(x), np.asarray(y)
+        return np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+    return all(eq(a[f], b[f]) for f in fields)
 
 
 def exact_cdf(x, two_sided):
@@ -87,7 +90,7 @@ def exact_cdf(x, two_sided):
     r = np.arange(N + 1)  # nulls strictly below the observation
     right, left = (N - r + 1) / (N + 1), (r + 1) / (N + 1)
     p = 2 * np.minimum(left, right) if two_sided else right
-    return np.mean(p[None, :] <= x[:, None] + 1e-12, axis=1)
+    return np.mean(p[None, :] <= x[:, None] + 1e-6, axis=1)  # p-values are float32
 
 
 def ks(pvals, two_sided):
@@ -95,7 +98,7 @@ def ks(pvals, two_sided):
     null distribution (evaluated at the support points, where the CDFs jump)."""
     p = np.sort(np.asarray(pvals, float))
     support = np.unique(np.concatenate([p, (np.arange(1, N + 2) / (N + 1)) * (2 if two_sided else 1)]))
-    emp = np.searchsorted(p, support + 1e-12, side="right") / len(p)
+    emp = np.searchsorted(p, support + 1e-6, side="right") / len(p)
     return float(np.max(np.abs(emp - exact_cdf(support, two_sided))))
 
 

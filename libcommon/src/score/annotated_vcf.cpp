@@ -122,9 +122,21 @@ struct Hts {
 }  // namespace
 
 std::string info_field_id(const std::string& prefix, const std::string& statistic, const std::string& track) {
-  std::string id = prefix + "_" + statistic + "_" + track;
-  for (auto& ch : id)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.') ch = '_';
+  // A track id's components ('/'-separated) join with '.'; a strand
+  // component '+' or '-' is spelled out, so + and - tracks stay apart.
+  std::string id = prefix + "_" + statistic + "_";
+  size_t begin = 0;
+  while (begin <= track.size()) {
+    size_t end = track.find('/', begin);
+    if (end == std::string::npos) end = track.size();
+    std::string part = track.substr(begin, end - begin);
+    if (part == "+") part = "plus";
+    else if (part == "-") part = "minus";
+    for (auto& ch : part)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.') ch = '_';
+    id += (begin == 0 ? "" : ".") + part;
+    begin = end + 1;
+  }
   return id;
 }
 
@@ -140,7 +152,6 @@ void annotate_vcf(const std::vector<std::string>& scores, const VcfAnnotationOpt
   if (!h.in) fail_io("cannot open the VCF", o.vcf, "check the path (plain, bgzip or BCF)");
   h.hin = bcf_hdr_read(h.in);
   if (!h.hin) fail_input("cannot read the VCF header", o.vcf, "check that the file is a VCF or BCF");
-  h.hout = bcf_hdr_dup(h.hin);
 
   // One INFO field per statistic and track.
   const std::string model = table.model.contains("hash") ? table.model["hash"].dump() : "unknown";
@@ -162,12 +173,12 @@ void annotate_vcf(const std::vector<std::string>& scores, const VcfAnnotationOpt
       if (table.geometry.contains("scorer")) desc += "; scorer " + table.geometry["scorer"].get<std::string>();
       else if (table.geometry.contains("pseudocount")) desc += "; pseudocount " + table.geometry["pseudocount"].dump();
       std::string line = "##INFO=<ID=" + id + ",Number=A,Type=Float,Description=\"" + description_text(desc) + "\">";
-      if (bcf_hdr_append(h.hout, line.c_str()) != 0) fail_input("htslib refused the header line " + line, o.vcf);
+      if (bcf_hdr_append(h.hin, line.c_str()) != 0) fail_input("htslib refused the header line " + line, o.vcf);
       info_ids.push_back(id);
     }
   std::string command = "##s2f-view_command=" + description_text(run.command_line);
-  bcf_hdr_append(h.hout, command.c_str());
-  if (bcf_hdr_sync(h.hout) != 0) fail_input("htslib could not build the output header", o.vcf);
+  bcf_hdr_append(h.hin, command.c_str());
+  if (bcf_hdr_sync(h.hin) != 0) fail_input("htslib could not build the output header", o.vcf);
 
   // Written under a temporary name with its index, renamed at the end.
   const std::string tmp = o.output + ".partial." + std::to_string(::getpid()) + (bcf ? ".bcf" : ".vcf.gz");
@@ -185,7 +196,8 @@ void annotate_vcf(const std::vector<std::string>& scores, const VcfAnnotationOpt
   } cleanup{tmp, tmp_index};
   h.out = hts_open(tmp.c_str(), bcf ? "wb" : "wz");
   if (!h.out) fail_io("cannot write", o.output, "check that the directory exists and is writable");
-  if (bcf_hdr_write(h.out, h.hout) != 0) fail_io("cannot write the VCF header", o.output);
+  if (bcf_hdr_write(h.out, h.hin) != 0) fail_io("cannot write the VCF header", o.output);
+  const int ids_written = h.hin->n[BCF_DT_ID], contigs_written = h.hin->n[BCF_DT_CTG];
 
   const size_t n_tracks = table.tracks.size(), width = table.fields.size() * n_tracks;
   std::vector<float> vals;
@@ -193,9 +205,13 @@ void annotate_vcf(const std::vector<std::string>& scores, const VcfAnnotationOpt
   int ret;
   while ((ret = bcf_read(h.in, h.hin, h.rec)) == 0) {
     ++record;
+    // htslib adds what a record uses and the header lacks; the header is
+    // written already, so such a record cannot be carried over faithfully.
+    if (h.hin->n[BCF_DT_ID] != ids_written || h.hin->n[BCF_DT_CTG] != contigs_written)
+      fail_input("record " + std::to_string(record) + " (" + bcf_seqname_safe(h.hin, h.rec) + ":" +
+                     std::to_string(h.rec->pos + 1) + ") uses a contig, INFO or FORMAT field its header does not define",
+                 o.vcf, "add the ##contig/##INFO/##FORMAT lines first (bcftools reheader, bcftools annotate -h)");
     bcf_unpack(h.rec, BCF_UN_STR);
-    if (bcf_translate(h.hout, h.hin, h.rec) != 0)
-      fail_input("htslib could not carry record " + std::to_string(record) + " over", o.vcf);
     const int n_alt = h.rec->n_allele - 1;
     if (n_alt > 0) {
       const char* chrom = bcf_seqname_safe(h.hin, h.rec);
@@ -218,11 +234,11 @@ void annotate_vcf(const std::vector<std::string>& scores, const VcfAnnotationOpt
           if (r) vals[static_cast<size_t>(a)] = r[k], any = true;
           else bcf_float_set_missing(vals[static_cast<size_t>(a)]);
         }
-        if (any && bcf_update_info_float(h.hout, h.rec, info_ids[k].c_str(), vals.data(), n_alt) != 0)
+        if (any && bcf_update_info_float(h.hin, h.rec, info_ids[k].c_str(), vals.data(), n_alt) != 0)
           fail_input("htslib could not set " + info_ids[k] + " on record " + std::to_string(record), o.vcf);
       }
     }
-    if (bcf_write(h.out, h.hout, h.rec) != 0) fail_io("cannot write record " + std::to_string(record), o.output);
+    if (bcf_write(h.out, h.hin, h.rec) != 0) fail_io("cannot write record " + std::to_string(record), o.output);
   }
   if (ret < -1) fail_input("htslib could not read record " + std::to_string(record + 1), o.vcf, "check the VCF");
   for (size_t r = 0; r < table.row_used.size(); ++r)

@@ -4,7 +4,9 @@
 //   ##INFO=<ID=<PREFIX>_<statistic>_<track>,Number=A,Type=Float,
 //           Description="s2f-score <statistic> of track <track id>; model
 //           <hash>; window <w> bp; ...">
-// (ID characters other than letters, digits, '_' and '.' written as '_').
+// (the track id's '/'-separated parts joined by '.', a part '+' or '-'
+// written plus or minus, other characters than letters, digits, '_' and '.'
+// written as '_': profile/GM12878 DNase/+ -> S2F_jsd_profile.GM12878_DNase.plus).
 // Number=A: a multi-allelic record stays one line, with one value per ALT
 // in ALT order; an ALT with no score (not encodable, or skipped by
 // s2f-encode) gets '.', and is counted in a warning. A score is matched to
