@@ -162,6 +162,20 @@ def main():
                                  equal_nan=True) for f in fields + pfields),
               "two VCF shards give the unsharded scores and p-values")
 
+        # Shards of the encoded windows (s2f-view --pairs keeps each variant's nulls with it).
+        parts = []
+        for k in (1, 2, 3):
+            part = os.path.join(tmp, f"slice{k}.s2f")
+            run("s2f-view", "--s2f", "--pairs", "--shard", f"{k}/3", os.path.join(tmp, "e1.s2f"), "-o", part, check=True)
+            pp, ps = os.path.join(tmp, f"slice{k}.preds.s2f"), os.path.join(tmp, f"slice{k}.scores.s2f")
+            run("s2f-predict", "--exec", PLUGIN, part, "-o", pp, check=True, timeout=900)
+            run("s2f-score", "--scorer", "chrombpnet", "--stat", "logfc,abs_logfc,jsd,logfc_x_jsd", pp, "-o", ps,
+                check=True)
+            parts.append(s2f_stream.read(ps).read_all())
+        check(all(np.array_equal(np.concatenate([np.asarray(p[f]) for p in parts]), np.asarray(s1[f]), equal_nan=True)
+                  for f in fields + pfields),
+              "s2f-view --pairs --shard k/3 keeps each variant's nulls whole: the shards' p-values are the unsharded ones")
+
         # p-values = get_pvals of the observed score against the variant's own null scores,
         # recomputed here from the predictions (softmax/exp, log2 ratio, JS distance).
         prof, cnt = np.asarray(preds["profile"])[:, 0, :].astype(np.float64), np.asarray(preds["counts"])[:, 0, 0]

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "s2f/error.hpp"
 
@@ -105,14 +106,9 @@ double empirical_pvalue(std::span<const double> null, double obs, bool two_sided
 void compute_allele_scores(const AlleleInputs& in, std::span<const AlleleScore> scores, std::span<float> out) {
   const double c1 = std::exp(in.log_count1), c2 = std::exp(in.log_count2);
   const double logfc = std::log2(c2 / c1);
+  // The softmax of two whole heads is the cost: only for scores with jsd in them.
   bool need_profiles = false;
-  for (auto s : scores)
-    if (s != AlleleScore::allele1_pred_counts && s != AlleleScore::allele2_pred_counts && s != AlleleScore::logfc &&
-        s != AlleleScore::abs_logfc && s != AlleleScore::allele1_quantile && s != AlleleScore::allele2_quantile &&
-        s != AlleleScore::active_allele_quantile && s != AlleleScore::quantile_change &&
-        s != AlleleScore::abs_quantile_change && s != AlleleScore::logfc_x_active_allele_quantile &&
-        s != AlleleScore::abs_logfc_x_active_allele_quantile)
-      need_profiles = true;
+  for (auto s : scores) need_profiles |= std::string_view(allele_score_name(s)).find("jsd") != std::string_view::npos;
   double jsd = std::nan(""), original = std::nan("");
   if (need_profiles) {
     auto p1 = softmax_profile(in.logits1), p2 = softmax_profile(in.logits2);
