@@ -3,6 +3,7 @@
 // in libcommon/src/genome/WINDOWS.md and in --help below.
 #include <string>
 
+#include "s2f/cli/stage_options.hpp"
 #include "s2f/genome/encode_run.hpp"
 #include "s2f/tool.hpp"
 
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 \\\n"
             "    | s2f-encode -g demo/genome.fa -L 2114 | s2f-view --head 3\n" +
                 std::string(kWindowRules));
-  tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Skipped);
+  tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Skipped | Opt::Seed);
   EncodeRequest o;
   auto& app = tool.app();
   app.add_option("input", o.input, "s2f stream or a file with a recognised extension (- = stdin stream)");
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
                  "Selene's .NA file does: chrom, POS, ID, REF, ALT, strand; s2f-score --tsv/--hdf5 copies it to "
                  "PREFIX.NA");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed lines and write them to the side file instead of stopping");
+  cli::add_null_option(app, o.null);
   app.add_option("--cache-mb", o.cache_mb, "Whole contigs kept in memory (MB; the current one is always kept)")
       ->capture_default_str();
 

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
             "  s2f-predict -m bpnet.h5 --rc mean --strand-pairs profile:0-1 windows.s2f > preds.s2f  # + and - tracks\n"
             "  s2f-predict -m old.s2fm --n-value 0 windows.s2f > preds.s2f   # a model that records no N value\n"
             "  s2f-predict --exec 'python3 my_adapter.py' windows.s2f > preds.s2f   # any model (formats/EXEC.md)");
-  tool.use(Opt::Output | Opt::Threads | Opt::Compress);
+  tool.use(Opt::Output | Opt::Threads | Opt::Compress | Opt::Seed);
   predict::PredictRequest o;
   auto& app = tool.app();
   app.add_option("input", o.input, "Sequences stream from s2f-encode (- = stdin)")->capture_default_str();
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.add_option("--dtype", o.dtype, "Output values: f32 or f16")->capture_default_str()->check(CLI::IsMember({"f32", "f16"}));
   cli::add_strand_options(app, o.strand);
   cli::add_encode_inputs(app, o.encode);  // genomic inputs, encoded on the way in (same code as s2f-encode)
+  cli::add_null_option(app, o.encode.null);
 
   app.footer(
       "Ensembles: several -m (or a directory of one model's folds, name order) run as one model whose every\n"

@@ -32,6 +32,22 @@ int main(int argc, char** argv) {
             "Single windows: statistics other than ref need a variant (ref and alt records); a single window\n"
             "among variants gets NaN, and a stream that holds no variant at all (encoded from BED, narrowPeak\n"
             "or sequences, or positions only) is refused with exit 1 -- score it with --stat ref.\n"
+            "ChromBPNet variant scorer (--scorer chrombpnet, kundajelab/variant-scorer's definitions and names;\n"
+            "predict with --rc mean-prob for its forward/reverse averaging of softmax profiles and exp counts):\n"
+            "  s2f-predict -m chrombpnet.h5 --rc mean-prob --vcf v.vcf -g ref.fa --variant-index 1057 \\\n"
+            "    | s2f-score --scorer chrombpnet --stat logfc,jsd,active_allele_quantile --peaks peak_preds.s2f\n"
+            "  per profile track, allele1 = REF, allele2 = ALT: counts = exp(log-count), profile = softmax(logits);\n"
+            "  logfc = log2(counts2/counts1); abs_logfc = |logfc|; jsd = Jensen-Shannon distance (natural log,\n"
+            "  sqrt of the divergence) of the two profiles after indel alignment (bins of deleted and inserted bases\n"
+            "  and of flanks only one window reaches are dropped, the rest renormalised); original_jsd unaligned;\n"
+            "  logfc_x_jsd, abs_logfc_x_jsd; allele1/2_quantile = fraction of --peaks predicted counts < counts1/2;\n"
+            "  active_allele_quantile = max of the two; quantile_change = q2 - q1, abs_quantile_change;\n"
+            "  X_x_active_allele_quantile for X in logfc, abs_logfc, jsd, logfc_x_jsd, abs_logfc_x_jsd;\n"
+            "  allele1_pred_counts, allele2_pred_counts. Default: logfc,jsd (+ active_allele_quantile with --peaks).\n"
+            "Empirical p-values: a stream encoded with --null shuffled-flanks:N (s2f-encode, s2f-predict --vcf) gives\n"
+            "each statistic a <stat>.pval field, the variant against its own N shuffled-flank windows:\n"
+            "(1 + #{null >= observed})/(N + 1), or twice the smaller tail for signed statistics (variant-scorer's\n"
+            "get_pvals). Rules: libcommon/src/score/VARIANT_SCORES.md.\n"
             "Outputs (-o, --tsv/--hdf5 files, PREFIX.NA, the skipped side file) appear together at the end,\n"
             "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
@@ -41,7 +57,7 @@ int main(int argc, char** argv) {
   app.add_option("input", o.input, "Tensors stream from s2f-predict (- = stdin)")->capture_default_str();
   app.add_option("--stat", o.stats,
                  "Statistics, comma-separated: ref alt diff abs_diff logit_diff log2fc logfc sad l1 l2 jsd max_abs_diff "
-                 "(default log2fc)")->allow_extra_args(false);
+                 "(default log2fc); with --scorer chrombpnet its scores (below; default logfc,jsd)")->allow_extra_args(false);
   app.add_option("--window", o.scoring.window_bp, "Window in bp around the centre bin (0 = whole head)")->capture_default_str();
   app.add_option("--pseudocount", o.scoring.pseudocount, "Pseudocount (default: log2fc 1, logfc 0.001)");
   app.add_option("--logit", logit_rule,
@@ -50,6 +66,15 @@ int main(int argc, char** argv) {
   app.add_flag("--signed", o.scoring.all_signed, "Treat every track as signed (percentiles in [-1, 1])");
   app.add_option("--layers", o.scoring.layer_table, "Layer table TSV: layer, statistic, window, pseudocount, signed");
   app.add_option("--layer-column", o.scoring.layer_column, "Catalog column naming each track's layer");
+  app.add_option("--scorer", o.scorer,
+                 "window (the statistics above), or chrombpnet (kundajelab/variant-scorer's scores of profile + "
+                 "log-count heads; see above)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"window", "chrombpnet"}));
+  app.add_option("--counts-head", o.counts_head, "--scorer chrombpnet: the log-count head (default: the only one-bin head)");
+  app.add_option("--peaks", o.peaks,
+                 "--scorer chrombpnet: s2f-predict's tensors stream of a peak set (same model and --rc), for the "
+                 "quantile scores");
   cli::add_track_selection(app, o.select);
   app.add_option("--emit", o.emit,
                  "Write values streams for s2f-reservoir instead: effect, summary and/or perbin, comma-separated; "

@@ -1,7 +1,8 @@
 // s2f-view: like `samtools view` for s2f streams. Prints records as TSV
 // (default), BED or VCF; prints the header; validates; takes the first N
 // records or a shard; joins several streams (--s2f writes a stream again);
-// writes genome tracks (--bigwig, --bedgraph: s2f/tracks/track_sink.hpp).
+// writes genome tracks (--bigwig, --bedgraph: s2f/tracks/track_sink.hpp);
+// annotates the input VCF with scores (--annotate-vcf: s2f/score/annotated_vcf.hpp).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "s2f/catalog/stream_track_filter.hpp"
 #include "s2f/error.hpp"
+#include "s2f/score/annotated_vcf.hpp"
 #include "s2f/stream/joined_streams.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/cli/stage_options.hpp"
@@ -31,6 +33,7 @@ struct ViewOptions {
   bool tracks = false;
   catalog::TrackFilterOptions select;
   std::string bigwig, bedgraph, transform = "logits", stitch = "midpoint", counts_head;
+  score::VcfAnnotationOptions annotate;  // --annotate-vcf
 };
 
 constexpr const char* kTrackRules = R"(
@@ -84,7 +87,12 @@ int main(int argc, char** argv) {
             "  s2f-view --validate windows.s2f         # exit 0 only if the stream is whole\n"
             "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs\n"
             "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants\n"
-            "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n" +
+            "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n"
+            "  s2f-view --annotate-vcf variants.vcf.gz -o scored.vcf.gz scores.s2f   # the VCF + INFO scores, indexed\n"
+            "\nAnnotated VCF (--annotate-vcf VCF, -o FILE.vcf.gz or FILE.bcf): every VCF record once, in order, with one\n"
+            "INFO field <PREFIX>_<statistic>_<track> (Number=A, Float) per statistic and track of the scores stream;\n"
+            "multi-allelic records stay one line (one value per ALT, '.' for an ALT without score); BGZF + .tbi\n"
+            "(--csi: .csi), or BCF + .csi; readable by bcftools and tabix.\n" +
                 std::string(kTrackRules));
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   ViewOptions v;
@@ -108,7 +116,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--stitch", v.stitch, "Tracks: overlapping windows by midpoint or average")->capture_default_str();
   app.add_option("--counts-head", v.counts_head, "--transform counts: the scalar head of log-counts (default: the only one)");
+  auto* o_annotate = app.add_option("--annotate-vcf", v.annotate.vcf,
+                                    "Write this VCF/BCF annotated with the scores stream's values as INFO fields "
+                                    "(-o FILE.vcf.gz or FILE.bcf, indexed)");
+  app.add_option("--info-prefix", v.annotate.prefix, "--annotate-vcf: prefix of the INFO IDs")->capture_default_str();
+  app.add_flag("--csi", v.annotate.csi, "--annotate-vcf: index FILE.vcf.gz with CSI instead of tabix");
   cli::add_track_selection(app, v.select);
+  o_annotate->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)
+      ->excludes(o_hdf5)->excludes(o_tracks)->excludes(o_bigwig)->excludes(o_bedgraph);
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_bed->excludes(o_vcf)->excludes(o_s2f);
@@ -121,6 +136,15 @@ int main(int argc, char** argv) {
 
   return tool.run(argc, argv, [&](Run& run) {
     if (v.head < -1) fail_usage("--head must be >= 0");
+    if (!v.annotate.vcf.empty()) {
+      if (!v.select.selects.empty() || !v.select.select_file.empty() || v.head >= 0 || !run.opt.shard.whole())
+        fail_usage("--annotate-vcf annotates with every track of whole scores streams; select tracks in s2f-score "
+                   "(--select) and give every shard");
+      if (run.opt.output == "-") fail_usage("--annotate-vcf needs -o FILE.vcf.gz or FILE.bcf (an index is written beside it)");
+      v.annotate.output = run.opt.output;
+      score::annotate_vcf(v.inputs, v.annotate, run);
+      return 0;
+    }
     JoinedStreams in(v.inputs);
     // Track selection slices per-track fields and the catalog together.
     std::unique_ptr<catalog::StreamTrackFilter> filter;

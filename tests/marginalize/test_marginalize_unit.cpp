@@ -20,7 +20,7 @@
 #include "s2f/engine/predictor.hpp"
 #include "s2f/error.hpp"
 #include "s2f/marginalize/backgrounds.hpp"
-#include "s2f/marginalize/dinucleotide_shuffle.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
 #include "s2f/marginalize/effect_summary.hpp"
 #include "s2f/marginalize/experiments.hpp"
 #include "s2f/marginalize/marginalize.hpp"
@@ -31,6 +31,7 @@
 
 using namespace s2f;
 using namespace s2f::marginalize;
+using s2f::genome::dinucleotide_shuffle;
 namespace fs = std::filesystem;
 
 namespace {

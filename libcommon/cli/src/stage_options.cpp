@@ -67,11 +67,12 @@ void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o) {
 
 void add_strand_options(CLI::App& app, predict::StrandOptions& o) {
   app.add_option("--rc", o.rc,
-                 "Also predict the reverse complement and combine: none, mean, max (profiles flipped back, + and - "
-                 "tracks swapped; a profile head of several tracks needs its strand pairing: --strand-pairs, the "
+                 "Also predict the reverse complement and combine: none, mean, max, mean-prob (profiles flipped back, + and - "
+                 "tracks swapped; mean-prob averages softmax profiles and exp log-counts and writes their logs, as the "
+                 "ChromBPNet variant scorer averages strands; a profile head of several tracks needs its strand pairing: --strand-pairs, the "
                  "catalog's strand column or the model file's record)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"none", "mean", "max"}));
+      ->check(CLI::IsMember({"none", "mean", "max", "mean-prob"}));
   app.add_option("--strand-pairs", o.strand_pairs,
                  "HEAD:PLUS-MINUS[,PLUS-MINUS...] (channels = track_index), or HEAD:none when no track of the head "
                  "is stranded; repeatable, one per head; overrides the catalog and the model file")
@@ -88,6 +89,13 @@ void add_attribution_options(CLI::App& app, attribute::AttributionOptions& o, bo
   app.add_option("--objective", o.objective, "Profile heads: softmax (BPNet/ChromBPNet) or sum")->capture_default_str();
   app.add_option("--gap-warning", o.gap_warning, "Warn when summation to delta misses by more (relative)")
       ->capture_default_str();
+}
+
+void add_null_option(CLI::App& app, std::string& null) {
+  app.add_option("--null", null,
+                 "shuffled-flanks:N: after each variant's REF/ALT windows, N pairs built the same way on dinucleotide "
+                 "shuffles of the genome span they read (alleles r/a; seeded per variant by --seed), for s2f-score's "
+                 "empirical p-values");
 }
 
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o) {

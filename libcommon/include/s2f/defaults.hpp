@@ -17,6 +17,7 @@ inline constexpr int64_t ism_chunk = 256;
 inline constexpr double exec_timeout_seconds = 600;
 
 // Seeds used when --seed is not given. Each is recorded in provenance.
+inline constexpr uint64_t null_flank_seed = 2024;   // s2f-encode --null shuffled-flanks:N
 inline constexpr uint64_t perbin_seed = 999;        // s2f-score --emit perbin bin draws
 inline constexpr uint64_t marginalize_seed = 1;     // s2f-marginalize backgrounds and shuffles
 inline constexpr uint64_t reservoir_seed = 12345;   // chorus's reservoir seed (s2f-reservoir, s2f-merge-cdfs)

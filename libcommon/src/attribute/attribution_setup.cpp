@@ -7,7 +7,7 @@
 
 #include "s2f/error.hpp"
 #include "s2f/ism/ism_output.hpp"
-#include "s2f/marginalize/dinucleotide_shuffle.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
 #include "s2f/npz.hpp"
 #include "s2f/predict/model_tracks.hpp"
 #include "s2f/predict/one_hot.hpp"
@@ -95,7 +95,7 @@ void AttributionSetup::explain(std::span<const uint8_t> bases, float n_value, ui
   if (shuffles_) {
     Rng rng(mix_seed(seed_ ^ mix_seed(key + 1)));
     for (int64_t k = 0; k < n_refs_; ++k) {
-      const std::string s = marginalize::dinucleotide_shuffle(bases, rng);
+      const std::string s = genome::dinucleotide_shuffle(bases, rng);
       predict::one_hot(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()), n_value,
                        refs_.data() + static_cast<size_t>(k) * cells);
     }

@@ -1,7 +1,10 @@
 #include "s2f/genome/encode_run.hpp"
 
 #include <memory>
+#include <stdexcept>
+#include <string>
 
+#include "s2f/defaults.hpp"
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
 #include "s2f/genome/encoder.hpp"
@@ -31,6 +34,7 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   if (o.windows == "selene" && o.variant_index)
     fail_usage("--variant-index and --windows selene both place variants; give one");
   const int strand_column = strand_column_of(o.strand_column, o.strand_index);
+  parse_null_shuffles(o.null);
 
   ResolvedInput in{InputFormat::stream, o.input};
   if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
@@ -48,8 +52,31 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
     fail_usage("--strand-column/--strand-index apply to BED, narrowPeak and VCF input only");
   if (o.require_strand && strand_column == 0 && in.format != InputFormat::stream)
     fail_usage("--require-strand needs --strand-column or --strand-index for " + name + " input");
+  if (!o.null.empty() && in.format != InputFormat::vcf && in.format != InputFormat::stream)
+    fail_usage("--null shuffled-flanks:N shuffles the flanks of variants: give --vcf (or a variants stream), not " +
+               name + " input");
   return in;
 }
+
+}  // namespace
+
+int64_t parse_null_shuffles(const std::string& null) {
+  if (null.empty()) return 0;
+  const std::string kind = "shuffled-flanks:";
+  int64_t n = 0;
+  try {
+    size_t used = 0;
+    if (null.rfind(kind, 0) != 0) throw std::invalid_argument(null);
+    n = std::stoll(null.substr(kind.size()), &used);
+    if (used != null.size() - kind.size()) throw std::invalid_argument(null);
+  } catch (const std::exception&) {
+    fail_usage("--null '" + null + "' is not shuffled-flanks:N", "e.g. --null shuffled-flanks:99");
+  }
+  if (n < 1 || n > 100000) fail_usage("--null shuffled-flanks:N needs 1 <= N <= 100000, not " + std::to_string(n));
+  return n;
+}
+
+namespace {
 
 nlohmann::json geometry(const EncodeRequest& o) {
   if (o.windows == "selene")
@@ -106,6 +133,8 @@ void run_encode(const EncodeRequest& o, Run& run) {
   settings.variant_windows = o.windows == "selene" ? VariantWindows::selene : VariantWindows::s2f;
   settings.require_strand = o.require_strand;
   settings.cache_bytes = o.cache_mb << 20;
+  settings.null_shuffles = parse_null_shuffles(o.null);
+  settings.null_seed = run.opt.seed.value_or(defaults::null_flank_seed);
   WindowEncoder encoder(genome.get(), settings, run.skips);
   std::unique_ptr<TextOutput> selene_na;
   if (!o.selene_na.empty()) {
@@ -125,6 +154,9 @@ void run_encode(const EncodeRequest& o, Run& run) {
   // the user did not name.
   if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
   if (selene_na) header.meta["selene_na_file"] = o.selene_na;
+  // s2f-score finds each variant's null windows (alleles r/a) by this.
+  if (settings.null_shuffles > 0)
+    header.meta["null"] = {{"kind", "shuffled-flanks"}, {"count", settings.null_shuffles}, {"seed", settings.null_seed}};
   auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   EncodeCounts counts = run_encoder(*source, encoder, *writer, run);

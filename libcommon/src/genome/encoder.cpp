@@ -8,6 +8,8 @@
 #include "s2f/error.hpp"
 #include "s2f/genome/bases.hpp"
 #include "s2f/genome/selene_windows.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
+#include "s2f/rng.hpp"
 #include "s2f/genome/window.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/text_excerpt.hpp"
@@ -19,6 +21,20 @@ std::string span_text(const std::string& chrom, int64_t b, int64_t e) {
   return "[" + std::to_string(b) + ", " + std::to_string(e) + ") on " + chrom;
 }
 }  // namespace
+
+uint64_t null_shuffle_seed(uint64_t seed, std::string_view chrom, int64_t pos, std::string_view ref,
+                           std::string_view alt, int64_t k) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a over the variant, then mixed with the seed
+  auto eat = [&](std::string_view s) {
+    for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+    h = (h ^ 0xFF) * 1099511628211ULL;  // separator: "AB","C" differs from "A","BC"
+  };
+  eat(chrom);
+  eat(std::to_string(pos));
+  eat(ref);
+  eat(alt);
+  return mix_seed(mix_seed(seed ^ h) + static_cast<uint64_t>(k));
+}
 
 WindowEncoder::WindowEncoder(const ReferenceGenome* genome, EncodeSettings settings, SkipLog& skips)
     : genome_(genome), settings_(settings), skips_(skips) {
@@ -200,6 +216,25 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
       finish(ra);
       ++counts.variants;
       counts.ref_mismatches += !match;
+      // Shuffled-flank nulls: the genome span both windows read, shuffled
+      // keeping its dinucleotides, with the alleles placed exactly as above.
+      if (settings_.null_shuffles > 0) {
+        const int64_t index = variant_index(static_cast<int64_t>(job.ref.size()));
+        const VariantLayout lay = variant_layout(job.pos, static_cast<int64_t>(job.ref.size()),
+                                                 static_cast<int64_t>(job.alt.size()), L, index);
+        const std::string_view span(job.contig_bases->data() + lay.read_begin,
+                                    static_cast<size_t>(lay.read_end - lay.read_begin));
+        for (int64_t k = 1; k <= settings_.null_shuffles; ++k) {
+          Rng rng(null_shuffle_seed(settings_.null_seed, job.chrom, job.pos, job.ref, job.alt, k));
+          const std::string shuffled = dinucleotide_shuffle(span, rng);
+          size_t nr = add(stream::kAlleleNullRef, match);
+          size_t na = add(stream::kAlleleNullAlt, match);
+          build_variant_windows(shuffled, job.pos - lay.read_begin, job.ref, job.alt, L, index,
+                                out.fixed_mut<uint8_t>(F(f_seq_), nr), out.fixed_mut<uint8_t>(F(f_seq_), na));
+          finish(nr);
+          finish(na);
+        }
+      }
       break;
     }
   }

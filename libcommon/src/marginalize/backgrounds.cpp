@@ -1,7 +1,7 @@
 #include "s2f/marginalize/backgrounds.hpp"
 
 #include "s2f/error.hpp"
-#include "s2f/marginalize/dinucleotide_shuffle.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
 #include "s2f/rng.hpp"
 
 namespace s2f::marginalize {
@@ -25,7 +25,7 @@ std::vector<std::string> shuffled_backgrounds(const std::vector<std::string>& so
   std::vector<std::string> out;
   out.reserve(sources.size() * static_cast<size_t>(per_sequence));
   for (const auto& s : sources)
-    for (int64_t k = 0; k < per_sequence; ++k) out.push_back(dinucleotide_shuffle(s, rng));
+    for (int64_t k = 0; k < per_sequence; ++k) out.push_back(genome::dinucleotide_shuffle(s, rng));
   return out;
 }
 

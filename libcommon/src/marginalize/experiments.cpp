@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "s2f/error.hpp"
-#include "s2f/marginalize/dinucleotide_shuffle.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
 #include "s2f/shard.hpp"
 #include "s2f/tsv.hpp"
 
@@ -237,7 +237,7 @@ std::vector<Experiment> ablation_experiments(const std::vector<std::string>& inp
   for (size_t i = 0; i < inputs.size(); ++i) {
     std::string_view part(inputs[i].data() + region.start, static_cast<size_t>(region.end - region.start));
     for (int64_t k = 0; k < shuffles; ++k)
-      out.push_back({label, static_cast<int64_t>(i), -1, k, {{region.start, dinucleotide_shuffle(part, rng), {}}}});
+      out.push_back({label, static_cast<int64_t>(i), -1, k, {{region.start, genome::dinucleotide_shuffle(part, rng), {}}}});
   }
   return out;
 }

@@ -18,6 +18,7 @@ namespace s2f::predict {
 void EncodeInputs::validate(const std::string& input_stream) const {
   if (wanted() && input_stream != "-")
     fail_usage("give either an input stream or --bed/--vcf/--narrowpeak/--fasta-records/--sequences");
+  if (!null.empty() && vcf.empty()) fail_usage("--null shuffled-flanks:N goes with --vcf");
   if (!wanted() && (!genome.empty() || !na.empty() || length))
     fail_usage("--genome, --na and -L go with --bed, --vcf, --narrowpeak, --fasta-records or --sequences");
 }
@@ -37,6 +38,8 @@ std::string EncodeInputs::command(int64_t window_length, const std::string& side
   if (!windows.empty()) args.insert(args.end(), {"--windows", windows});
   if (strand_column) args.insert(args.end(), {"--strand-column", std::to_string(strand_column)});
   if (strand_index >= 0) args.insert(args.end(), {"--strand-index", std::to_string(strand_index)});
+  if (!null.empty()) args.insert(args.end(), {"--null", null});
+  if (seed) args.insert(args.end(), {"--seed", std::to_string(*seed)});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   return quote_command_line(static_cast<int>(argv.size()), argv.data());

@@ -45,7 +45,9 @@ void run_predict(const PredictRequest& o, Run& run) {
   runner.rc = parse_rc_mode(o.strand.rc);
   parse_strand_pairs(o.strand.strand_pairs);  // usage errors before the model loads
 
-  ModelInput source = open_model_input(o.model, o.encode, o.input);
+  predict::EncodeInputs encode = o.encode;
+  encode.seed = run.opt.seed;  // the null shuffles' seed travels to the encode child
+  ModelInput source = open_model_input(o.model, encode, o.input);
   stream::Reader& in = *source.in;
   const std::optional<uint64_t> total = in.peek_total();
   if (total) run.progress.set_total(*total);

@@ -11,6 +11,7 @@
 #include "s2f/background/background_dir.hpp"
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
+#include "s2f/score/profile_count_scorer.hpp"
 #include "s2f/score/selene_files.hpp"
 #include "s2f/score/track_percentiles.hpp"
 #include "s2f/score/value_emitter.hpp"
@@ -45,6 +46,10 @@ class ScoreRun {
   void open_output();
   void open_selene_files();
   void score_pair(const stream::Batch& held, const RecordPairer::Pair& pair);
+  void compute_fields(const stream::Batch& held, const RecordPairer::Pair& pair, float* out);
+  bool two_sided(size_t field, size_t track) const;
+  void add_null(const stream::Batch& held, const RecordPairer::Pair& pair);
+  void close_variant();
   void check_variant_statistics() const;
 
   const ScoreRunOptions& o_;
@@ -59,6 +64,16 @@ class ScoreRun {
   size_t id_field_ = 0;
   std::string cdf_path_;  // --cdf as a path (a name is looked up in the background directory)
   std::unique_ptr<TrackPercentiles> percentiles_;
+  std::unique_ptr<ProfileCountScorer> allele_scorer_;  // --scorer chrombpnet
+
+  // Shuffled-flank nulls (s2f-encode --null): a variant's record stays open
+  // while its null pairs stream past, then gets one p-value per field.
+  int64_t null_count_ = 0;
+  bool open_ = false;
+  std::string open_id_;
+  std::vector<float> observed_, nulls_, null_row_;
+  int64_t nulls_seen_ = 0;
+  std::vector<double> sorted_;
   std::string variant_stat_;  // a requested statistic that needs ref and alt ("" = none)
   uint64_t variants_ = 0, singles_ = 0;
   void copy_alongside(const std::string& from, const std::string& to);
@@ -92,6 +107,12 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
   for (const auto& t : plan_->tracks())
     if (std::find(head_fields_.begin(), head_fields_.end(), t.field) == head_fields_.end()) head_fields_.push_back(t.field);
   id_field_ = th_->schema.index("id");
+  if (!scoring.allele_scores.empty()) {
+    allele_scorer_ = std::make_unique<ProfileCountScorer>(*th_, *plan_, o.counts_head, scoring.allele_scores, in_->name());
+    head_fields_.push_back(allele_scorer_->counts_field());
+    if (!o.peaks.empty())
+      allele_scorer_->load_peaks(o.peaks, plan_->geometry().value("model_hash", nlohmann::json()));
+  }
   if (run.opt.output != "-") {
     // Only effect skips records; with several --emit kinds the side file is
     // named after the first kind's stream.
@@ -101,12 +122,21 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
     run.skips.set_path(out + ".skipped.tsv");
   }
 
+  if (th_->meta.contains("null") && th_->meta["null"].is_object()) {
+    null_count_ = th_->meta["null"].value("count", int64_t{0});
+    if (null_count_ < 1)
+      fail_input("the stream's meta.null has no shuffle count", in_->name(), "rerun s2f-encode --null shuffled-flanks:N");
+    if (!emit_.empty() || !o.cdf.empty() || wants_selene(o))
+      fail_usage("the stream holds shuffled-flank nulls (s2f-encode --null), which give p-values in a scores stream; "
+                 "--emit, --cdf, --tsv and --hdf5 do not use them: encode without --null for those");
+  }
   if (!o.cdf.empty()) cdf_path_ = background::resolve_background(o.cdf);
   if (!cdf_path_.empty())
     percentiles_ = std::make_unique<TrackPercentiles>(cdf_path_, *plan_, parse_percentile_rule(o.percentile_rule),
                                                       o.min_samples);
   if (emit_.empty()) {
     if (plan_->per_track_layers()) variant_stat_ = "the layer table's effect";
+    if (allele_scorer_) variant_stat_ = "--scorer chrombpnet";
     for (auto s : plan_->options().statistics)
       if (variant_stat_.empty() && needs_alt(s)) variant_stat_ = std::string("--stat ") + statistic_name(s);
     if (variant_stat_.empty() && wants_selene(o))
@@ -130,6 +160,8 @@ void ScoreRun::open_output() {
   if (emit_.empty()) {
     auto names = plan.field_names();
     n_fields_ = names.size();
+    if (null_count_ > 0)
+      for (size_t s = 0; s < n_fields_; ++s) names.push_back(names[s] + ".pval");
     if (percentiles_) {
       names.push_back("effect_pct");
       names.push_back("activity_pct");
@@ -142,6 +174,15 @@ void ScoreRun::open_output() {
     if (percentiles_) {
       header.meta["score"]["cdf"] = cdf_path_;
       header.meta["score"]["cdf_flags"] = percentiles_->flags();
+    }
+    if (null_count_ > 0) {
+      std::vector<std::string> tails;
+      for (size_t s = 0; s < n_fields_; ++s) tails.push_back(two_sided(s, 0) ? "both" : "right");
+      header.meta["score"]["null"] = th_->meta["null"];
+      header.meta["score"]["null"]["pvalue"] =
+          "right: (1 + #{null >= observed}) / (N + 1); both: twice the smaller tail (variant-scorer's get_pvals), "
+          "against the variant's own N shuffles";
+      header.meta["score"]["null"]["tails"] = tails;
     }
     writer_ = stream::open_writer(run_.opt.output, run_.opt.zstd_level, std::move(header));
     scores_ = std::make_unique<stream::ScoresRecordWriter>(*writer_, th_->schema, names);
@@ -242,6 +283,7 @@ void ScoreRun::score_all() {
     run_.progress.tick(run_.records_in);
   }
   pairer.finish();
+  close_variant();
   check_variant_statistics();
   if (nan_logits_)
     warn(std::to_string(nan_logits_) + " logit_diff value(s) are NaN: a prediction below 0 (or NaN) is no "
@@ -256,10 +298,89 @@ void ScoreRun::count_nan_logits(Statistic s, bool variant, std::span<const float
   for (float v : values) nan_logits_ += std::isnan(v);
 }
 
+// Signed scores (their sign is the direction) get two-sided p-values.
+bool ScoreRun::two_sided(size_t field, size_t track) const {
+  const auto& plan = *plan_;
+  if (allele_scorer_) return is_signed_score(allele_scorer_->scores()[field]);
+  if (plan.per_track_layers()) return plan.tracks()[track].spec.is_signed;
+  switch (plan.options().statistics[field]) {
+    case Statistic::diff:
+    case Statistic::sad:
+    case Statistic::log2fc:
+    case Statistic::logfc:
+    case Statistic::logit_diff: return true;
+    default: return false;
+  }
+}
+
+// Every output field (before p-values and percentiles) of one pair: n_fields_ x n_tracks_.
+void ScoreRun::compute_fields(const stream::Batch& held, const RecordPairer::Pair& pair, float* out) {
+  const auto& plan = *plan_;
+  const HeadValues* altp = pair.alt ? &alt_ : nullptr;
+  if (allele_scorer_) {
+    if (altp) allele_scorer_->score(held, pair.ref, *pair.alt, ref_, alt_, {out, n_fields_ * n_tracks_});
+    else std::fill(out, out + n_fields_ * n_tracks_, std::nanf(""));
+    return;
+  }
+  for (size_t s = 0; s < n_fields_; ++s) {
+    float* dst = out + s * n_tracks_;
+    if (plan.per_track_layers()) {
+      if (altp) effect_tracks(plan, ref_, alt_, dst);
+      else std::fill(dst, dst + n_tracks_, std::nanf(""));
+    } else {
+      score_tracks(plan, plan.options().statistics[s], o_.scoring.pseudocount, ref_, altp, dst);
+    }
+  }
+}
+
+void ScoreRun::add_null(const stream::Batch& held, const RecordPairer::Pair& pair) {
+  auto id = held.str(id_field_, pair.ref);
+  if (!open_ || id != open_id_)
+    fail_input("the shuffled-flank pair of '" + std::string(id) + "' does not follow its variant's REF/ALT records",
+               in_->name(), "keep the stream in s2f-encode's order (each variant, then its nulls)");
+  null_row_.resize(n_fields_ * n_tracks_);
+  compute_fields(held, pair, null_row_.data());
+  nulls_.insert(nulls_.end(), null_row_.begin(), null_row_.end());
+  ++nulls_seen_;
+}
+
+// The open variant's p-values: each field and track against the same
+// field and track of its own shuffles.
+void ScoreRun::close_variant() {
+  if (!open_) return;
+  if (nulls_seen_ != null_count_)
+    fail_input("variant '" + open_id_ + "' has " + std::to_string(nulls_seen_) + " shuffled-flank pairs, the stream's "
+                   "header says " + std::to_string(null_count_),
+               in_->name(), "the stream was cut or filtered; rerun s2f-encode --null");
+  const size_t width = n_fields_ * n_tracks_;
+  for (size_t s = 0; s < n_fields_; ++s) {
+    auto dst = scores_->statistic(n_fields_ + s);
+    for (size_t t = 0; t < n_tracks_; ++t) {
+      const float obs = observed_[s * n_tracks_ + t];
+      sorted_.clear();
+      for (int64_t k = 0; k < null_count_; ++k) {
+        const float v = nulls_[static_cast<size_t>(k) * width + s * n_tracks_ + t];
+        if (!std::isnan(v)) sorted_.push_back(v);
+      }
+      std::sort(sorted_.begin(), sorted_.end());
+      dst[t] = std::isnan(obs) || sorted_.empty()
+                   ? std::nanf("")
+                   : static_cast<float>(empirical_pvalue(sorted_, obs, two_sided(s, t)));
+    }
+  }
+  scores_->end();
+  ++run_.records_out;
+  open_ = false;
+  nulls_.clear();
+  nulls_seen_ = 0;
+}
+
 void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& pair) {
   const auto& plan = *plan_;
   ref_.load(held, pair.ref, head_fields_);
   if (pair.alt) alt_.load(held, *pair.alt, head_fields_);
+  if (pair.null) return add_null(held, pair);
+  close_variant();
   const HeadValues* altp = pair.alt ? &alt_ : nullptr;
   ++(altp ? variants_ : singles_);
   auto id = held.str(id_field_, pair.ref);
@@ -271,14 +392,24 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
 
   // The alt record carries the variant's alt identity; ref fields otherwise.
   scores_->begin(held, pair.ref);
-  for (size_t s = 0; s < n_fields_; ++s) {
-    auto dst = scores_->statistic(s);
-    if (plan.per_track_layers()) {
-      if (altp) effect_tracks(plan, ref_, alt_, dst.data());
-      else std::fill(dst.begin(), dst.end(), std::nanf(""));
-    } else {
-      score_tracks(plan, plan.options().statistics[s], o_.scoring.pseudocount, ref_, altp, dst.data());
-      count_nan_logits(plan.options().statistics[s], altp != nullptr, dst);
+  observed_.resize(n_fields_ * n_tracks_);
+  compute_fields(held, pair, observed_.data());
+  if (!allele_scorer_ && !plan.per_track_layers())
+    for (size_t s = 0; s < n_fields_; ++s)
+      count_nan_logits(plan.options().statistics[s], altp != nullptr,
+                       std::span<const float>(observed_.data() + s * n_tracks_, n_tracks_));
+  for (size_t s = 0; s < n_fields_; ++s)
+    std::copy_n(observed_.begin() + static_cast<std::ptrdiff_t>(s * n_tracks_), n_tracks_,
+                scores_->statistic(s).begin());
+  if (null_count_ > 0) {
+    if (altp) {  // p-values once its nulls have streamed past
+      open_ = true;
+      open_id_ = std::string(id);
+      return;
+    }
+    for (size_t s = 0; s < n_fields_; ++s) {
+      auto dst = scores_->statistic(n_fields_ + s);
+      std::fill(dst.begin(), dst.end(), std::nanf(""));
     }
   }
   if (percentiles_) {
@@ -309,6 +440,17 @@ void check_score_options(const ScoreRunOptions& o) {
   if (o.selene_files && !wants_selene(o))
     fail_usage("--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX; give one");
   if (wants_selene(o)) selene_items(o.save);
+  if (o.scorer != "window" && o.scorer != "chrombpnet")
+    fail_usage("--scorer '" + o.scorer + "' is not one of window, chrombpnet");
+  if (o.scorer == "chrombpnet") {
+    if (!o.emit.empty() || !o.cdf.empty() || wants_selene(o) || !o.scoring.layer_table.empty())
+      fail_usage("--scorer chrombpnet writes the variant scorer's scores; it does not combine with --emit, --cdf, "
+                 "--tsv, --hdf5 or --layers");
+    if (o.scoring.window_bp != 0 || o.scoring.pseudocount >= 0)
+      fail_usage("--scorer chrombpnet compares whole heads without pseudocounts; drop --window and --pseudocount");
+  } else if (!o.counts_head.empty() || !o.peaks.empty()) {
+    fail_usage("--counts-head and --peaks go with --scorer chrombpnet");
+  }
 }
 
 std::vector<SeleneItem> selene_items(const std::vector<std::string>& save) {
@@ -331,7 +473,15 @@ std::vector<std::string> selene_output_files(const ScoreRunOptions& o) {
 void run_score(const ScoreRunOptions& options, Run& run) {
   // --stat names first: an unknown statistic is the first thing to hear about.
   ScoringOptions scoring = options.scoring;
-  for (const auto& s : split_option_list(options.stats)) scoring.statistics.push_back(parse_statistic(s));
+  if (options.scorer == "chrombpnet") {
+    for (const auto& s : split_option_list(options.stats)) scoring.allele_scores.push_back(parse_allele_score(s));
+    if (scoring.allele_scores.empty()) scoring.allele_scores = default_allele_scores(!options.peaks.empty());
+    for (auto s : scoring.allele_scores)
+      if (needs_peaks(s) && options.peaks.empty())
+        fail_usage(std::string("--stat ") + allele_score_name(s) + " needs a peak set's predictions: --peaks FILE");
+  } else {
+    for (const auto& s : split_option_list(options.stats)) scoring.statistics.push_back(parse_statistic(s));
+  }
   check_score_options(options);
   if (options.selene_files) {
     for (const auto& name : selene_output_files(options)) std::printf("%s\n", name.c_str());

@@ -115,7 +115,9 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
 
   std::vector<size_t> rows;
   std::string tsv = "track_index\ttrack_name\toutput_type\tstrand\n";
+  const bool profiles_only = !options_.allele_scores.empty();
   for (const auto& hf : heads) {
+    if (profiles_only && hf.bins <= 1) continue;
     std::vector<size_t> head_rows;
     if (have_catalog)
       for (size_t r = 0; r < cat.size(); ++r)
@@ -152,10 +154,17 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
       tracks_.push_back(std::move(t));
     }
   }
+  if (profiles_only && tracks_.empty())
+    fail_input("--scorer chrombpnet scores profile heads (more than one bin), and the stream has none", "stream header",
+               "score the predictions of a ChromBPNet or BPNet model (profile logits and log-counts)");
   catalog_ = have_catalog ? cat.subset(rows) : catalog::TrackCatalog::parse_tsv(tsv, "scored tracks", {true});
 
   geometry_ = nlohmann::json::object();
-  if (layers.empty()) {
+  if (profiles_only) {
+    geometry_["scorer"] = "chrombpnet";
+    geometry_["statistic"] = allele_score_name(options_.allele_scores[0]);
+    geometry_["window"] = 0;
+  } else if (layers.empty()) {
     // The effect (and so its background) is the first statistic; others
     // written alongside do not change what a CDF means.
     geometry_["statistic"] = statistic_name(options_.statistics[0]);
@@ -183,6 +192,8 @@ ScoringPlan::ScoringPlan(const stream::Header& h, const ScoringOptions& options)
 std::vector<std::string> ScoringPlan::field_names() const {
   if (per_track_layers()) return {"effect"};
   std::vector<std::string> names;
+  for (auto s : options_.allele_scores) names.push_back(allele_score_name(s));
+  if (!names.empty()) return names;
   for (auto s : options_.statistics) names.push_back(score_field_name(s));
   return names;
 }

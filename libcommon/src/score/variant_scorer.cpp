@@ -56,18 +56,23 @@ std::vector<RecordPairer::Pair> RecordPairer::feed(const stream::Batch& frame) {
   }
   for (size_t r = 0; r < frame.size(); ++r, ++seen_) {
     uint8_t allele = frame.scalar<uint8_t>(allele_, r);
+    // A null pair pairs like a variant's: r is a ref record, a an alt one.
+    const bool null = allele == stream::kAlleleNullRef || allele == stream::kAlleleNullAlt;
+    if (allele == stream::kAlleleNullRef) allele = stream::kAlleleRef;
+    if (allele == stream::kAlleleNullAlt) allele = stream::kAlleleAlt;
     auto id = frame.str(id_, r);
     if (open != kNone) {
-      if (allele != stream::kAlleleAlt || held_.str(id_, open) != id)
+      if (allele != stream::kAlleleAlt || null != open_null_ || held_.str(id_, open) != id)
         fail_input("record " + std::to_string(seen_ + 1) + " ('" + std::string(id) +
                        "') should be the alt record of variant '" + std::string(held_.str(id_, open)) + "'",
                    source_, "keep each variant's ref and alt records adjacent, ref first (as s2f-encode writes them)");
       held_.append_from(frame, r);
-      pairs.push_back({open, held_.size() - 1});
+      pairs.push_back({open, held_.size() - 1, null});
       open = kNone;
     } else if (allele == stream::kAlleleRef) {
       held_.append_from(frame, r);
       open = held_.size() - 1;
+      open_null_ = null;
     } else if (allele == stream::kAlleleAlt) {
       fail_input("record " + std::to_string(seen_ + 1) + " ('" + std::string(id) + "') is an alt record without its ref",
                  source_, "keep each variant's ref and alt records adjacent, ref first");

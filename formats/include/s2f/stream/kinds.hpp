@@ -29,6 +29,10 @@ inline constexpr const char* marginal = "marginal";
 inline constexpr uint8_t kAlleleNone = '.';
 inline constexpr uint8_t kAlleleRef = 'R';
 inline constexpr uint8_t kAlleleAlt = 'A';
+// A variant's shuffled-flank null windows (s2f-encode --null): after its R/A
+// pair, each shuffle's REF and ALT windows, same identity fields.
+inline constexpr uint8_t kAlleleNullRef = 'r';
+inline constexpr uint8_t kAlleleNullAlt = 'a';
 
 // Locus block shared by most kinds: id, chrom, pos (0-based), strand ('+','-','.').
 std::vector<Field> locus_fields();

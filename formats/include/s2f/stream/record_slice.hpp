@@ -1,7 +1,9 @@
 // Which records of one or more joined streams a --shard or --head takes:
 // [lo, hi) in the global record index (counting across the streams in
 // order). With pairs, a shard never cuts between a variant's ref and alt
-// records (s2f-encode --vcf writes them as consecutive ref, alt).
+// records (s2f-encode --vcf writes them as consecutive ref, alt), nor
+// between a variant and its shuffled-flank null pairs (s2f-encode --null:
+// meta.null.count pairs r, a after each variant).
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -23,11 +23,14 @@ struct EncodeRequest {
   bool skip_bad = false;
   std::string selene_na;  // --selene-na FILE: Selene's .NA lines (WindowEncoder::set_selene_na)
   uint64_t cache_mb = 2048;
+  std::string null;  // "shuffled-flanks:N" (variants only), seeded by --seed
 };
 
 // The strand column as a 1-based number (0 = none), from --strand-column or
 // --strand-index; a usage error when both are given.
 int strand_column_of(int strand_column, int strand_index);
+// N of --null shuffled-flanks:N (usage error otherwise); 0 for "".
+int64_t parse_null_shuffles(const std::string& null);
 
 // Checks the option combinations (one message each) and encodes to
 // run.opt.output; skips go to run.skips, whose path the header records as

@@ -59,7 +59,17 @@ struct EncodeSettings {
   VariantWindows variant_windows = VariantWindows::s2f;
   bool require_strand = false;
   uint64_t cache_bytes = uint64_t{2} << 30;
+  // --null shuffled-flanks:N: after each variant's REF/ALT pair, N pairs
+  // (alleles r/a) built the same way on a dinucleotide shuffle of the genome
+  // span the pair reads, seeded by (null_seed, variant, shuffle number).
+  int64_t null_shuffles = 0;
+  uint64_t null_seed = 0;
 };
+
+// The seed of a variant's k-th shuffle: independent of its record number,
+// so the same variant gets the same shuffles in any shard and at any -t.
+uint64_t null_shuffle_seed(uint64_t seed, std::string_view chrom, int64_t pos, std::string_view ref,
+                           std::string_view alt, int64_t k);
 
 struct EncodeCounts {
   uint64_t windows = 0, variants = 0, ref_mismatches = 0, with_unknown = 0;

@@ -26,6 +26,8 @@ struct EncodeInputs {
   std::string windows;  // s2f-encode --windows ("" = its default)
   int strand_column = 0;
   int strand_index = -1;
+  std::string null;               // --null shuffled-flanks:N
+  std::optional<uint64_t> seed;   // the stage's --seed, for the null shuffles
 
   bool wanted() const {
     return !bed.empty() || !vcf.empty() || !narrowpeak.empty() || !fasta_records.empty() || !sequences.empty();

@@ -4,6 +4,13 @@
 // the sequence and its stranded tracks are swapped (+ reads as −), so bin j
 // of track t on the reverse pass is bin (bins−1−j) of track partner(t) on
 // the forward pass.
+//
+// `mean-prob` averages in probability space, as the ChromBPNet variant
+// scorer (kundajelab/variant-scorer) does: a profile head's two passes are
+// softmax-normalised per track over its bins and averaged, a scalar head's
+// log-counts are exponentiated and averaged, and both are written back as
+// logs (log of the mean probability, log of the mean count), so the stream
+// still holds logits and log-counts whose softmax and exp are those means.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -11,7 +18,7 @@
 
 namespace s2f::predict {
 
-enum class RcMode { none, mean, max };
+enum class RcMode { none, mean, max, mean_prob };
 RcMode parse_rc_mode(const std::string& text);  // usage error on unknown values
 
 struct StrandLayout {

@@ -31,6 +31,9 @@ struct ScoreRunOptions {
   std::vector<std::string> save;   // Selene items; none = all
   int64_t perbin_k = defaults::perbin_k;
   bool selene_files = false;       // print the Selene file names and stop
+  std::string scorer = "window";   // window, or chrombpnet (profile_count_scorer.hpp)
+  std::string counts_head;         // chrombpnet: the log-count head ("" = the only scalar head)
+  std::string peaks;               // chrombpnet: peak predictions for the quantile scores
 };
 
 // The option combinations, checked in one place, one message each (usage

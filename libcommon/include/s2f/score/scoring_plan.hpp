@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "s2f/catalog/track_catalog.hpp"
+#include "s2f/score/allele_scores.hpp"
 #include "s2f/score/statistics.hpp"
 #include "s2f/stream/stream.hpp"
 
@@ -45,6 +46,10 @@ struct ScoringOptions {
   bool all_signed = false;
   std::string layer_table, layer_column;
   LogitRule logit = LogitRule::clipped;  // logit_diff's treatment of 0 and 1 (--logit)
+  // --scorer chrombpnet: the variant scorer's scores instead of
+  // `statistics`, over the profile heads' channels only (the log-count head
+  // is paired with them, not scored as a track).
+  std::vector<AlleleScore> allele_scores;
 };
 
 class ScoringPlan {

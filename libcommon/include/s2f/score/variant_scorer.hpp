@@ -1,6 +1,8 @@
 // Scores records of a tensor stream: a variant's ref and alt records
 // (allele R then A, same id) give one scored record; a position's single
-// record (allele '.') gives its reference-only values.
+// record (allele '.') gives its reference-only values; a variant's
+// shuffled-flank null pairs (alleles r then a, after its R/A pair) are
+// paired the same way and flagged `null`.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -31,6 +33,7 @@ class RecordPairer {
   struct Pair {
     size_t ref = 0;
     std::optional<size_t> alt;  // record index in the batch holding both (see next)
+    bool null = false;          // a shuffled-flank null pair (alleles r/a)
   };
   // Feeds one frame; returns the complete pairs/singles it closes, all with
   // indices into `held()` (a batch holding the records).
@@ -45,6 +48,7 @@ class RecordPairer {
   stream::Batch held_;
   std::optional<stream::Batch> carry_;  // a ref record waiting for its alt across frames
   uint64_t seen_ = 0;
+  bool open_null_ = false;  // the ref record waiting for its alt is a null one
 };
 
 // Statistic values for every track of a pair.

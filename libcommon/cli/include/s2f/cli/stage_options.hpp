@@ -50,4 +50,7 @@ void add_attribution_options(CLI::App& app, attribute::AttributionOptions& o, bo
 // that encode genomic inputs through an s2f-encode child.
 void add_encode_inputs(CLI::App& app, predict::EncodeInputs& o);
 
+// --null shuffled-flanks:N of s2f-encode, and of s2f-predict's encode child.
+void add_null_option(CLI::App& app, std::string& null);
+
 }  // namespace s2f::cli

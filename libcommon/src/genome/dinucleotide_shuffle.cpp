@@ -1,10 +1,10 @@
-#include "s2f/marginalize/dinucleotide_shuffle.hpp"
+#include "s2f/genome/dinucleotide_shuffle.hpp"
 
 #include <array>
 #include <utility>
 #include <vector>
 
-namespace s2f::marginalize {
+namespace s2f::genome {
 
 namespace {
 
@@ -79,4 +79,4 @@ std::string dinucleotide_shuffle(std::span<const uint8_t> seq, Rng& rng) {
   return result;
 }
 
-}  // namespace s2f::marginalize
+}  // namespace s2f::genome

@@ -9,6 +9,9 @@
 // letter's remaining exits. By the BEST theorem every arborescence admits the
 // same number of walks, so every distinct shuffle is equally likely.
 //
+// Owned by the genome library: marginalization backgrounds and the
+// shuffled-flank nulls of variant windows (s2f-encode --null) both use it.
+//
 // Letters are bytes and compared exactly: N is a letter like any other (its
 // dinucleotides are kept too), and a and A differ.
 #pragma once
@@ -18,7 +21,7 @@
 
 #include "s2f/rng.hpp"
 
-namespace s2f::marginalize {
+namespace s2f::genome {
 
 // One shuffle of `seq` (sequences of fewer than 3 letters come back as is).
 std::string dinucleotide_shuffle(std::span<const uint8_t> seq, Rng& rng);
@@ -26,4 +29,4 @@ inline std::string dinucleotide_shuffle(std::string_view seq, Rng& rng) {
   return dinucleotide_shuffle(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(seq.data()), seq.size()), rng);
 }
 
-}  // namespace s2f::marginalize
+}  // namespace s2f::genome
