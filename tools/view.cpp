@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "s2f/catalog/stream_track_filter.hpp"
+#include "s2f/catalog/track_masks.hpp"
 #include "s2f/error.hpp"
 #include "s2f/stream/joined_streams.hpp"
 #include "s2f/stream/kinds.hpp"
@@ -28,7 +29,7 @@ struct ViewOptions {
   bool pairs = false;
   int64_t head = -1;
   std::string hdf5;
-  bool tracks = false;
+  bool tracks = false, masks = false, strip_padding = false;
   catalog::TrackFilterOptions select;
   std::string bigwig, bedgraph, transform = "logits", stitch = "midpoint", counts_head;
 };
@@ -84,7 +85,10 @@ int main(int argc, char** argv) {
             "  s2f-view --validate windows.s2f         # exit 0 only if the stream is whole\n"
             "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs\n"
             "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants\n"
-            "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n" +
+            "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n"
+            "  s2f-view --tracks --select 'biosample_name~liver' --select 'nonzero_mean>0.1' preds.s2f\n"
+            "  s2f-view --masks --select transcription_factor=CTCF preds.s2f   # every track, with 0/1 mask columns\n"
+            "  s2f-view --s2f --strip-padding -o real.s2f preds_with_padding.s2f\n" +
                 std::string(kTrackRules));
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   ViewOptions v;
@@ -101,7 +105,14 @@ int main(int argc, char** argv) {
   app.add_flag("--pairs", v.pairs,
                "With --shard: slice whole variants (a ref record and its alt record) of a variant stream from "
                "s2f-encode --vcf, never cutting between the two (records are checked to alternate ref, alt)");
-  auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
+  auto* o_tracks = app.add_flag("--tracks", v.tracks,
+                                "List the tracks the stream holds as TSV (those --select/--strip-padding keep, when "
+                                "given; padding rows are listed when the stream holds them)");
+  auto* o_masks = app.add_flag("--masks", v.masks,
+                               "List every track of the stream as TSV with head_position, padding_mask (1 = real "
+                               "track) and mask (1 = kept by --select) columns");
+  app.add_flag("--strip-padding", v.strip_padding,
+               "Leave out padding tracks (track_name Padding, any case) of a stream that holds them");
   auto* o_bigwig = app.add_option("--bigwig", v.bigwig, "Write each selected track as bigWig PREFIX.<track>.bw (see Tracks below)");
   auto* o_bedgraph = app.add_option("--bedgraph", v.bedgraph, "Write each selected track as bedGraph PREFIX.<track>.bedGraph");
   app.add_option("--transform", v.transform, "Tracks of profile heads: logits, probabilities or counts")
@@ -114,6 +125,8 @@ int main(int argc, char** argv) {
   o_bed->excludes(o_vcf)->excludes(o_s2f);
   o_vcf->excludes(o_s2f);
   o_hdf5->excludes(o_header);
+  o_masks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5)
+      ->excludes(o_tracks);
   o_tracks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5);
   for (auto* track_output : {o_bigwig, o_bedgraph})
     track_output->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)
@@ -124,8 +137,24 @@ int main(int argc, char** argv) {
     JoinedStreams in(v.inputs);
     // Track selection slices per-track fields and the catalog together.
     std::unique_ptr<catalog::StreamTrackFilter> filter;
-    bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding;
-    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(in.header(), v.select);
+    if (v.strip_padding && v.select.include_padding) fail_usage("--strip-padding and --include-padding contradict");
+    bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding ||
+                     v.strip_padding;
+    if (v.masks) {
+      if (!in.header().meta.contains("tracks"))
+        fail_usage("this " + in.header().kind + " stream carries no track catalog");
+      TextOutput out(run.opt.output);
+      auto cat = catalog::TrackCatalog::from_json(in.header().meta["tracks"]);
+      out.write(catalog::mask_table(cat, v.select));
+      out.commit();
+      run.records_out = cat.size();
+      return 0;
+    }
+    // Without a selection --tracks lists the stream's tracks as they are,
+    // padding included: it describes the data the stream holds.
+    catalog::TrackFilterOptions as_is = v.select;
+    if (!selecting) as_is.include_padding = as_is.allow_empty = true;
+    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(in.header(), as_is);
     if (v.tracks) {
       TextOutput out(run.opt.output);
       out.write(filter->catalog().to_tsv());

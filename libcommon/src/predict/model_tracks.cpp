@@ -22,7 +22,7 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
                                      const catalog::TrackCatalog* embedded) {
   catalog::LoadOptions lo;
   lo.keep_padding = true;  // the plan strips padding unless --include-padding
-  if (!catalog_tsv.empty()) return catalog::TrackCatalog::load_tsv(catalog_tsv, lo);
+  if (!catalog_tsv.empty()) return catalog::TrackCatalog::load(catalog_tsv, lo);
   if (embedded) return *embedded;
   return default_catalog(heads);
 }
