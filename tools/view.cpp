@@ -13,6 +13,7 @@
 #include "s2f/error.hpp"
 #include "s2f/stream/joined_streams.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/stream/tensor_arithmetic.hpp"
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
 #include "s2f/tracks/track_sink.hpp"
@@ -30,6 +31,7 @@ struct ViewOptions {
   int64_t head = -1;
   std::string hdf5;
   bool tracks = false, masks = false, strip_padding = false;
+  std::string arith, arith_with;
   catalog::TrackFilterOptions select;
   std::string bigwig, bedgraph, transform = "logits", stitch = "midpoint", counts_head;
 };
@@ -88,7 +90,8 @@ int main(int argc, char** argv) {
             "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n"
             "  s2f-view --tracks --select 'biosample_name~liver' --select 'nonzero_mean>0.1' preds.s2f\n"
             "  s2f-view --masks --select transcription_factor=CTCF preds.s2f   # every track, with 0/1 mask columns\n"
-            "  s2f-view --s2f --strip-padding -o real.s2f preds_with_padding.s2f\n" +
+            "  s2f-view --s2f --strip-padding -o real.s2f preds_with_padding.s2f\n"
+            "  s2f-view --s2f --arith sub --with ref.preds.s2f -o alt_minus_ref.s2f alt.preds.s2f   # per-bin alt - ref\n" +
                 std::string(kTrackRules));
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   ViewOptions v;
@@ -119,6 +122,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--stitch", v.stitch, "Tracks: overlapping windows by midpoint or average")->capture_default_str();
   app.add_option("--counts-head", v.counts_head, "--transform counts: the scalar head of log-counts (default: the only one)");
+  auto* o_arith = app.add_option("--arith", v.arith,
+                                 "Per-bin arithmetic of two prediction streams: add, sub, mul or div; each head value "
+                                 "of the input becomes input OP --with (record by record, same windows and tracks; "
+                                 "the input's catalog and header are kept)");
+  auto* o_with = app.add_option("--with", v.arith_with, "The right operand of --arith: a prediction stream");
+  o_arith->needs(o_with);
+  o_with->needs(o_arith);
   cli::add_track_selection(app, v.select);
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
@@ -194,9 +204,22 @@ int main(int argc, char** argv) {
       sinks.push_back(text_sink(run.opt.output, shown, v.bed ? TextFormat::bed : v.vcf ? TextFormat::vcf : TextFormat::tsv,
                                 !v.no_header_line, std::string("s2f-view ") + version()));
     std::function<void(Batch&)> transform;
-    if (filter) transform = [&](Batch& b) { filter->slice(b); };
+    // Arithmetic pairs records by position, so it sees every record: it
+    // runs before selection, on whole heads, and refuses --shard.
+    std::unique_ptr<TensorArithmetic> arith;
+    if (!v.arith.empty()) {
+      if (run.opt.shard.count > 1) fail_usage("--arith pairs records in order: it cannot take a --shard slice");
+      arith = std::make_unique<TensorArithmetic>(in.header(), in.name(), Reader::open(v.arith_with),
+                                                 parse_tensor_op(v.arith));
+    }
+    if (filter || arith)
+      transform = [&](Batch& b) {
+        if (arith) arith->apply(b);
+        if (filter) filter->slice(b);
+      };
     JoinedStreams::Counts counts{0, 0, [&](uint64_t n) { run.progress.tick(n); }};
     in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, counts);
+    if (arith && v.head < 0) arith->finish();
     run.records_in = counts.in;
     run.records_out = counts.out;
     for (auto& s : sinks) s->finish();

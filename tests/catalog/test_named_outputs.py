@@ -172,4 +172,38 @@ with temp_dir() as tmp:
     r = predict("rat.s2f", "--catalog", "alphagenome:rat")
     check(r.returncode == 2 and "alphagenome:human, alphagenome:mouse" in r.stderr, "a misspelt built-in name lists the names")
 
+    # ---- per-bin arithmetic of two prediction streams, metadata of the left --
+    rng = np.random.default_rng(7)
+    operands = {}
+    for name in ("A", "B"):
+        batch = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in data.items()}
+        for head in heads_of(real):
+            batch[head] = rng.normal(size=data[head].shape).astype(np.float32)
+        operands[name] = batch
+        s2f_stream.write(f"{name}.s2f", "tensors", s.schema, s.meta, [batch])
+    for op, fn in (("sub", np.subtract), ("div", np.divide), ("add", np.add), ("mul", np.multiply)):
+        r = run("s2f-view", "-q", "--s2f", "--arith", op, "--with", "B.s2f", "-o", f"{op}.s2f", "A.s2f")
+        ok = r.returncode == 0
+        if ok:
+            out_s, out = read(f"{op}.s2f")
+            ok = out_s.meta["tracks"] == s.meta["tracks"] and all(
+                np.array_equal(out[h], fn(operands["A"][h], operands["B"][h])) for h in heads_of(real))
+            ok &= list(out["id"]) == list(operands["A"]["id"])
+        check(ok, f"--arith {op}: per-bin A {op} B in float32, the catalog and ids of A: " + r.stderr[-200:])
+    r = run("s2f-view", "-q", "--s2f", "--arith", "sub", "--with", "B.s2f", "--select", "biosample_name~liver",
+            "-o", "sub_liver.s2f", "A.s2f")
+    liver = [i for i, x in enumerate(heads_of(real)["dnase"]) if "liver" in x["biosample_name"].lower()]
+    check(r.returncode == 0 and np.array_equal(read("sub_liver.s2f")[1]["dnase"],
+                                               (operands["A"]["dnase"] - operands["B"]["dnase"])[:, liver]),
+          "--arith with --select: the selected tracks of the difference (the seed's select() then '-')")
+    run("s2f-view", "-q", "--s2f", "--select", "output_type=atac", "-o", "B_atac.s2f", "B.s2f")
+    r = run("s2f-view", "-q", "--s2f", "--arith", "sub", "--with", "B_atac.s2f", "-o", "bad.s2f", "A.s2f")
+    check(r.returncode == 1 and "not in B_atac.s2f" in r.stderr and not os.path.exists("bad.s2f"),
+          "--arith refuses streams of other heads or tracks, leaving no output")
+    s2f_stream.write("B1.s2f", "tensors", s.schema, s.meta,
+                     [{k: v[:1] for k, v in operands["B"].items()}])
+    r = run("s2f-view", "-q", "--s2f", "--arith", "sub", "--with", "B1.s2f", "-o", "short.s2f", "A.s2f")
+    check(r.returncode == 1 and "ends after 1 records" in r.stderr and not os.path.exists("short.s2f"),
+          "--arith refuses a right operand with fewer records")
+
 finish()
