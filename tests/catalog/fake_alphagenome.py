@@ -5,6 +5,8 @@ a 1-D head holds c + j/4; a contact map (tracks x 3 x 3) holds c + (3i + k)/4
 at (i, k). Outputs do not depend on the sequence, so --rc mean gives
 (M + flip(M)) / 2 exactly, flip reversing every bin axis.
 """
+import sys
+
 import numpy as np
 
 import s2f_exec
@@ -29,7 +31,20 @@ def predict(onehot):
     return {name: np.broadcast_to(head_values(name), (n,) + head_values(name).shape) for name in RAW_TRACKS}
 
 
+def predict_two_resolutions(onehot):
+    """--resolutions: one output type at 1 bp and 128 bp (heads atac@1, atac@128), as AlphaGenome's atac."""
+    n = onehot.shape[0]
+    ch = np.arange(RAW_TRACKS["atac"], dtype=np.float32)[:, None]
+    return {"atac@1": np.broadcast_to(ch + np.arange(8, dtype=np.float32) / 8, (n, RAW_TRACKS["atac"], 8)),
+            "atac@128": np.broadcast_to(ch + np.arange(BINS, dtype=np.float32) / 4, (n, RAW_TRACKS["atac"], BINS))}
+
+
 if __name__ == "__main__":
+    if "--resolutions" in sys.argv:
+        s2f_exec.serve(predict_two_resolutions, n_value=0.0,
+                       heads_meta=[{"name": "atac@1", "kind": "profile", "bin_size": 1},
+                                   {"name": "atac@128", "kind": "profile", "bin_size": 128}])
+        sys.exit(0)
     # Strands come from the catalog's strand column (--catalog alphagenome:human).
     heads = [{"name": name, "kind": "contact_map" if name == "contact_maps" else "profile", "bin_size": 128}
              for name in RAW_TRACKS]

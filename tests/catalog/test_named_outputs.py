@@ -172,6 +172,20 @@ with temp_dir() as tmp:
     r = predict("rat.s2f", "--catalog", "alphagenome:rat")
     check(r.returncode == 2 and "alphagenome:human, alphagenome:mouse" in r.stderr, "a misspelt built-in name lists the names")
 
+    # ---- one output type at several resolutions shares one track list ----
+    r = run("s2f-predict", "-q", "--exec", FAKE + " --resolutions", "--catalog", "alphagenome:human", "--allow-empty",
+            "--select", "output_type=atac", "--select", "biosample_name~liver", "-o", "res.s2f", "windows.s2f")
+    ok = r.returncode == 0
+    if ok:
+        res_s, res = read("res.s2f")
+        liver_atac = [x for x in heads_of(real)["atac"] if "liver" in x["biosample_name"].lower()]
+        ch = np.array([int(x["track_index"]) for x in liver_atac], np.float32)
+        ok = (res_s.meta["tracks"]["resolutions"] == {"atac": [1, 128]} and len(res_s.meta["tracks"]["rows"]) == len(ch)
+              and np.array_equal(res["atac@1"][0], ch[:, None] + np.arange(8, dtype=np.float32) / 8)
+              and np.array_equal(res["atac@128"][0], ch[:, None] + np.arange(BINS, dtype=np.float32) / 4))
+    check(ok, "atac@1 and atac@128: one selection slices both resolutions alike; meta.tracks.resolutions " +
+          r.stderr[-200:])
+
     # ---- per-bin arithmetic of two prediction streams, metadata of the left --
     rng = np.random.default_rng(7)
     operands = {}

@@ -82,6 +82,12 @@ Selection Selection::parse(const std::string& text) {
                "use =, !=, ~, !~, <, <=, > or >=");
   std::string rhs = t.substr(at + op_len);
   if (s.op == Op::regex || s.op == Op::not_regex) {
+    // std::regex compiles recursively: a bound keeps a pasted blob from overflowing the stack.
+    constexpr size_t kLongestPattern = 1000;
+    if (rhs.size() > kLongestPattern)
+      fail_usage("selection '" + s.field + "~...' has a pattern of " + std::to_string(rhs.size()) +
+                 " characters (at most " + std::to_string(kLongestPattern) + ")",
+                 "use a shorter pattern, or several --select lines");
     s.pattern = rhs;
     try {
       std::regex check(rhs, std::regex::ECMAScript | std::regex::icase);
