@@ -129,6 +129,9 @@ int main(int argc, char** argv) {
   auto* o_with = app.add_option("--with", v.arith_with, "The right operand of --arith: a prediction stream");
   o_arith->needs(o_with);
   o_with->needs(o_arith);
+  // Arithmetic makes records; these outputs describe or copy the input's.
+  o_arith->excludes(o_header)->excludes(o_validate)->excludes(o_tracks)->excludes(o_masks)->excludes(o_bigwig)
+      ->excludes(o_bedgraph);
   cli::add_track_selection(app, v.select);
   o_header->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);
   o_validate->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f);

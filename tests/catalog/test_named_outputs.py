@@ -219,5 +219,7 @@ with temp_dir() as tmp:
     r = run("s2f-view", "-q", "--s2f", "--arith", "sub", "--with", "B1.s2f", "-o", "short.s2f", "A.s2f")
     check(r.returncode == 1 and "ends after 1 records" in r.stderr and not os.path.exists("short.s2f"),
           "--arith refuses a right operand with fewer records")
+    r = run("s2f-view", "-q", "--arith", "sub", "--with", "B.s2f", "--bigwig", "bw/t", "-o", "m.tsv", "A.s2f")
+    check(r.returncode == 2 and "--bigwig" in r.stderr, "--arith with an output that ignores it is a usage error")
 
 finish()
