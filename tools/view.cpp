@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "s2f/catalog/stream_track_filter.hpp"
+#include "s2f/catalog/track_masks.hpp"
 #include "s2f/error.hpp"
 #include "s2f/score/annotated_vcf.hpp"
 #include "s2f/stream/joined_streams.hpp"
 #include "s2f/stream/kinds.hpp"
+#include "s2f/stream/tensor_arithmetic.hpp"
 #include "s2f/cli/stage_options.hpp"
 #include "s2f/tool.hpp"
 #include "s2f/tracks/track_sink.hpp"
@@ -30,7 +32,8 @@ struct ViewOptions {
   bool pairs = false;
   int64_t head = -1;
   std::string hdf5;
-  bool tracks = false;
+  bool tracks = false, masks = false, strip_padding = false;
+  std::string arith, arith_with;
   catalog::TrackFilterOptions select;
   std::string bigwig, bedgraph, transform = "logits", stitch = "midpoint", counts_head;
   score::VcfAnnotationOptions annotate;  // --annotate-vcf
@@ -88,6 +91,10 @@ int main(int argc, char** argv) {
             "  s2f-view --s2f -o all.s2f part1.s2f part2.s2f   # join shard outputs\n"
             "  s2f-view --s2f --pairs --shard 2/8 variants.seqs.s2f | s2f-predict ...   # slice 2 of 8, whole variants\n"
             "  s2f-view --bigwig tracks/gm12878 --transform counts preds.1.s2f preds.2.s2f   # shards -> one bigWig per track\n"
+            "  s2f-view --tracks --select 'biosample_name~liver' --select 'nonzero_mean>0.1' preds.s2f\n"
+            "  s2f-view --masks --select transcription_factor=CTCF preds.s2f   # every track, with 0/1 mask columns\n"
+            "  s2f-view --s2f --strip-padding -o real.s2f preds_with_padding.s2f\n"
+            "  s2f-view --s2f --arith sub --with ref.preds.s2f -o alt_minus_ref.s2f alt.preds.s2f   # per-bin alt - ref\n"
             "  s2f-view --annotate-vcf variants.vcf.gz -o scored.vcf.gz scores.s2f   # the VCF + INFO scores, indexed\n"
             "\nAnnotated VCF (--annotate-vcf VCF, -o FILE.vcf.gz or FILE.bcf): every VCF record once, in order, with one\n"
             "INFO field <PREFIX>_<statistic>_<track> (Number=A, Float) per statistic and track of the scores stream;\n"
@@ -109,7 +116,14 @@ int main(int argc, char** argv) {
   app.add_flag("--pairs", v.pairs,
                "With --shard: slice whole variants (a ref record and its alt record) of a variant stream from "
                "s2f-encode --vcf, never cutting between the two (records are checked to alternate ref, alt)");
-  auto* o_tracks = app.add_flag("--tracks", v.tracks, "List the stream's track catalog (after --select) as TSV");
+  auto* o_tracks = app.add_flag("--tracks", v.tracks,
+                                "List the tracks the stream holds as TSV (those --select/--strip-padding keep, when "
+                                "given; padding rows are listed when the stream holds them)");
+  auto* o_masks = app.add_flag("--masks", v.masks,
+                               "List every track of the stream as TSV with head_position, padding_mask (1 = real "
+                               "track) and mask (1 = kept by --select) columns");
+  app.add_flag("--strip-padding", v.strip_padding,
+               "Leave out padding tracks (track_name Padding, any case) of a stream that holds them");
   auto* o_bigwig = app.add_option("--bigwig", v.bigwig, "Write each selected track as bigWig PREFIX.<track>.bw (see Tracks below)");
   auto* o_bedgraph = app.add_option("--bedgraph", v.bedgraph, "Write each selected track as bedGraph PREFIX.<track>.bedGraph");
   app.add_option("--transform", v.transform, "Tracks of profile heads: logits, probabilities or counts")
@@ -121,6 +135,16 @@ int main(int argc, char** argv) {
                                     "(-o FILE.vcf.gz or FILE.bcf, indexed)");
   app.add_option("--info-prefix", v.annotate.prefix, "--annotate-vcf: prefix of the INFO IDs")->capture_default_str();
   app.add_flag("--csi", v.annotate.csi, "--annotate-vcf: index FILE.vcf.gz with CSI instead of tabix");
+  auto* o_arith = app.add_option("--arith", v.arith,
+                                 "Per-bin arithmetic of two prediction streams: add, sub, mul or div; each head value "
+                                 "of the input becomes input OP --with (record by record, same windows and tracks; "
+                                 "the input's catalog and header are kept)");
+  auto* o_with = app.add_option("--with", v.arith_with, "The right operand of --arith: a prediction stream");
+  o_arith->needs(o_with);
+  o_with->needs(o_arith);
+  // Arithmetic makes records; these outputs describe or copy the input's.
+  o_arith->excludes(o_header)->excludes(o_validate)->excludes(o_tracks)->excludes(o_masks)->excludes(o_bigwig)
+      ->excludes(o_bedgraph);
   cli::add_track_selection(app, v.select);
   o_annotate->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)
       ->excludes(o_hdf5)->excludes(o_tracks)->excludes(o_bigwig)->excludes(o_bedgraph);
@@ -129,6 +153,8 @@ int main(int argc, char** argv) {
   o_bed->excludes(o_vcf)->excludes(o_s2f);
   o_vcf->excludes(o_s2f);
   o_hdf5->excludes(o_header);
+  o_masks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5)
+      ->excludes(o_tracks);
   o_tracks->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)->excludes(o_hdf5);
   for (auto* track_output : {o_bigwig, o_bedgraph})
     track_output->excludes(o_header)->excludes(o_validate)->excludes(o_bed)->excludes(o_vcf)->excludes(o_s2f)
@@ -148,8 +174,24 @@ int main(int argc, char** argv) {
     JoinedStreams in(v.inputs);
     // Track selection slices per-track fields and the catalog together.
     std::unique_ptr<catalog::StreamTrackFilter> filter;
-    bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding;
-    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(in.header(), v.select);
+    if (v.strip_padding && v.select.include_padding) fail_usage("--strip-padding and --include-padding contradict");
+    bool selecting = !v.select.selects.empty() || !v.select.select_file.empty() || v.select.include_padding ||
+                     v.strip_padding;
+    if (v.masks) {
+      if (!in.header().meta.contains("tracks"))
+        fail_usage("this " + in.header().kind + " stream carries no track catalog");
+      TextOutput out(run.opt.output);
+      auto cat = catalog::TrackCatalog::from_json(in.header().meta["tracks"]);
+      out.write(catalog::mask_table(cat, v.select));
+      out.commit();
+      run.records_out = cat.size();
+      return 0;
+    }
+    // Without a selection --tracks lists the stream's tracks as they are,
+    // padding included: it describes the data the stream holds.
+    catalog::TrackFilterOptions as_is = v.select;
+    if (!selecting) as_is.include_padding = as_is.allow_empty = true;
+    if (selecting || v.tracks) filter = std::make_unique<catalog::StreamTrackFilter>(in.header(), as_is);
     if (v.tracks) {
       TextOutput out(run.opt.output);
       out.write(filter->catalog().to_tsv());
@@ -189,9 +231,22 @@ int main(int argc, char** argv) {
       sinks.push_back(text_sink(run.opt.output, shown, v.bed ? TextFormat::bed : v.vcf ? TextFormat::vcf : TextFormat::tsv,
                                 !v.no_header_line, std::string("s2f-view ") + version()));
     std::function<void(Batch&)> transform;
-    if (filter) transform = [&](Batch& b) { filter->slice(b); };
+    // Arithmetic pairs records by position, so it sees every record: it
+    // runs before selection, on whole heads, and refuses --shard.
+    std::unique_ptr<TensorArithmetic> arith;
+    if (!v.arith.empty()) {
+      if (run.opt.shard.count > 1) fail_usage("--arith pairs records in order: it cannot take a --shard slice");
+      arith = std::make_unique<TensorArithmetic>(in.header(), in.name(), Reader::open(v.arith_with),
+                                                 parse_tensor_op(v.arith));
+    }
+    if (filter || arith)
+      transform = [&](Batch& b) {
+        if (arith) arith->apply(b);
+        if (filter) filter->slice(b);
+      };
     JoinedStreams::Counts counts{0, 0, [&](uint64_t n) { run.progress.tick(n); }};
     in.copy(slice, transform, pairs ? &*pairs : nullptr, sinks, counts);
+    if (arith && v.head < 0) arith->finish();
     run.records_in = counts.in;
     run.records_out = counts.out;
     for (auto& s : sinks) s->finish();

@@ -101,8 +101,9 @@ def serve(predict, catalog_tsv=None, batch_size=64, n_value=None, heads_meta=Non
             a = np.asarray(value, dtype=np.float32)
             if a.ndim == 2:
                 a = a[:, :, None]
-            if a.ndim != 3 or a.shape[0] != onehot.shape[0]:
-                raise SystemExit(f"head {name}: expected (batch, tracks[, bins]), got {a.shape}")
+            # (batch, tracks, bins, bins): a 2-D head such as contact maps.
+            if a.ndim not in (3, 4) or a.shape[0] != onehot.shape[0]:
+                raise SystemExit(f"head {name}: expected (batch, tracks[, bins[, bins]]), got {a.shape}")
             arrays[name] = a
         if writer is None:
             schema = identity + [{"name": k, "dtype": "f32", "shape": list(v.shape[1:])}

@@ -41,7 +41,9 @@ Schema tensors_schema(const std::vector<HeadShape>& heads) {
   auto f = locus_fields();
   auto w = window_fields();
   f.insert(f.end(), w.begin(), w.end());
-  for (const auto& h : heads) f.push_back({h.name, h.dtype, {h.tracks, h.bins}});
+  for (const auto& h : heads)
+    if (h.map_bins > 0) f.push_back({h.name, h.dtype, {h.tracks, h.map_bins, h.map_bins}});
+    else f.push_back({h.name, h.dtype, {h.tracks, h.bins}});
   return Schema(std::move(f));
 }
 

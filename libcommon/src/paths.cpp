@@ -38,6 +38,8 @@ std::string bundled_data(const std::string& relative) {
   // rules (libcommon/CMakeLists.txt) copy them to share/s2f/ by this table.
   static const std::map<std::string, std::string> in_source = {
       {"models/demo.s2fm", "pipelines/demo/model/demo.s2fm"},
+      {"catalogs/alphagenome_human_tracks.tsv.zst", "formats/catalogs/alphagenome_human_tracks.tsv.zst"},
+      {"catalogs/alphagenome_mouse_tracks.tsv.zst", "formats/catalogs/alphagenome_mouse_tracks.tsv.zst"},
   };
   auto it = in_source.find(relative);
   if (it != in_source.end() && *S2F_SOURCE_DIR) {

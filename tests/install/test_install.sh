@@ -22,7 +22,9 @@ P=$TMP/prefix
 for f in bin/s2f bin/s2f-view bin/s2f-encode bin/s2f-predict bin/s2f-sample-positions bin/s2f-score \
          bin/s2f-call-hits bin/s2f-ism bin/s2f-marginalize bin/s2f-reservoir bin/s2f-merge-cdfs bin/s2f-model-info \
          share/s2f/models/demo.s2fm share/s2f/models/demo.tracks.tsv share/s2f/python/s2f_stream.py \
-         share/doc/s2f/SPEC.md share/doc/s2f/MODEL.md share/doc/s2f/MODELS.md share/doc/s2f/EXEC.md share/doc/s2f/HDF5.md; do
+         share/doc/s2f/SPEC.md share/doc/s2f/MODEL.md share/doc/s2f/MODELS.md share/doc/s2f/EXEC.md share/doc/s2f/HDF5.md \
+         share/s2f/catalogs/alphagenome_human_tracks.tsv.zst share/s2f/catalogs/alphagenome_mouse_tracks.tsv.zst \
+         share/s2f/catalogs/NOTICE share/s2f/catalogs/LICENSE.alphagenome-pytorch; do
   [[ -e "$P/$f" ]] || { echo "FAIL not installed: $f"; exit 1; }
 done
 echo "ok   installed layout (bin/, share/s2f/models, share/s2f/python, share/doc/s2f)"
@@ -77,5 +79,13 @@ unshare --mount env -i PATH=/usr/bin:/bin HOME="$TMP" P="$P" G="$TMP/genome" \
   want=$(grep -vc "^#" "$G/peaks.bed")
   [[ "$n" == "$want" ]] || { echo "FAIL predict --bed gave $n records, want $want"; exit 1; }
   echo "ok   s2f-predict --bed runs the installed s2f-encode: $n records"
+
+  # The built-in AlphaGenome catalog is read from the prefix: the demo model
+  # has no atac head, so its first row is refused by name (not "not installed").
+  rc=0
+  msg=$("$P/bin/s2f-predict" -q --model demo --catalog alphagenome:human -o "$TMP/ag.s2f" "$TMP/pred.s2f" 2>&1) || rc=$?
+  [[ $rc == 1 && "$msg" == *"alphagenome:human row 1"* && "$msg" == *"output_type '"'"'atac'"'"'"* ]] ||
+    { echo "FAIL --catalog alphagenome:human from the prefix: $msg"; exit 1; }
+  echo "ok   --catalog alphagenome:human is read from $P/share/s2f/catalogs"
 '
 echo "all install checks passed"

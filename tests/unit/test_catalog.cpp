@@ -8,8 +8,10 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "s2f/catalog/track_catalog.hpp"
+#include "s2f/catalog/track_masks.hpp"
 #include "s2f/catalog/track_selector.hpp"
 #include "s2f/error.hpp"
 #include "s2f/utf8.hpp"
@@ -29,10 +31,11 @@ std::string mouse() { return data_dir() + "/alphagenome_mouse_tracks.tsv"; }
 #define REQUIRE_CATALOG(path)                                                     \
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "real catalog absent: " << (path)
 
-// Counts real tracks with awk, independently of the C++ parser. `cond` is an
+// Counts real tracks with awk, independently of the C++ parser (padding is
+// the name "padding" in any case, as AlphaGenome's rule). `cond` is an
 // awk condition over c["column"] (column numbers read from the header).
 long awk_count(const std::string& path, const std::string& cond) {
-  std::string cmd = "awk -F'\\t' 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c[\"track_name\"]!=\"Padding\" && (" +
+  std::string cmd = "awk -F'\\t' 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} tolower($c[\"track_name\"])!=\"padding\" && (" +
                     cond + "){n++} END{print n+0}' '" + path + "'";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
@@ -286,4 +289,177 @@ TEST(Utf8, InvalidBytesAreEscapedAndValidTextKept) {
   EXPECT_EQ(s2f::escape_invalid_utf8(std::string_view("\xed\xa0\x80")), "\\xED\\xA0\\x80") << "surrogate";
   nlohmann::json j = {{"name\xfe", std::string("a\xff")}, {"ok", 1}};
   EXPECT_EQ(s2f::dump_json(j), "{\"name\\\\xFE\":\"a\\\\xFF\",\"ok\":1}");
+}
+
+// ---- Seed fidelity (issue #20): padding, CSV, built-in catalogs, predicates, masks ----
+
+namespace {
+
+// Counts rows of a catalog file with awk whose track_name is padding in any case.
+long awk_padding(const std::string& path) {
+  std::string cmd = "awk -F'\\t' 'NR>1 && tolower($2)==\"padding\"{n++} END{print n+0}' '" + path + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  long n = -1;
+  if (p && std::fscanf(p, "%ld", &n) != 1) n = -1;
+  if (p) pclose(p);
+  return n;
+}
+
+}  // namespace
+
+// Regression: meta.tracks.padding said "stripped" on a stream holding 562
+// padding rows (a catalog loaded keeping padding, then subset) and "kept" on
+// one holding none. It now says what the rows hold.
+TEST(TrackCatalog, PaddingFlagDescribesTheRowsHeld) {
+  auto kept = TrackCatalog::parse_tsv(kSmall, "small.tsv", {.keep_padding = true});
+  EXPECT_EQ(kept.to_json()["padding"], "kept");
+  EXPECT_EQ(kept.to_json()["padding_rows"], 1);
+  auto real_only = kept.subset({0, 1, 3});
+  EXPECT_EQ(real_only.to_json()["padding"], "stripped") << "subset of a kept catalog without padding rows";
+  EXPECT_EQ(real_only.to_json()["padding_rows"], 0);
+  EXPECT_EQ(kept.subset({2}).to_json()["padding"], "kept") << "subset holding a padding row";
+  EXPECT_EQ(kept.strip_padding().to_json()["padding"], "stripped");
+  EXPECT_EQ(TrackCatalog::parse_tsv(kSmall, "small.tsv").to_json()["padding"], "stripped");
+  // A header that claims otherwise is not believed: the rows decide.
+  auto j = real_only.to_json();
+  j["padding"] = "kept";
+  EXPECT_EQ(TrackCatalog::from_json(j).to_json()["padding"], "stripped");
+}
+
+TEST(TrackCatalog, RealCatalogPaddingIsCaseInsensitive) {
+  REQUIRE_CATALOG(human());
+  for (const auto& path : {human(), mouse()}) {
+    auto kept = TrackCatalog::load_tsv(path, {.keep_padding = true});
+    EXPECT_EQ(static_cast<long>(kept.padding_rows()), awk_padding(path)) << path;
+    EXPECT_EQ(kept.to_json()["padding_rows"], awk_padding(path)) << path;
+    auto stripped = TrackCatalog::load_tsv(path);
+    EXPECT_EQ(static_cast<long>(kept.size() - stripped.size()), awk_padding(path)) << path;
+    for (size_t r = 0; r < stripped.size(); ++r) ASSERT_FALSE(is_padding_name(*stripped.get(r, "track_name")));
+  }
+  // The human catalog's one lower-case "padding" row (splice_sites, channel 4).
+  auto c = TrackCatalog::load_tsv(human());
+  EXPECT_EQ(c.head("splice_sites").rows.size(), 4u);
+  EXPECT_TRUE(is_padding_name("PADDING"));
+  EXPECT_FALSE(is_padding_name("Paddings"));
+}
+
+TEST(TrackCatalog, CsvCatalogReadsAsItsTsv) {
+  const std::string csv =
+      "track_index,track_name,output_type,strand,biosample_name,note\n"
+      "0,A,chip_tf,.,\"CD14-positive, CD16-negative classical monocyte\",\"say \"\"hi\"\"\"\n"
+      "1,padding,chip_tf,.,,\n"
+      "0,C,rna_seq,+,liver,\n";
+  auto c = TrackCatalog::parse_csv(csv, "c.csv", {.keep_padding = true});
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.get(0, "biosample_name"), "CD14-positive, CD16-negative classical monocyte");
+  EXPECT_EQ(c.get(0, "note"), "say \"hi\"");
+  EXPECT_FALSE(c.get(1, "biosample_name").has_value()) << "empty cell is null";
+  EXPECT_TRUE(c.is_padding(1));
+  std::string m = error_of([] { TrackCatalog::parse_csv("output_type,x\n\"open,1\n", "q.csv"); });
+  EXPECT_NE(m.find("q.csv:2"), std::string::npos) << m;
+  EXPECT_NE(m.find("quoted cell is not closed"), std::string::npos) << m;
+  // A CSV read as TSV says so instead of "no output_type column" alone.
+  m = error_of([&] { TrackCatalog::parse_tsv(csv, "c.tsv"); });
+  EXPECT_NE(m.find("commas but no tabs"), std::string::npos) << m;
+}
+
+TEST(TrackCatalog, CsvFileOfTheRealCatalogEqualsItsTsv) {
+  REQUIRE_CATALOG(human());
+  // Python's csv module (quoting as pandas does) writes the reference CSV.
+  auto dir = std::filesystem::temp_directory_path() / "s2f-csv-catalog";
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "human.csv").string();
+  std::string cmd = "/usr/bin/python3 -c \"import csv,sys; r=csv.reader(open(sys.argv[1]),delimiter='\\t'); "
+                    "w=csv.writer(open(sys.argv[2],'w',newline=''),lineterminator='\\n'); [w.writerow(x) for x in r]\" '" +
+                    human() + "' '" + out + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto a = TrackCatalog::load_tsv(out, {.keep_padding = true});
+  auto b = TrackCatalog::load_tsv(human(), {.keep_padding = true});
+  EXPECT_EQ(a.to_json(), b.to_json());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TrackCatalog, ParquetAndUnknownBuiltinNamesAreClearErrors) {
+  auto dir = std::filesystem::temp_directory_path() / "s2f-parquet-catalog";
+  std::filesystem::create_directories(dir);
+  const std::string pq = (dir / "meta.parquet").string();
+  std::ofstream(pq, std::ios::binary) << "PAR1\x15\x04";
+  std::string m = error_of([&] { TrackCatalog::load(pq); });
+  EXPECT_NE(m.find("Parquet"), std::string::npos) << m;
+  EXPECT_NE(m.find("to_csv("), std::string::npos) << m;
+  EXPECT_NE(m.find("meta.tsv"), std::string::npos) << m;
+  std::filesystem::remove_all(dir);
+  m = error_of([] { TrackCatalog::load("alphagenome:rat"); });
+  EXPECT_NE(m.find("no built-in track catalog 'alphagenome:rat'"), std::string::npos) << m;
+  EXPECT_NE(m.find("alphagenome:human, alphagenome:mouse"), std::string::npos) << m;
+  m = error_of([] { TrackCatalog::load("/nonexistent/cat.tsv"); });
+  EXPECT_NE(m.find("not found"), std::string::npos) << m;
+}
+
+TEST(TrackCatalog, BuiltinCatalogsEqualTheRealFiles) {
+  REQUIRE_CATALOG(human());
+  for (const auto& [name, path] : {std::pair{"alphagenome:human", human()}, std::pair{"alphagenome:mouse", mouse()}}) {
+    auto builtin = TrackCatalog::load(name, {.keep_padding = true});
+    auto file = TrackCatalog::load_tsv(path, {.keep_padding = true});
+    EXPECT_EQ(builtin.to_json(), file.to_json()) << name;
+    EXPECT_EQ(builtin.source(), name);
+    EXPECT_EQ(builtin.where(0), std::string(name) + " row 1");
+  }
+}
+
+TEST(TrackSelector, PredicatesMatchAnIndependentScan) {
+  auto c = TrackCatalog::parse_tsv(
+      "track_index\ttrack_name\toutput_type\tbiosample_name\tnonzero_mean\n"
+      "0\tA\tx\tLiver\t0.5\n1\tB\tx\tliver left lobe\t0.05\n2\tC\tx\tlung\t0.2\n3\tD\tx\t\tnan\n4\tE\ty\tHepG2\t\n",
+      "p.tsv");
+  auto names = [&](std::vector<std::string> sel) {
+    TrackSelector s(c);
+    for (auto& x : sel) s.where(x);
+    std::string out;
+    for (size_t r : s.allow_empty().run().rows) out += *c.get(r, "track_name");
+    return out;
+  };
+  // The seed's predicate: 'liver' in (biosample_name or '').lower()
+  EXPECT_EQ(names({"biosample_name~liver"}), "AB");
+  EXPECT_EQ(names({"biosample_name!~liver"}), "CDE") << "negation keeps null cells";
+  EXPECT_EQ(names({"biosample_name~^(lung|hepg2)$"}), "CE");
+  EXPECT_EQ(names({"nonzero_mean>0.1"}), "AC") << "null and nan never compare";
+  EXPECT_EQ(names({"nonzero_mean<=0.2"}), "BC");
+  EXPECT_EQ(names({"nonzero_mean>=0.5"}), "A");
+  EXPECT_EQ(names({"nonzero_mean<0.1"}), "B");
+  EXPECT_EQ(names({"biosample_name~liver", "nonzero_mean>0.1"}), "A");
+  EXPECT_EQ(names({"output_type!=x"}), "E");
+  EXPECT_EQ(names({"biosample_name!="}), "ABCE") << "!= with nothing: not null";
+  EXPECT_NE(error_of([] { Selection::parse("nonzero_mean>high"); }).find("not a number"), std::string::npos);
+  EXPECT_NE(error_of([] { Selection::parse("biosample_name~(liver"); }).find("not a regular expression"),
+            std::string::npos);
+}
+
+TEST(TrackSelector, RealCatalogPredicatesMatchAwk) {
+  REQUIRE_CATALOG(human());
+  auto c = TrackCatalog::load_tsv(human());
+  auto r = TrackSelector(c).where("biosample_name~liver").where("nonzero_mean>0.1").run();
+  EXPECT_EQ(static_cast<long>(r.count()),
+            awk_count(human(), "index(tolower($c[\"biosample_name\"]), \"liver\") && $c[\"nonzero_mean\"]!=\"\" && "
+                               "$c[\"nonzero_mean\"]+0 > 0.1"));
+  EXPECT_GT(r.count(), 0u);
+}
+
+TEST(TrackMasks, MaskTableListsEveryTrackWithMasksAndPositions) {
+  auto c = TrackCatalog::parse_tsv(kSmall, "small.tsv", {.keep_padding = true});
+  TrackFilterOptions o;
+  o.selects = {"biosample_name~liver"};
+  std::string t = mask_table(c, o);
+  std::istringstream in(t);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line.substr(line.size() - 31), "head_position\tpadding_mask\tmask");
+  std::vector<std::string> tails;
+  while (std::getline(in, line)) tails.push_back(line.substr(line.size() - 5));
+  // chip_tf A, B, Padding; rna_seq C+, C- (liver), D (liver)
+  EXPECT_EQ(tails, (std::vector<std::string>{"0\t1\t0", "1\t1\t0", "2\t0\t0", "0\t1\t0", "1\t1\t1", "2\t1\t1"}));
+  o.selects.clear();
+  o.include_padding = true;
+  std::string all = mask_table(c, o);
+  EXPECT_EQ(all.find("\t0\t0\n"), std::string::npos) << "padding kept: mask 1 everywhere\n" << all;
 }

@@ -296,8 +296,10 @@ File File::open(const std::string& path, const std::string& expected) {
   File f;
   f.path_ = path;
   f.expected_ = expected;
-  if (::access(path.c_str(), R_OK) != 0)
+  if (::access(path.c_str(), R_OK) != 0) {
+    if (errno == ENOENT) fail_io("file not found", path, "check the path; it should be " + expected);
     fail_io(std::string("cannot open HDF5 file: ") + std::strerror(errno), path, "check the path and permissions");
+  }
   if (H5Fis_hdf5(path.c_str()) <= 0) fail_input("not an HDF5 file", path, "give " + expected);
   f.file_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), Kind::file);
   if (!f.file_.valid())

@@ -66,6 +66,7 @@ std::map<std::string, Placement> place_heads(const json& heads, int64_t L, const
   for (const auto& g : heads) {
     const std::string head = g.value("name", "");
     Placement p;
+    if (g.value("kind", "") == "contact_map") continue;  // refused by plan_tensors when selected
     if (g.value("kind", "") == "profile") {
       p.bins = g.value("bins", int64_t{0});
       p.bin_size = g.value("bin_size", int64_t{1});
@@ -113,6 +114,15 @@ void plan_tensors(const stream::Header& h, const std::string& name, const Layout
   for (const auto& g : heads) {
     const std::string head = g.value("name", "");
     const bool profile = g.value("kind", "") == "profile";
+    if (g.value("kind", "") == "contact_map") {
+      // A contact map pairs two positions per value: no genome track holds it.
+      bool wanted = false;
+      for (const auto& id : g.at("track_ids")) wanted |= keep(o, id.get<std::string>());
+      if (!wanted) continue;
+      fail_usage("head '" + head + "' is a 2-D contact map, which has no genome-track form",
+                 "leave it out with --select output_type!=" + g.value("output_type", head) +
+                     " (s2f-view --s2f or --hdf5 write it)");
+    }
     const size_t field = field_of(head);
     const auto& ids = g.at("track_ids");
     const Placement& p = placed[head];

@@ -27,8 +27,9 @@ void add_model_options(CLI::App& app, predict::ModelOptions& o, bool exec, const
         ->capture_default_str();
   }
   app.add_option("--catalog", o.catalog,
-                 "Track catalog TSV (track_index, track_name, output_type, strand, ...; default: the model's own),\n"
-                 "or a features list (one track name per line, Selene's) for a model of one head");
+                 "Track catalog: a TSV or CSV file (track_index, track_name, output_type, strand, ...; .zst compressed "
+                 "too), a built-in one by name (alphagenome:human, alphagenome:mouse), or a features list (one track "
+                 "name per line, Selene's) for a model of one head (default: the model's own)");
   app.add_option("--heads", o.heads, "Comma-separated heads to write (default: all)");
   app.add_option("-b,--batch-size", o.batch_size, batch_help)->capture_default_str();
   app.add_option("--n-value", o.n_value,
@@ -53,11 +54,14 @@ void add_model_file_options(CLI::App& app, predict::ModelOptions& o) {
 }
 
 void add_track_selection(CLI::App& app, catalog::TrackFilterOptions& o) {
-  app.add_option("--select", o.selects, "Keep tracks with field=value (a,b = any of; field= = missing); repeatable, ANDed")
+  app.add_option("--select", o.selects, "Keep tracks with field=value (a,b = any of; field= = missing), field!=value, field~regex (case-insensitive "
+                 "search), field!~regex, or field>X (also >=, <, <=; numeric); repeatable, ANDed")
       ->allow_extra_args(false);
   app.add_option("--select-file", o.select_file, "File of --select expressions, one per line");
-  app.add_flag("--allow-empty", o.allow_empty, "A selection matching nothing is not an error (no tracks are kept); catalog rows whose output_type is no head of the model are ignored");
-  app.add_flag("--include-padding", o.include_padding, "Keep padding tracks (track_name Padding)");
+  app.add_flag("--allow-empty", o.allow_empty, "A selection matching nothing is not an error (no tracks are kept), and heads left with no tracks are kept "
+               "with none (by default they are left out); catalog rows whose output_type is no head of the model are "
+               "ignored");
+  app.add_flag("--include-padding", o.include_padding, "Keep padding tracks (track_name Padding, any case)");
 }
 
 void add_track_plan_options(CLI::App& app, predict::TrackPlanOptions& o) {

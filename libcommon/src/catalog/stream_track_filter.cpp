@@ -1,5 +1,6 @@
 #include "s2f/catalog/stream_track_filter.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -57,6 +58,7 @@ StreamTrackFilter::StreamTrackFilter(const stream::Header& input, const TrackFil
 
   header_ = input;
   header_.schema = stream::Schema();
+  std::vector<size_t> dropped_heads;  // entries of meta.geometry.heads
   for (size_t i = 0; i < input.schema.size(); ++i) {
     stream::Field f = input.schema[i];
     const std::vector<size_t>* rows = nullptr;
@@ -86,13 +88,21 @@ StreamTrackFilter::StreamTrackFilter(const stream::Header& input, const TrackFil
         s.keep.push_back(static_cast<int64_t>(k));
         ids.push_back(selected_.track_id(static_cast<size_t>(new_index[(*rows)[k]])));
       }
+    auto h = head_entry.find(f.name);
+    // One rule with s2f-predict (track_plan.cpp): a head left with no
+    // tracks is left out, unless empty selections are allowed.
+    if (s.keep.empty() && !options.allow_empty && h != head_entry.end()) {
+      dropped_heads.push_back(h->second);
+      continue;
+    }
     f.shape[0] = static_cast<int64_t>(s.keep.size());
     s.out_field = header_.schema.size();
     header_.schema.add(f);
     slices_.push_back(std::move(s));
-    if (auto h = head_entry.find(f.name); h != head_entry.end())
-      header_.meta["geometry"]["heads"][h->second]["track_ids"] = ids;
+    if (h != head_entry.end()) header_.meta["geometry"]["heads"][h->second]["track_ids"] = ids;
   }
+  std::sort(dropped_heads.rbegin(), dropped_heads.rend());
+  for (size_t i : dropped_heads) header_.meta["geometry"]["heads"].erase(i);
   header_.meta["tracks"] = selected_.to_json();
 }
 

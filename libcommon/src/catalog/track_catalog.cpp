@@ -1,5 +1,6 @@
 #include "s2f/catalog/track_catalog.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -23,16 +24,35 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return out;
 }
 
-}  // namespace
-
-TrackCatalog TrackCatalog::load_tsv(const std::string& path, LoadOptions options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_io("cannot open track catalog " + path, path, "check the path (a TSV with a header line)");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  options.unique_tracks = true;
-  return parse_tsv(ss.str(), path, options);
+// RFC 4180 cells of one line: a quoted cell may hold commas and doubled
+// quotes (pandas quotes "CD14-positive, CD16-negative ..." this way). A
+// quote left open at the end of the line is an error: catalog cells never
+// span lines.
+std::vector<std::string> split_csv(const std::string& line, const std::string& at) {
+  std::vector<std::string> out(1);
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char ch = line[i];
+    if (quoted) {
+      if (ch != '"') out.back() += ch;
+      else if (i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else quoted = false;
+    } else if (ch == ',') {
+      out.emplace_back();
+      was_quoted = false;
+    } else if (ch == '"' && out.back().empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else out.back() += ch;
+  }
+  if (quoted)
+    fail_input("a quoted cell is not closed on its line", at,
+               "close the quote (a quote inside a quoted cell is written \"\"); cells cannot span lines");
+  return out;
 }
+
+}  // namespace
 
 std::string TrackCatalog::to_tsv() const {
   std::string s;
@@ -48,9 +68,25 @@ std::string TrackCatalog::to_tsv() const {
   return s;
 }
 
+bool is_padding_name(const std::string& name) {
+  static const std::string padding = "padding";
+  if (name.size() != padding.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))) != padding[i]) return false;
+  return true;
+}
+
 TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string& where, LoadOptions options) {
+  return parse_table(text, where, options, false);
+}
+
+TrackCatalog TrackCatalog::parse_csv(const std::string& text, const std::string& where, LoadOptions options) {
+  return parse_table(text, where, options, true);
+}
+
+TrackCatalog TrackCatalog::parse_table(const std::string& text, const std::string& where, LoadOptions options,
+                                       bool csv) {
   TrackCatalog c;
-  c.padding_kept_ = options.keep_padding;
   c.source_ = where;
   std::istringstream in(text);
   std::string line;
@@ -62,21 +98,28 @@ TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string&
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     const std::string at = where + ":" + std::to_string(line_no);
-    auto cells = split_tabs(line);
+    auto cells = csv ? split_csv(line, at) : split_tabs(line);
     for (size_t i = 0; i < cells.size(); ++i)
       require_utf8(cells[i], c.columns_.empty() ? "column name" : "cell " + std::to_string(i + 1), at);
     if (c.columns_.empty()) {
       c.columns_ = cells;
       name_col = c.find_column(kTrackName);
-      if (c.find_column(kOutputType) < 0)
+      if (c.find_column(kOutputType) < 0) {
+        // A comma-separated file read as TSV would have one long column name.
+        if (!csv && cells.size() == 1 && line.find(',') != std::string::npos)
+          fail_input("track catalog has no '" + std::string(kOutputType) +
+                         "' column: its header line has commas but no tabs", at,
+                     "name a comma-separated catalog *.csv, or convert it to tab-separated");
         fail_input("track catalog has no '" + std::string(kOutputType) + "' column", at,
                    "the header must name the head of each track (atac, dnase, ...)");
+      }
       continue;
     }
     if (cells.size() > c.columns_.size())
       fail_input("row has " + std::to_string(cells.size()) + " cells but the header has " +
                      std::to_string(c.columns_.size()) + " columns",
-                 at, "remove the extra tabs or add a column name");
+                 at, csv ? "quote cells that hold commas, or add a column name"
+                         : "remove the extra tabs or add a column name");
     if (cells.size() < c.columns_.size())
       for (const char* key : {kTrackIndex, kTrackName, kOutputType, kStrand, kTrackId}) {
         int k = c.find_column(key);
@@ -89,7 +132,8 @@ TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string&
     std::vector<Cell> row(c.columns_.size());
     for (size_t i = 0; i < cells.size(); ++i)
       if (!cells[i].empty()) row[i] = std::move(cells[i]);
-    bool padding = name_col >= 0 && row[static_cast<size_t>(name_col)] == kPaddingName;
+    bool padding = name_col >= 0 && row[static_cast<size_t>(name_col)] &&
+                   is_padding_name(*row[static_cast<size_t>(name_col)]);
     // One channel of a head, or one track id, on two rows would make the
     // track appear twice downstream.
     auto cell_of = [&](const char* col) -> std::string {
@@ -105,8 +149,7 @@ TrackCatalog TrackCatalog::parse_tsv(const std::string& text, const std::string&
                    at, "remove the repeated row (each channel of a head is described once)");
     }
     std::string name = cell_of(kTrackName);
-    bool any_padding = name.size() == 7 && (name[0] == 'P' || name[0] == 'p') && name.substr(1) == "adding";
-    if (options.unique_tracks && !any_padding) {
+    if (options.unique_tracks && !padding) {
       std::string id = cell_of(kTrackId);
       if (id.empty()) {
         id = cell_of(kOutputType) + "/" + name;
@@ -164,7 +207,6 @@ TrackCatalog TrackCatalog::from_json_checked(const nlohmann::json& j, const std:
   if (j.contains("resolutions") && j["resolutions"].is_object())
     for (auto it = j["resolutions"].begin(); it != j["resolutions"].end(); ++it)
       c.resolutions_[it.key()] = it.value().get<std::vector<int>>();
-  c.padding_kept_ = j.value("padding", std::string("stripped")) == "kept";
   c.index_heads();
   return c;
 }
@@ -176,8 +218,10 @@ nlohmann::json TrackCatalog::to_json() const {
     for (const auto& cell : r) row.push_back(cell ? nlohmann::json(*cell) : nlohmann::json());
     rows.push_back(std::move(row));
   }
+  // What the rows hold, not what was asked: a reader trusts this field.
+  const size_t padding = padding_rows();
   nlohmann::json j = {{"columns", columns_}, {"rows", std::move(rows)},
-                      {"padding", padding_kept_ ? "kept" : "stripped"}};
+                      {"padding", padding ? "kept" : "stripped"}, {"padding_rows", padding}};
   if (!resolutions_.empty()) j["resolutions"] = resolutions_;
   return j;
 }
@@ -193,7 +237,16 @@ Cell TrackCatalog::get(size_t row, const std::string& column) const {
   return c < 0 ? Cell{} : rows_[row][static_cast<size_t>(c)];
 }
 
-bool TrackCatalog::is_padding(size_t row) const { return get(row, kTrackName) == kPaddingName; }
+bool TrackCatalog::is_padding(size_t row) const {
+  auto name = get(row, kTrackName);
+  return name && is_padding_name(*name);
+}
+
+size_t TrackCatalog::padding_rows() const {
+  size_t n = 0;
+  for (size_t i = 0; i < rows_.size(); ++i) n += is_padding(i);
+  return n;
+}
 
 std::vector<bool> TrackCatalog::padding_mask() const {
   std::vector<bool> m(rows_.size());
@@ -205,7 +258,6 @@ TrackCatalog TrackCatalog::subset(const std::vector<size_t>& rows) const {
   TrackCatalog c;
   c.columns_ = columns_;
   c.resolutions_ = resolutions_;
-  c.padding_kept_ = padding_kept_;
   c.source_ = source_;
   c.rows_.reserve(rows.size());
   for (size_t r : rows) {
@@ -221,9 +273,7 @@ TrackCatalog TrackCatalog::strip_padding() const {
   std::vector<size_t> keep;
   for (size_t i = 0; i < rows_.size(); ++i)
     if (!is_padding(i)) keep.push_back(i);
-  TrackCatalog c = subset(keep);
-  c.padding_kept_ = false;
-  return c;
+  return subset(keep);
 }
 
 std::string TrackCatalog::track_id(size_t row) const {

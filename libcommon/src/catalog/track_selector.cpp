@@ -1,7 +1,9 @@
 #include "s2f/catalog/track_selector.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "s2f/error.hpp"
@@ -56,14 +58,54 @@ std::string describe_values(const TrackCatalog& c, size_t col, const std::vector
 
 Selection Selection::parse(const std::string& text) {
   std::string t = trim(text);
-  auto eq = t.find('=');
-  if (eq == std::string::npos || eq == 0)
-    fail_usage("selection '" + text + "' is not field=value",
-               "e.g. transcription_factor=CTCF, strand=+,- or genetically_modified= (null)");
+  // The field ends at the first operator character; values may hold any.
+  auto at = t.find_first_of("=!~<>");
+  if (at == std::string::npos || at == 0)
+    fail_usage("selection '" + text + "' is not field=value (or field!=, ~, !~, <, <=, >, >=)",
+               "e.g. transcription_factor=CTCF, strand=+,-, genetically_modified= (null), biosample_name~liver, "
+               "nonzero_mean>0.1");
+  static const std::pair<const char*, Op> kOps[] = {
+      {"!=", Op::not_equal}, {"!~", Op::not_regex}, {"<=", Op::less_equal}, {">=", Op::greater_equal},
+      {"=", Op::equal},      {"~", Op::regex},      {"<", Op::less},        {">", Op::greater}};
   Selection s;
   s.text = t;
-  s.field = trim(t.substr(0, eq));
-  std::string rhs = t.substr(eq + 1);
+  s.field = trim(t.substr(0, at));
+  size_t op_len = 0;
+  for (const auto& [sym, op] : kOps)
+    if (t.compare(at, std::char_traits<char>::length(sym), sym) == 0) {
+      s.op = op;
+      op_len = std::char_traits<char>::length(sym);
+      break;
+    }
+  if (op_len == 0)
+    fail_usage("selection '" + text + "' has '" + t.substr(at, 1) + "' where an operator belongs",
+               "use =, !=, ~, !~, <, <=, > or >=");
+  std::string rhs = t.substr(at + op_len);
+  if (s.op == Op::regex || s.op == Op::not_regex) {
+    // std::regex compiles recursively: a bound keeps a pasted blob from overflowing the stack.
+    constexpr size_t kLongestPattern = 1000;
+    if (rhs.size() > kLongestPattern)
+      fail_usage("selection '" + s.field + "~...' has a pattern of " + std::to_string(rhs.size()) +
+                 " characters (at most " + std::to_string(kLongestPattern) + ")",
+                 "use a shorter pattern, or several --select lines");
+    s.pattern = rhs;
+    try {
+      std::regex check(rhs, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      fail_usage("selection '" + text + "': '" + rhs + "' is not a regular expression (" + e.what() + ")",
+                 "write an ECMAScript regex, e.g. biosample_name~liver or biosample_name~^(liver|lung)$");
+    }
+    return s;
+  }
+  if (s.op != Op::equal && s.op != Op::not_equal) {
+    std::string n = trim(rhs);
+    char* end = nullptr;
+    s.number = n.empty() ? 0 : std::strtod(n.c_str(), &end);
+    if (n.empty() || end != n.c_str() + n.size())
+      fail_usage("selection '" + text + "' compares with '" + rhs + "', which is not a number",
+                 "e.g. nonzero_mean>0.1");
+    return s;
+  }
   if (rhs.empty()) {
     s.values.push_back(std::nullopt);
     return s;
@@ -121,10 +163,12 @@ SelectionResult TrackSelector::run() const {
                  "fields are: " + fields);
     }
     size_t c = static_cast<size_t>(col);
-    // The right-hand side is taken whole when it is an existing value;
-    // otherwise it is split into comma-separated alternatives.
     std::vector<Cell> wanted;
-    if (s.values.size() == 1 && s.values[0]) {
+    if (s.op != Selection::Op::equal && s.op != Selection::Op::not_equal) {
+      // nothing to resolve against the catalog
+    } else if (s.values.size() == 1 && s.values[0]) {
+      // The right-hand side is taken whole when it is an existing value;
+      // otherwise it is split into comma-separated alternatives.
       const std::string& rhs = *s.values[0];
       bool whole = false;
       for (size_t r = 0; r < catalog_.size() && !whole; ++r) whole = catalog_.cell(r, c) == rhs;
@@ -133,9 +177,33 @@ SelectionResult TrackSelector::run() const {
         for (auto& v : split_alternatives(rhs)) wanted.emplace_back(std::move(v));
     } else wanted = s.values;
 
+    std::optional<std::regex> re;
+    if (s.op == Selection::Op::regex || s.op == Selection::Op::not_regex)
+      re.emplace(s.pattern, std::regex::ECMAScript | std::regex::icase);
+    auto matches = [&](const Cell& cell) {
+      using Op = Selection::Op;
+      switch (s.op) {
+        case Op::equal: return std::find(wanted.begin(), wanted.end(), cell) != wanted.end();
+        case Op::not_equal: return std::find(wanted.begin(), wanted.end(), cell) == wanted.end();
+        case Op::regex: return std::regex_search(cell.value_or(""), *re);
+        case Op::not_regex: return !std::regex_search(cell.value_or(""), *re);
+        default: break;
+      }
+      if (!cell) return false;
+      char* end = nullptr;
+      double x = std::strtod(cell->c_str(), &end);
+      if (cell->empty() || end != cell->c_str() + cell->size() || x != x) return false;
+      switch (s.op) {
+        case Op::less: return x < s.number;
+        case Op::less_equal: return x <= s.number;
+        case Op::greater: return x > s.number;
+        case Op::greater_equal: return x >= s.number;
+        default: return false;
+      }
+    };
     std::vector<size_t> kept;
     for (size_t r : rows)
-      if (std::find(wanted.begin(), wanted.end(), catalog_.cell(r, c)) != wanted.end()) kept.push_back(r);
+      if (matches(catalog_.cell(r, c))) kept.push_back(r);
     if (kept.empty() && !allow_empty_)
       fail_input("no track matches " + s.text + (selections_.size() > 1 ? " (with the selections before it)" : ""),
                  "values of " + s.field + ": " + describe_values(catalog_, c, rows),

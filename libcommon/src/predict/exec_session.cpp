@@ -42,12 +42,21 @@ std::vector<ModelHeadInfo> heads_of_tensor_stream(const stream::Header& h) {
       if (g.contains("name") && g["name"].is_string()) geometry[g["name"].get<std::string>()] = g;
   std::vector<ModelHeadInfo> heads;
   for (const auto& f : h.schema.fields()) {
-    if ((f.dtype != stream::DType::f32 && f.dtype != stream::DType::f16) || f.shape.size() != 2) continue;
+    if (f.dtype != stream::DType::f32 && f.dtype != stream::DType::f16) continue;
+    if (f.shape.size() > 2 && (f.shape.size() != 3 || f.shape[1] != f.shape[2]))
+      fail_input("output field '" + f.name + "' has shape " + nlohmann::json(f.shape).dump() +
+                     ", which is neither a head [tracks, bins] nor a 2-D head [tracks, bins, bins]",
+                 "the --exec model's tensors header", "write each head as [tracks, bins] or [tracks, bins, bins]");
+    if (f.shape.size() < 2) continue;
     ModelHeadInfo m;
     m.name = f.name;
     m.tracks = f.shape[0];
     m.bins = f.shape[1];
     m.profile = m.bins > 1;
+    if (f.shape.size() == 3) {
+      m.map_bins = f.shape[1];
+      m.bins = f.shape[1] * f.shape[2];
+    }
     auto it = geometry.find(f.name);
     if (it != geometry.end()) {
       if (it->second.contains("bin_size") && it->second["bin_size"].is_number_integer())

@@ -1,6 +1,7 @@
 #include "s2f/predict/model_options.hpp"
 
 #include <cmath>
+#include <filesystem>
 
 #include "s2f/engine/model_file.hpp"
 #include "s2f/error.hpp"
@@ -28,7 +29,14 @@ void check_model_options(const ModelOptions& o, bool exec_allowed) {
 }
 
 std::string resolve_model_path(const std::string& model) {
-  if (model != "demo") return model;
+  if (model != "demo") {
+    // Said before any reader guesses at the format of a file that is not there.
+    std::error_code ec;
+    if (!std::filesystem::exists(model, ec))
+      fail_io("model file not found: " + model, model,
+              "check the path (an s2f model file, Keras .h5 or architecture JSON), or use --model demo");
+    return model;
+  }
   auto path = bundled_data("models/demo.s2fm");
   if (path.empty())
     fail_input("the bundled demo model is missing", "share/s2f/models/demo.s2fm",

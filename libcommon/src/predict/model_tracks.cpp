@@ -39,7 +39,7 @@ catalog::TrackCatalog choose_catalog(const std::string& catalog_tsv, const std::
                  catalog_tsv, "write a track catalog TSV with an output_type column (formats/MODEL.md)");
     return catalog::catalog_from_feature_list(catalog::read_feature_list(catalog_tsv), *types.begin(), catalog_tsv);
   }
-  if (!catalog_tsv.empty()) return catalog::TrackCatalog::load_tsv(catalog_tsv, lo);
+  if (!catalog_tsv.empty()) return catalog::TrackCatalog::load(catalog_tsv, lo);
   if (embedded) return *embedded;
   return default_catalog(heads);
 }

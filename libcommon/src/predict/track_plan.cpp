@@ -93,8 +93,8 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
                  cat.source(), "add rows with output_type=" + p.output_type + " or omit --catalog");
     p.strands.tracks = h.tracks;
     p.strands.bins = h.bins;
-    p.strands.profile = h.profile && h.bins > 1;
-    p.crop = h.profile ? options.crop : 0;
+    p.strands.profile = (h.profile && h.bins > 1) || h.map_bins > 0;
+    p.crop = h.profile && h.map_bins == 0 ? options.crop : 0;  // --crop is for 1-D profiles
     if (p.out_bins() <= 0)
       fail_usage("--crop " + std::to_string(options.crop) + " removes all " + std::to_string(h.bins) +
                  " bins of head '" + h.name + "'");
@@ -110,8 +110,10 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
       p.rows.push_back(static_cast<size_t>(seen - kept_rows.begin()));
       if (seen == kept_rows.end()) kept_rows.push_back(head_rows[i]);
     }
-    if (p.channels.empty() && !options.allow_empty && (!options.selects.empty() || !options.select_file.empty()))
-      continue;  // the selection matched only other heads: leave this one out
+    // One rule with s2f-view (stream_track_filter.cpp): a head left with no
+    // tracks (the selection matched only other heads, or all its tracks are
+    // padding) is left out, unless empty selections are allowed.
+    if (p.channels.empty() && !options.allow_empty) continue;
     plan.heads.push_back(std::move(p));
   }
   if (plan.heads.empty() || kept_rows.empty()) {
@@ -135,7 +137,7 @@ TrackPlan plan_tracks(const std::vector<ModelHeadInfo>& heads, const catalog::Tr
 std::vector<stream::HeadShape> TrackPlan::head_shapes() const {
   std::vector<stream::HeadShape> out;
   for (const auto& h : heads)
-    out.push_back({h.model.name, static_cast<int64_t>(h.channels.size()), h.out_bins(), dtype});
+    out.push_back({h.model.name, static_cast<int64_t>(h.channels.size()), h.out_bins(), dtype, h.model.map_bins});
   return out;
 }
 
@@ -161,12 +163,13 @@ nlohmann::json TrackPlan::geometry() const {
   for (const auto& h : heads) {
     std::vector<std::string> ids;
     for (auto r : h.rows) ids.push_back(catalog.track_id(r));
+    const bool map = h.model.map_bins > 0;
     a.push_back({{"name", h.model.name},
                  {"output_type", h.output_type},
-                 {"kind", h.model.profile ? "profile" : "scalar"},
+                 {"kind", map ? "contact_map" : h.model.profile ? "profile" : "scalar"},
                  {"bin_size", h.model.bin_size},
-                 {"bins", h.out_bins()},
-                 {"model_bins", h.model.bins},
+                 {"bins", map ? h.model.map_bins : h.out_bins()},
+                 {"model_bins", map ? h.model.map_bins : h.model.bins},
                  {"crop", h.crop},
                  {"track_ids", ids}});
   }

@@ -177,6 +177,20 @@ std::vector<SampledPosition> PositionSampler::random(uint64_t count, uint64_t se
   return uniform_over(std::move(allowed), count, seed, -1, "random");
 }
 
+void PositionSampler::note_unknown_chromosome(const std::string& chrom, const std::string& where) {
+  constexpr size_t kNamed = 5;  // chromosomes a message names; the count says the rest
+  for (const auto& [name, at] : unknown_chromosomes_)
+    if (name == chrom) return;
+  if (unknown_chromosomes_.size() < kNamed) unknown_chromosomes_.emplace_back(text_excerpt(chrom, 60), where);
+}
+
+std::string PositionSampler::unknown_chromosome_list() const {
+  if (unknown_chromosomes_.empty()) return {};
+  std::string s;
+  for (const auto& [name, at] : unknown_chromosomes_) s += (s.empty() ? "" : ", ") + name + " (" + at + ")";
+  return " (chromosomes the genome lacks: " + s + ")";
+}
+
 std::vector<SampledPosition> PositionSampler::intervals(uint64_t count, uint64_t seed, int64_t margin) {
   if (o_.intervals.empty()) fail_usage("--strategy intervals needs --intervals BED");
   Regions r;
@@ -189,11 +203,17 @@ std::vector<SampledPosition> PositionSampler::intervals(uint64_t count, uint64_t
     if (c < 0 || rec.start >= names_.length(c)) {
       ++unknown_;
       ++lines;
+      if (c < 0) note_unknown_chromosome(std::string(rec.chrom), reader.where());
       continue;
     }
     r.push_back({c, rec.start, std::min(rec.end, names_.length(c)), Partition::train});
     unit_of.push_back(lines++);
   }
+  if (r.empty() && !unknown_chromosomes_.empty())
+    fail_input("no --intervals region lies on the genome: chromosome '" + unknown_chromosomes_.front().first +
+                   "' is not in " + genome_.path() + unknown_chromosome_list(),
+               unknown_chromosomes_.front().second,
+               "name chromosomes as the genome does (e.g. chr1 vs 1), or use the genome the BED was made for");
   // Selene's proportional holdout hands out whole interval lines.
   if (whole_units()) tag_whole_units(r, unit_of, lines, seed);
   normalize(r);

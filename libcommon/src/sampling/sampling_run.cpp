@@ -131,7 +131,8 @@ void report_sampling(PositionSampler& sampler, const SamplingCounts& counts, boo
   if (!sampler.names().mapping_summary().empty()) warn(sampler.names().mapping_summary());
   if (sampler.unknown())
     warn(std::to_string(sampler.unknown()) +
-         " annotation/BED record(s) lie on chromosomes the genome lacks or beyond their ends, and were not used");
+         " annotation/BED record(s) lie on chromosomes the genome lacks or beyond their ends, and were not used" +
+         sampler.unknown_chromosome_list());
   if (sampler.other_categories())
     warn(std::to_string(sampler.other_categories()) + " cCRE(s) of other categories were not used");
   if (quiet || counts.per_partition.empty()) return;

@@ -50,6 +50,8 @@ struct HeadShape {
   std::string name;
   int64_t tracks = 0, bins = 0;
   DType dtype = DType::f32;
+  // > 0: a 2-D head [tracks, map_bins, map_bins] (bins = map_bins²).
+  int64_t map_bins = 0;
 };
 Schema tensors_schema(const std::vector<HeadShape>& heads);
 Schema scores_schema(const std::vector<std::string>& statistics, int64_t n_tracks);

@@ -4,12 +4,14 @@
 // `output_type`; a head may be predicted at several resolutions, which all
 // share its one track list.
 //
-// Catalogs are read from TSV (one header line; an empty cell is null) and
+// Catalogs are read from TSV or CSV (one header line; an empty cell is
+// null), or by name from the catalogs s2f ships (catalog_files.hpp), and
 // travel in stream headers as compact JSON under meta["tracks"]:
 //   {"columns": ["track_index", "track_name", ...],
 //    "rows": [["0", "CL:0000084 ATAC-seq", ...], ...],  // text as in the TSV, null if empty
 //    "resolutions": {"atac": [1, 128], ...},            // optional
-//    "padding": "stripped" | "kept"}
+//    "padding": "stripped" | "kept",                     // whether rows hold padding tracks
+//    "padding_rows": N}
 // Column names are written once, so a 6,000-track catalog stays ~1 MB.
 #pragma once
 #include <cstdint>
@@ -27,8 +29,11 @@ inline constexpr const char* kTrackName = "track_name";
 inline constexpr const char* kOutputType = "output_type";  // the head
 inline constexpr const char* kStrand = "strand";
 inline constexpr const char* kTrackId = "track_id";        // optional explicit identifier
-// Padding channels exist so both organisms share tensor shapes.
+// Padding channels exist so both organisms share tensor shapes. The real
+// catalogs spell the name "Padding" and, once, "padding": the test ignores
+// case, as AlphaGenome's own (name.str.lower() == 'padding').
 inline constexpr const char* kPaddingName = "Padding";
+bool is_padding_name(const std::string& track_name);
 
 using Cell = std::optional<std::string>;
 
@@ -51,13 +56,19 @@ struct Head {
 class TrackCatalog {
  public:
   TrackCatalog() = default;
-  // Throws bad_input (with file:line) on ragged rows or missing columns.
+  // A catalog file: TSV, or CSV when named *.csv (a Parquet file is refused
+  // with how to convert it); zstd-compressed when named *.zst. Throws
+  // bad_input (with file:line) on ragged rows or missing columns.
   static TrackCatalog load_tsv(const std::string& path, LoadOptions options = {});
+  // A file as load_tsv, or a catalog s2f ships, by name ("alphagenome:human").
+  static TrackCatalog load(const std::string& path_or_name, LoadOptions options = {});
   // Also refuses: cells that are not UTF-8; rows shorter than the header
   // that lack a column the catalog relies on (track_index, track_name,
   // output_type, strand, track_id; other trailing cells may be left out and
   // read as null); repeated tracks when options.unique_tracks.
   static TrackCatalog parse_tsv(const std::string& text, const std::string& where, LoadOptions options = {});
+  // The same rules over comma-separated text (RFC 4180 quoting).
+  static TrackCatalog parse_csv(const std::string& text, const std::string& where, LoadOptions options = {});
   // `source` names where the JSON came from, for messages.
   static TrackCatalog from_json(const nlohmann::json& j, const std::string& source = "stream header meta.tracks");
   nlohmann::json to_json() const;
@@ -73,7 +84,9 @@ class TrackCatalog {
   // Cell by column name; nullopt when the column is absent or the cell null.
   Cell get(size_t row, const std::string& column) const;
 
-  bool padding_kept() const { return padding_kept_; }
+  // Whether the rows hold padding tracks (what meta.tracks.padding says).
+  bool padding_kept() const { return padding_rows() > 0; }
+  size_t padding_rows() const;
   bool is_padding(size_t row) const;
   std::vector<bool> padding_mask() const;  // true = real track
   // A copy without padding rows.
@@ -103,12 +116,12 @@ class TrackCatalog {
 
  private:
   static TrackCatalog from_json_checked(const nlohmann::json& j, const std::string& source);
+  static TrackCatalog parse_table(const std::string& text, const std::string& where, LoadOptions options, bool csv);
   void index_heads();
   std::vector<std::string> columns_;
   std::vector<std::vector<Cell>> rows_;
   std::vector<Head> heads_;
   std::map<std::string, std::vector<int>> resolutions_;
-  bool padding_kept_ = false;
   std::string source_ = "track catalog";
   std::vector<size_t> lines_;  // TSV line of each row (empty when not from TSV)
 };

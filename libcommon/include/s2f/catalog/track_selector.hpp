@@ -5,6 +5,13 @@
 //                    the field is taken whole, so "biosample_name=CD14-positive,
 //                    CD16-negative classical monocyte" works unescaped)
 //   field=           the cell is missing/null
+// and, where an exact match is not enough (AlphaGenome's predicate=):
+//   field!=a,b       none of the values (field!= : the cell is not null)
+//   field~REGEX      the cell contains a match of REGEX, case-insensitive
+//                    (ECMAScript; a null cell reads as ""): biosample_name~liver
+//   field!~REGEX     no match
+//   field>X, >=, <, <=   numeric comparison (null or non-numeric cells never
+//                    match): nonzero_mean>0.1
 // Several selections are ANDed. A select file holds one selection per line
 // ('#' comments and blank lines ignored).
 //
@@ -21,11 +28,16 @@
 namespace s2f::catalog {
 
 struct Selection {
+  enum class Op { equal, not_equal, regex, not_regex, less, less_equal, greater, greater_equal };
   std::string field;
+  Op op = Op::equal;
+  double number = 0;   // right-hand side of a numeric comparison
+  std::string pattern; // right-hand side of ~ and !~
   std::vector<std::optional<std::string>> values;  // nullopt = matches null
   std::string text;                                // as written, for messages
 
-  // Throws a usage error when `text` has no '='.
+  // Throws a usage error when `text` has no operator, a comparison's
+  // right-hand side is not a number or a pattern is not a regex.
   static Selection parse(const std::string& text);
 };
 

@@ -25,6 +25,11 @@ struct ModelHeadInfo {
   bool profile = true;
   int64_t tracks = 0, bins = 0, bin_size = 1;
   std::optional<engine::StrandPairs> strand_pairs;  // the model's record of its strands, if any
+  // > 0 for a 2-D head (AlphaGenome's contact_maps: tracks x bins x bins):
+  // `bins` is then map_bins², the map flattened row by row. Reversing the
+  // flattened map reverses both axes, which is the map of the reverse
+  // complement, so --rc treats it as a profile of map_bins² bins.
+  int64_t map_bins = 0;
 };
 
 // The track selection (--select, ...) plus what only a model stage chooses.

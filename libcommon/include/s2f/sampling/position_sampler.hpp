@@ -74,6 +74,9 @@ class PositionSampler {
   genome::ChromosomeNames& names() { return names_; }
   // Annotation/BED records on chromosomes the genome lacks or beyond their ends.
   uint64_t unknown() const { return unknown_; }
+  // " (chromosomes the genome lacks: chrZ (file:line), ...)" for the first
+  // few --intervals chromosomes not in the genome, or "".
+  std::string unknown_chromosome_list() const;
   // cCREs whose category is not one of the eight.
   uint64_t other_categories() const { return other_categories_; }
   // Requested count per category, for the shortfall note in the summary.
@@ -117,7 +120,9 @@ class PositionSampler {
   bool annotation_loaded_ = false;
   FeatureTargets targets_;
   bool targets_loaded_ = false;
+  void note_unknown_chromosome(const std::string& chrom, const std::string& where);
   uint64_t unknown_ = 0, other_categories_ = 0;
+  std::vector<std::pair<std::string, std::string>> unknown_chromosomes_;  // name, file:line
   std::map<std::string, uint64_t> requested_;
 };
 
