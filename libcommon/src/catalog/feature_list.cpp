@@ -48,10 +48,18 @@ std::vector<std::string> parse_feature_list(const std::string& text, const std::
 }
 
 bool is_feature_list_file(const std::string& path) {
+  // Catalog forms the catalog reader knows by name (CSV, Parquet, zstd)
+  // are never features lists, nor is a first line with commas (a CSV header).
+  auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with(".csv") || ends_with(".parquet") || ends_with(".zst")) return false;
   std::ifstream in(path, std::ios::binary);
   std::string line;
   while (std::getline(in, line))
-    if (line.find_first_not_of(" \t\r\n\v\f") != std::string::npos) return line.find('\t') == std::string::npos;
+    if (line.find_first_not_of(" \t\r\n\v\f") != std::string::npos)
+      return line.find('\t') == std::string::npos && line.find(',') == std::string::npos;
   return false;  // empty or unreadable: the catalog reader says why
 }
 
