@@ -7,6 +7,8 @@
 * the stream's projected contributions sum to the mean of t(x) - t(r_i)
   (summation to delta, with t read from s2f-predict's counts for x and for
   each reference of --reference-file);
+* an ensemble of two copies of a model gives that model's contributions
+  (the members' mean of equal values);
 * each bad request fails with a message naming the problem and the fix.
 """
 import os
@@ -80,6 +82,12 @@ def main():
         scale = max(np.abs(counts["x"]).max(), np.abs(counts["r"]).max())
         check(np.abs(got - expected).max() <= 1e-4 * scale,
               f"projected contributions sum to mean(t(x) - t(r)) (largest gap {np.abs(got - expected).max():.2e})")
+
+        run("s2f-attribute", "-q", "--model", "demo", "--model", "demo", p("few.win.s2f"), "--references", 6,
+            "-o", p("ensemble.s2f"), check=True)
+        two = s2f_stream.read(p("ensemble.s2f")).read_all()["contrib"]
+        one = s2f_stream.read(p("t1.s2f")).read_all()["contrib"]
+        check(np.array_equal(two, one), "an ensemble of two copies of the demo model gives its contributions")
 
         win = p("few.win.s2f")
         for args, message in (

@@ -32,11 +32,15 @@ def main():
                             "-t", "2", "-o", contrib], env=env, capture_output=True, text=True)
         check(r.returncode == 0, "s2f-ism --attr exits 0 " + r.stderr[-300:])
         model = os.path.join(DEMO, "model")
+
+        def call_hits(contributions, out, what):
+            r = subprocess.run(["s2f-call-hits", "-q", "-r", contributions, "-m", os.path.join(model, "demo_modisco.h5"),
+                                "-N", os.path.join(model, "demo_motif_names.tsv"), "-o", out, "-t", "2"],
+                               env=env, capture_output=True, text=True)
+            check(r.returncode == 0, f"s2f-call-hits on the {what} contributions exits 0 " + r.stderr[-300:])
+
         hits = os.path.join(tmp, "hits")
-        r = subprocess.run(["s2f-call-hits", "-q", "-r", contrib, "-m", os.path.join(model, "demo_modisco.h5"),
-                            "-N", os.path.join(model, "demo_motif_names.tsv"), "-o", hits, "-t", "2"],
-                           env=env, capture_output=True, text=True)
-        check(r.returncode == 0, "s2f-call-hits on the ISM contributions exits 0 " + r.stderr[-300:])
+        call_hits(contrib, hits, "ISM")
         res = compare_hits.compare(compare_hits.read_tsv(os.path.join(hits, "hits.tsv")),
                                    compare_hits.read_tsv(truth))
         print(f"     recall {res['recall']:.3f} ({res['recovered']}/{res['planted']}), "
@@ -51,10 +55,7 @@ def main():
                             "-t", "2", "-o", shap], env=env, capture_output=True, text=True)
         check(r.returncode == 0, "s2f-attribute exits 0 " + r.stderr[-300:])
         shap_hits = os.path.join(tmp, "shap_hits")
-        r = subprocess.run(["s2f-call-hits", "-q", "-r", shap, "-m", os.path.join(model, "demo_modisco.h5"),
-                            "-N", os.path.join(model, "demo_motif_names.tsv"), "-o", shap_hits, "-t", "2"],
-                           env=env, capture_output=True, text=True)
-        check(r.returncode == 0, "s2f-call-hits on the DeepSHAP contributions exits 0 " + r.stderr[-300:])
+        call_hits(shap, shap_hits, "DeepSHAP")
         shap_res = compare_hits.compare(compare_hits.read_tsv(os.path.join(shap_hits, "hits.tsv")),
                                         compare_hits.read_tsv(truth))
 

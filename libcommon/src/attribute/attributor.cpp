@@ -146,7 +146,9 @@ void Attributor::explain(std::span<const float> x, std::span<const float> refere
   const int64_t L = input_length();
   const size_t cells = static_cast<size_t>(L * 4);
   if (x.size() != cells) fail(Exit::internal, "attribution input of the wrong length");
-  std::vector<double> hyp(cells, 0.0);
+  // Each member's contributions on their own, then the members' mean: an
+  // ensemble of equal members gives exactly one member's values.
+  std::vector<double> hyp(cells, 0.0), member(cells);
   out.max_gap = 0;
   out.target_x.clear();
   for (const Member& m : members_) {
@@ -161,11 +163,12 @@ void Attributor::explain(std::span<const float> x, std::span<const float> refere
     const engine::OutputSeed seed = t.seed(w);
     const double tx = t.value(fx, w);
     out.target_x.push_back(tx);
+    std::fill(member.begin(), member.end(), 0.0);
     if (method_ != Method::deepshap) {
       std::vector<float> g(cells);
       m.reverse.run(engine::ReverseRule::gradient, fx, nullptr, std::span(&seed, 1), g, m.threads.local().ws);
       for (size_t k = 0; k < cells; ++k) hyp[k] += method_ == Method::grad ? g[k] : static_cast<double>(g[k]) * x[k];
-      continue;
+      continue;  // one value per member: nothing to sum first
     }
     if (n_refs < 1 || references.size() != static_cast<size_t>(n_refs) * cells)
       fail(Exit::internal, "deepshap needs references of the input's length");
@@ -203,9 +206,10 @@ void Attributor::explain(std::span<const float> x, std::span<const float> refere
     });
     for (int64_t i = 0; i < n_refs; ++i) {
       const auto& h = per_ref[static_cast<size_t>(i)];
-      for (size_t k = 0; k < cells; ++k) hyp[k] += h[k] / static_cast<double>(n_refs);
+      for (size_t k = 0; k < cells; ++k) member[k] += h[k] / static_cast<double>(n_refs);
       out.max_gap = std::max(out.max_gap, gaps[static_cast<size_t>(i)]);
     }
+    for (size_t k = 0; k < cells; ++k) hyp[k] += member[k];
   }
   out.hypothetical.resize(cells);
   out.projected.resize(cells);
