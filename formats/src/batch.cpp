@@ -57,7 +57,7 @@ void Batch::append_from(const Batch& src, size_t rec) {
     if (d.variable) {
       size_t b = s.offsets[rec], e = s.offsets[rec + 1];
       set_var_bytes(i, r, s.data.data() + b * s.esize, e - b);
-    } else {
+    } else if (d.elems > 0) {  // a field of no elements (a head left with no tracks) has no bytes
       std::memcpy(d.data.data() + r * d.elems * d.esize, s.data.data() + rec * s.elems * s.esize,
                   d.elems * d.esize);
     }
@@ -98,7 +98,7 @@ void FieldCopier::copy(const Batch& src, size_t src_rec, Batch& dst, size_t dst_
     if (s.variable) {
       size_t b = s.offsets[src_rec], e = s.offsets[src_rec + 1];
       dst.set_var_raw(j, dst_rec, s.data.data() + b * s.esize, e - b);
-    } else {
+    } else if (s.elems > 0) {
       auto& d = dst.column_mut(j);
       std::memcpy(d.data.data() + dst_rec * d.elems * d.esize, s.data.data() + src_rec * s.elems * s.esize,
                   s.elems * s.esize);

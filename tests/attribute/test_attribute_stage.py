@@ -44,7 +44,11 @@ def main():
             r = run("s2f-attribute", "--model", "demo", "--fasta-records", p(name + ".fa"), "--references", 4,
                     "-t", 2, "-o", p(name + ".s2f"), check=True)
             rss.append(peak_rss(r.stderr))
-        check(None not in rss and rss[1] <= 1.15 * rss[0], f"peak RSS flat in the records: {rss[0]} MB, {rss[1]} MB")
+        if "ASAN_OPTIONS" in os.environ:  # AddressSanitizer's quarantine keeps freed memory: RSS says nothing here
+            print(f"note: peak RSS not compared under the sanitizers ({rss[0]} MB, {rss[1]} MB)")
+        else:
+            check(None not in rss and rss[1] <= 1.15 * rss[0],
+                  f"peak RSS flat in the records: {rss[0]} MB, {rss[1]} MB")
 
         run("s2f-encode", "-q", "--fasta-records", p("few.fa"), "-L", L, "-o", p("few.win.s2f"), check=True)
         outs = {}
