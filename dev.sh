@@ -14,7 +14,7 @@ BUILD_PKGS="g++ cmake make pkg-config zlib1g-dev libdeflate-dev libhts-dev libzs
   libeigen3-dev libcli11-dev libtbb-dev nlohmann-json3-dev libbigwig-dev"
 DEMO_PKGS="python3 python3-numpy"
 TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torch python3-zstandard
-  libopenblas0-pthread samtools tabix bcftools clang libclang-rt-14-dev vt-examples snakemake python3-pybigwig"
+  libopenblas0-pthread samtools tabix bcftools zstd clang libclang-rt-14-dev vt-examples snakemake python3-pybigwig"
 # bcftools reads back the annotated VCFs of s2f-view --annotate-vcf (tests/score/);
 # vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;
 # snakemake runs the workflows in pipelines/ (tests/pipelines/); python3-pybigwig reads the
