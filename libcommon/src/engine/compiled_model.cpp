@@ -121,7 +121,6 @@ CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(
   // a vector of outputs use the packed GEMM layout, narrower ones the
   // dot-product layout (a Dense layer is a one-tap convolution).
   const auto isa = static_cast<kernels::Isa>(isa_);
-  const bool winograd = winograd_enabled();
   for (auto& c : nodes_) {
     if (c.node.op != Op::conv1d && c.node.op != Op::dense) continue;
     if (c.node.op == Op::conv1d && c.activation == Activation::relu && options.fuse_activations) {
@@ -131,9 +130,10 @@ CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(
     const int64_t K = c.node.op == Op::conv1d ? c.node.kernel : 1;
     const int64_t cout = c.node.op == Op::conv1d ? c.node.filters : c.node.units;
     const int64_t cin = static_cast<int64_t>(c.kernel.size()) / (K * cout);
-    if (c.node.op == Op::conv1d && winograd && winograd_applies(K, c.node.stride, cin, cout, isa)) {
-      c.packed = winograd_pack(isa, c.kernel.data(), cin, cout);
-      c.winograd = true;
+    const int tile = c.node.op == Op::conv1d ? winograd_outputs(K, c.node.stride, cin, cout, isa) : 0;
+    if (tile > 0) {
+      c.packed = winograd_pack(isa, tile, c.kernel.data(), cin, cout);
+      c.winograd = tile;
       if (!options.keep_kernels) std::vector<float>().swap(c.kernel);
     } else if (cout >= kernels::vector_width(isa)) {
       c.packed = kernels::pack_weights(isa, c.kernel.data(), K, cin, cout);
@@ -152,9 +152,12 @@ CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(
 const char* CompiledModel::isa() const { return kernels::isa_name(static_cast<kernels::Isa>(isa_)); }
 
 PositionRange CompiledModel::input_range(int i, size_t input_slot, PositionRange out) const {
-  const Node& n = nodes_[static_cast<size_t>(i)].node;
+  const CompiledNode& c = nodes_[static_cast<size_t>(i)];
+  const Node& n = c.node;
   const int64_t in_len = length(n.inputs[input_slot]);
   if (out.empty()) return {};
+  // A Winograd F(4,3) output's bits depend on every inner row of its tile.
+  winograd_whole_tiles(c.winograd, n.dilation, length(i), out.lo, out.hi);
   switch (n.op) {
     case Op::conv1d:
     case Op::maxpool1d:
@@ -186,7 +189,10 @@ PositionRange CompiledModel::changed_range(int i, size_t input_slot, PositionRan
       const int64_t first = in.lo + n.pad_left - span + 1;  // smallest p*stride that reaches in.lo
       const int64_t lo = first <= 0 ? 0 : (first + n.stride - 1) / n.stride;
       const int64_t hi = (in.hi - 1 + n.pad_left) / n.stride + 1;
-      return PositionRange{lo, hi}.clip(out_len);
+      PositionRange changed = PositionRange{lo, hi}.clip(out_len);
+      // ... and, through rounding, every output of the Winograd tiles it meets.
+      if (!changed.empty()) winograd_whole_tiles(nodes_[static_cast<size_t>(i)].winograd, n.dilation, out_len, changed.lo, changed.hi);
+      return changed;
     }
     case Op::crop:
       return PositionRange{in.lo - n.crop_left, in.hi - n.crop_left}.clip(out_len);

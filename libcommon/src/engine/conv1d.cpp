@@ -44,11 +44,11 @@ void conv_reference(const CompiledNode& c, const TensorView& in, int64_t in_leng
 void conv_kernel_rows(const CompiledNode& c, kernels::Isa isa, const TensorView& in, int64_t in_length,
                       const TensorView& out, int64_t lo, int64_t hi) {
   kernels::ConvArgs a = layer_args(c, in, in_length, out);
-  if (c.winograd) {
+  if (c.winograd > 0) {
     a.w = c.packed.data();
     a.lo = lo;
     a.hi = hi;
-    conv_winograd(isa, a);
+    conv_winograd(isa, c.winograd, a);
     return;
   }
   if (!c.packed.empty()) {

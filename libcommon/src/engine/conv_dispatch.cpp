@@ -72,19 +72,20 @@ void conv_dot(Isa isa, const ConvArgs& a) {
   }
 }
 
-void winograd_in(Isa isa, const float* const x[4], float* const u[4], int64_t n) {
+void winograd_in(Isa isa, int outputs, const float* const* x, float* const* u, int64_t n) {
   switch (isa) {
-    case Isa::avx512: return avx512::winograd_in(x, u, n);
-    case Isa::avx2: return avx2::winograd_in(x, u, n);
-    default: return generic::winograd_in(x, u, n);
+    case Isa::avx512: return avx512::winograd_in(outputs, x, u, n);
+    case Isa::avx2: return avx2::winograd_in(outputs, x, u, n);
+    default: return generic::winograd_in(outputs, x, u, n);
   }
 }
 
-void winograd_out(Isa isa, const float* const m[4], const float* bias, bool relu, float* y0, float* y1, int64_t n) {
+void winograd_out(Isa isa, int outputs, const float* const* m, const float* bias, bool relu, float* const* y,
+                  int64_t n) {
   switch (isa) {
-    case Isa::avx512: return avx512::winograd_out(m, bias, relu, y0, y1, n);
-    case Isa::avx2: return avx2::winograd_out(m, bias, relu, y0, y1, n);
-    default: return generic::winograd_out(m, bias, relu, y0, y1, n);
+    case Isa::avx512: return avx512::winograd_out(outputs, m, bias, relu, y, n);
+    case Isa::avx2: return avx2::winograd_out(outputs, m, bias, relu, y, n);
+    default: return generic::winograd_out(outputs, m, bias, relu, y, n);
   }
 }
 

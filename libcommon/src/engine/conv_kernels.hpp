@@ -47,11 +47,12 @@ void conv_packed(Isa isa, const ConvArgs& a);
 void conv_dot(Isa isa, const ConvArgs& a);
 int vector_width(Isa isa);
 
-// Winograd F(2,3) transforms over n channels (conv_winograd.hpp):
-// u = (x0 - x2, x1 + x2, x2 - x1, x1 - x3); y0 = m0 + m1 + m2 + bias and
-// y1 = m1 - m2 - m3 + bias, each skipped when null, ReLU'd when asked.
-void winograd_in(Isa isa, const float* const x[4], float* const u[4], int64_t n);
-void winograd_out(Isa isa, const float* const m[4], const float* bias, bool relu, float* y0, float* y1, int64_t n);
+// Winograd F(outputs,3) transforms over n channels (conv_winograd.hpp),
+// outputs 2 or 4: outputs + 2 input rows x to as many transformed rows u;
+// products m to outputs y_j (+ bias, ReLU'd when asked), a null y_j skipped.
+void winograd_in(Isa isa, int outputs, const float* const* x, float* const* u, int64_t n);
+void winograd_out(Isa isa, int outputs, const float* const* m, const float* bias, bool relu, float* const* y,
+                  int64_t n);
 
 // Best instruction set of this CPU, unless S2F_ENGINE_ISA (generic, avx2,
 // avx512) asks for a lower one, which tests use to cover every kernel.
@@ -62,9 +63,9 @@ const char* isa_name(Isa isa);
   namespace ns {                                                                                  \
   void conv_packed(const ConvArgs& a);                                                            \
   void conv_dot(const ConvArgs& a);                                                               \
-  void winograd_in(const float* const x[4], float* const u[4], int64_t n);                        \
-  void winograd_out(const float* const m[4], const float* bias, bool relu, float* y0, float* y1, \
-                    int64_t n);                                                                   \
+  void winograd_in(int outputs, const float* const* x, float* const* u, int64_t n);               \
+  void winograd_out(int outputs, const float* const* m, const float* bias, bool relu,            \
+                    float* const* y, int64_t n);                                                  \
   }
 S2F_DECLARE_KERNELS(generic)
 S2F_DECLARE_KERNELS(avx2)

@@ -1,8 +1,9 @@
-// Winograd F(2,3) Conv1D: input transform, four packed GEMMs, output
+// Winograd F(m,3) Conv1D: input transform, m + 2 packed GEMMs, output
 // transform, over blocks of tiles that stay in L2.
 #include "conv_winograd.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <string>
 
@@ -10,7 +11,10 @@ namespace s2f::engine {
 
 namespace {
 
-constexpr int64_t kTiles = 128;  // tiles a block: U and M blocks of 4 x 64 rows
+// Tiles a block: the m + 2 transformed rows of each (U) and their products
+// (M) stay in L2 for a 512-channel layer; a multiple of the GEMM kernel's
+// 6-row register tile.
+int64_t tiles_per_block(int outputs) { return outputs == 4 ? 72 : 128; }
 
 // Per-thread scratch for the transformed inputs (U) and products (M).
 struct Scratch {
@@ -23,86 +27,113 @@ Scratch& scratch() {
   return s;
 }
 
-// First output position of the tile holding position p.
-int64_t tile_base(int64_t p, int64_t d) { return p % (2 * d) >= d ? p - d : p; }
+// Which of the m outputs of its tile position p is.
+int64_t place_in_tile(int64_t p, int64_t d, int outputs) { return (p / d) % outputs; }
+
+// Transformed weights G_i = sum_k c[i][k] g_k, computed in double.
+constexpr std::array<std::array<double, 3>, 4> kG2 = {{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}};
+constexpr std::array<std::array<double, 3>, 6> kG4 = {{{1.0 / 4, 0, 0},
+                                                       {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                                       {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                                       {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                                       {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                                       {0, 0, 1}}};
 
 }  // namespace
 
-bool winograd_enabled() {
+bool winograd_enabled() { return winograd_max_outputs() > 0; }
+
+int winograd_max_outputs() {
   const char* env = std::getenv("S2F_ENGINE_WINOGRAD");
-  return !(env && std::string(env) == "0");
+  if (env && std::string(env) == "0") return 0;
+  if (env && std::string(env) == "2") return 2;
+  return 4;
 }
 
-bool winograd_applies(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa) {
+int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa, int at_most) {
   // Narrow layers gain little: the transforms then cost as much as the
-  // multiply-adds saved.
-  return kernel == 3 && stride == 1 && cin >= 32 && cout >= 2 * kernels::vector_width(isa);
+  // multiply-adds saved. F(4,3) pays for its larger transforms and its
+  // wider tiles (more rows read at range edges) only on wide layers.
+  const int max = std::min(at_most, winograd_max_outputs());
+  if (kernel != 3 || stride != 1 || cin < 32 || cout < 2 * kernels::vector_width(isa) || max < 2) return 0;
+  return max >= 4 && cin >= 128 && cout >= 128 ? 4 : 2;
 }
 
-std::vector<float> winograd_pack(kernels::Isa isa, const float* w, int64_t cin, int64_t cout) {
+std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, int64_t cin, int64_t cout) {
   const int64_t n = cin * cout;
-  const float* g0 = w;
-  const float* g1 = w + n;
-  const float* g2 = w + 2 * n;
-  std::vector<float> g(static_cast<size_t>(4 * n));
-  for (int64_t k = 0; k < n; ++k) {
-    g[static_cast<size_t>(k)] = g0[k];
-    g[static_cast<size_t>(n + k)] = (g0[k] + g1[k] + g2[k]) * 0.5f;
-    g[static_cast<size_t>(2 * n + k)] = (g0[k] - g1[k] + g2[k]) * 0.5f;
-    g[static_cast<size_t>(3 * n + k)] = g2[k];
+  const int mats = outputs + 2;
+  std::vector<float> g(static_cast<size_t>(mats * n));
+  for (int i = 0; i < mats; ++i) {
+    const auto& c = outputs == 4 ? kG4[static_cast<size_t>(i)] : kG2[static_cast<size_t>(i)];
+    for (int64_t k = 0; k < n; ++k)
+      g[static_cast<size_t>(i * n + k)] =
+          static_cast<float>(c[0] * double{w[k]} + c[1] * double{w[n + k]} + c[2] * double{w[2 * n + k]});
   }
   std::vector<float> packed;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < mats; ++i) {
     auto p = kernels::pack_weights(isa, g.data() + i * n, 1, cin, cout);
     packed.insert(packed.end(), p.begin(), p.end());
   }
   return packed;
 }
 
-void conv_winograd(kernels::Isa isa, const kernels::ConvArgs& a) {
+void winograd_whole_tiles(int outputs, int64_t d, int64_t length, int64_t& lo, int64_t& hi) {
+  if (outputs != 4 || hi <= lo) return;
+  const int64_t block = 4 * d;
+  lo = std::max<int64_t>(0, lo / block * block);
+  hi = std::min(length, (hi + block - 1) / block * block);
+}
+
+void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
   if (a.hi <= a.lo) return;
+  const int m = outputs, mats = outputs + 2;
+  const int64_t tiles_max = tiles_per_block(m);
   const int64_t d = a.dilation, cin = a.cin, cout = a.cout;
-  const size_t packed_size = static_cast<size_t>(cin * ((cout + kernels::vector_width(isa) - 1) /
-                                                        kernels::vector_width(isa) * kernels::vector_width(isa)));
+  const int64_t vw = kernels::vector_width(isa);
+  const auto packed_size = static_cast<size_t>(cin * ((cout + vw - 1) / vw * vw));
   Scratch& s = scratch();
-  s.u.resize(static_cast<size_t>(4 * kTiles * cin));
-  s.m.resize(static_cast<size_t>(4 * kTiles * cout));
+  s.u.resize(static_cast<size_t>(mats * tiles_max * cin));
+  s.m.resize(static_cast<size_t>(mats * tiles_max * cout));
   s.zero.assign(static_cast<size_t>(cin), 0.0f);
   auto input = [&](int64_t q) -> const float* {
     return q < 0 || q >= a.in_length ? s.zero.data() : a.in + (q - a.in_pos0) * a.in_stride;
   };
-  auto output = [&](int64_t p) { return a.out + (p - a.out_pos0) * a.out_stride; };
+  auto asked = [&](int64_t p) { return p >= a.lo && p < a.hi; };
 
   for (int64_t next = a.lo; next < a.hi;) {
-    // The next block of tiles: every tile holding a position asked for, once
-    // (a tile whose first position lies before lo is met at its second).
+    // The next block of tiles: every tile holding a position asked for,
+    // once, met at its first position asked for.
     s.bases.clear();
-    for (; next < a.hi && static_cast<int64_t>(s.bases.size()) < kTiles; ++next) {
-      const int64_t b = tile_base(next, d);
-      if (b == next || b < a.lo) s.bases.push_back(b);
+    for (; next < a.hi && static_cast<int64_t>(s.bases.size()) < tiles_max; ++next) {
+      const int64_t j = place_in_tile(next, d, m);
+      if (j == 0 || next - d < a.lo) s.bases.push_back(next - j * d);
     }
     const auto tiles = static_cast<int64_t>(s.bases.size());
     float* u = s.u.data();
     for (int64_t t = 0; t < tiles; ++t) {
-      // y(p) reads x0..x2 and y(p+d) x1..x3 only, so the row an output that
-      // is not asked for would read alone may lie outside the input's view
-      // and is taken as zero: the other output's value is the same either way.
       const int64_t p = s.bases[static_cast<size_t>(t)], q = p - a.pad_left;
-      const float* x0 = p >= a.lo ? input(q) : s.zero.data();
-      const float* x3 = p + d < a.hi ? input(q + 3 * d) : s.zero.data();
-      const float* x[4] = {x0, input(q + d), input(q + 2 * d), x3};
-      float* const us[4] = {u + t * cin, u + (kTiles + t) * cin, u + (2 * kTiles + t) * cin, u + (3 * kTiles + t) * cin};
-      kernels::winograd_in(isa, x, us, cin);
+      const float* x[6];
+      float* us[6];
+      for (int r = 0; r < mats; ++r) {
+        x[r] = input(q + r * d);
+        us[r] = u + (r * tiles_max + t) * cin;
+      }
+      // The first row enters only the first output, the last row only the
+      // last output; either may lie outside the input's view when its
+      // output is not asked for.
+      if (!asked(p)) x[0] = s.zero.data();
+      if (!asked(p + (m - 1) * d)) x[mats - 1] = s.zero.data();
+      kernels::winograd_in(isa, m, x, us, cin);
     }
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < mats; ++i) {
       kernels::ConvArgs g;
-      g.in = u + i * kTiles * cin;
+      g.in = u + i * tiles_max * cin;
       g.in_stride = cin;
       g.in_length = tiles;
       g.w = a.w + static_cast<size_t>(i) * packed_size;
       g.cin = cin;
       g.cout = cout;
-      g.out = s.m.data() + i * kTiles * cout;
+      g.out = s.m.data() + i * tiles_max * cout;
       g.out_stride = cout;
       g.lo = 0;
       g.hi = tiles;
@@ -110,10 +141,14 @@ void conv_winograd(kernels::Isa isa, const kernels::ConvArgs& a) {
     }
     for (int64_t t = 0; t < tiles; ++t) {
       const int64_t p = s.bases[static_cast<size_t>(t)];
-      const float* m = s.m.data() + t * cout;
-      const float* const ms[4] = {m, m + kTiles * cout, m + 2 * kTiles * cout, m + 3 * kTiles * cout};
-      kernels::winograd_out(isa, ms, a.bias, a.relu, p >= a.lo ? output(p) : nullptr,
-                            p + d < a.hi ? output(p + d) : nullptr, cout);
+      const float* ms[6];
+      float* ys[4];
+      for (int i = 0; i < mats; ++i) ms[i] = s.m.data() + (i * tiles_max + t) * cout;
+      for (int j = 0; j < m; ++j) {
+        const int64_t pj = p + j * d;
+        ys[j] = asked(pj) ? a.out + (pj - a.out_pos0) * a.out_stride : nullptr;
+      }
+      kernels::winograd_out(isa, m, ms, a.bias, a.relu, ys, cout);
     }
   }
 }

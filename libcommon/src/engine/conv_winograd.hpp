@@ -1,18 +1,37 @@
-// Winograd F(2,3) for Conv1D layers with three taps (private).
+// Winograd F(m,3) for Conv1D layers with three taps (private), m = 2 or 4.
 //
-// Two outputs y(p) and y(p+d) of a 3-tap convolution with dilation d share
-// four input rows x0..x3 = x(p - pad), x(p + d - pad), ... . With
-//   u0 = x0 - x2,  u1 = x1 + x2,  u2 = x2 - x1,  u3 = x1 - x3
-//   G0 = g0,  G1 = (g0 + g1 + g2) / 2,  G2 = (g0 - g1 + g2) / 2,  G3 = g2
-// (g_k the Cin x Cout matrix of tap k) and M_i = u_i G_i,
-//   y(p) = M0 + M1 + M2,   y(p+d) = M1 - M2 - M3
-// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016,
-// the 1-D case). Four matrix products for two outputs instead of six: the
-// wide dilated layers of BPNet/ChromBPNet need two thirds of the
-// multiply-adds. Padding rows are zero rows, so every position is computed
-// the same way: in the tile of its own position, both outputs of the tile
-// computed, whoever asks for it, so results never depend on how positions
-// are split between calls or threads.
+// m outputs y(p), y(p+d), ..., y(p+(m-1)d) of a 3-tap convolution with
+// dilation d share m + 2 input rows x_r = x(p - pad + r d). Each is a
+// transformed input row u_i = (B^T x)_i times a transformed weight matrix
+// G_i (Cin x Cout, from the taps g0, g1, g2), then the products M_i = u_i G_i
+// are combined, y = A^T M (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", 2016, the 1-D case, interpolation points 0, ±1, (±2), ∞):
+//
+// F(2,3): u = (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
+//         G = (g0, (g0 + g1 + g2)/2, (g0 - g1 + g2)/2, g2)
+//         y0 = M0 + M1 + M2,  y1 = M1 - M2 - M3
+// F(4,3): u0 = 4x0 - 5x2 + x4            u5 = 4x1 - 5x3 + x5
+//         u1,2 = (x4 - 4x2) ± (x3 - 4x1)  u3,4 = (x4 - x2) ± 2(x3 - x1)
+//         G = (g0/4, -(g0+g1+g2)/6, -(g0-g1+g2)/6,
+//              g0/24 + g1/12 + g2/6, g0/24 - g1/12 + g2/6, g2)
+//         y0 = M0 + M1 + M2 + M3 + M4     y1 = M1 - M2 + 2(M3 - M4)
+//         y2 = M1 + M2 + 4(M3 + M4)       y3 = M1 - M2 + 8(M3 - M4) + M5
+//
+// Matrix products per output: 3 direct, 2 with F(2,3), 1.5 with F(4,3): the
+// wide dilated layers of BPNet/ChromBPNet need two thirds or one half of the
+// multiply-adds.
+//
+// Tiles are fixed by absolute position (the m positions p, p+d, ... of one
+// residue class mod d, inside the block of m*d positions holding p), and a
+// tile's outputs are always computed from the same rows, whoever asks for
+// them: results never depend on how positions are split between calls or
+// threads. x0 enters only y0 and x_{m+1} only y_{m-1}, so those two rows are
+// read only when their output is asked for. In F(4,3) the inner rows enter
+// every output through terms that cancel only up to rounding: an output's
+// bits depend on all inner rows of its tile, so a caller computing a range
+// of outputs must supply the input rows of whole tiles
+// (winograd_input_rows), and a change to a row changes the bits of whole
+// tiles (winograd_changed_outputs).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -21,14 +40,22 @@
 
 namespace s2f::engine {
 
-// The four transformed, packed weight matrices of a (3, Cin, Cout) kernel.
-std::vector<float> winograd_pack(kernels::Isa isa, const float* w_kcio, int64_t cin, int64_t cout);
-bool winograd_applies(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa);
-// False when the environment sets S2F_ENGINE_WINOGRAD=0 (tests and benchmarks compare).
+// Outputs per tile for a layer: 4 for wide layers, 2 for narrower ones
+// (and when `at_most` is 2), 0 when Winograd does not apply.
+int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa, int at_most = 4);
+// The m + 2 transformed, packed weight matrices of a (3, Cin, Cout) kernel.
+std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w_kcio, int64_t cin, int64_t cout);
+// False when the environment sets S2F_ENGINE_WINOGRAD=0 (tests and
+// benchmarks compare); S2F_ENGINE_WINOGRAD=2 keeps every layer at F(2,3).
 bool winograd_enabled();
+int winograd_max_outputs();
 
 // Output positions [a.lo, a.hi) of a 3-tap, stride-1 convolution; a.w holds
-// winograd_pack()'s matrices.
-void conv_winograd(kernels::Isa isa, const kernels::ConvArgs& a);
+// winograd_pack()'s matrices for the same `outputs`.
+void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a);
+
+// The output positions whose tiles meet [lo, hi): for F(4,3), whole blocks
+// of 4d positions, clipped to [0, length). F(2,3) needs no widening.
+void winograd_whole_tiles(int outputs, int64_t dilation, int64_t length, int64_t& lo, int64_t& hi);
 
 }  // namespace s2f::engine

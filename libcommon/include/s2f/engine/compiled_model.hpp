@@ -35,7 +35,8 @@ struct CompiledNode {
                                                // unless CompileOptions::keep_kernels
   std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
                                                // (or winograd_pack when `winograd`)
-  bool winograd = false;                       // 3-tap conv run as Winograd F(2,3)
+  int winograd = 0;                            // 3-tap conv run as Winograd F(m,3): m outputs a tile
+                                               // (2 or 4), 0 when not
   std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
   std::vector<float> bias;                     // Cout, or empty
   std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
