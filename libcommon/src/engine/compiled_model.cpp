@@ -132,7 +132,7 @@ CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(
     const int64_t cin = static_cast<int64_t>(c.kernel.size()) / (K * cout);
     const int tile = c.node.op == Op::conv1d ? winograd_outputs(K, c.node.stride, cin, cout, isa) : 0;
     if (tile > 0) {
-      c.packed = winograd_pack(isa, tile, c.kernel.data(), cin, cout);
+      c.packed = winograd_pack(isa, tile, c.kernel.data(), K, cin, cout);
       c.winograd = tile;
       if (!options.keep_kernels) std::vector<float>().swap(c.kernel);
     } else if (cout >= kernels::vector_width(isa)) {
@@ -162,7 +162,9 @@ PositionRange CompiledModel::input_range(int i, size_t input_slot, PositionRange
     case Op::conv1d:
     case Op::maxpool1d:
     case Op::avgpool1d: {
-      const int64_t span = n.op == Op::conv1d ? n.dilation * (n.kernel - 1) + 1 : n.kernel;
+      // Winograd tiles read the rows of whole groups of three taps.
+      const int64_t taps = c.winograd > 0 ? winograd_taps(n.kernel) : n.kernel;
+      const int64_t span = n.op == Op::conv1d ? n.dilation * (taps - 1) + 1 : n.kernel;
       return PositionRange{out.lo * n.stride - n.pad_left, (out.hi - 1) * n.stride - n.pad_left + span}.clip(in_len);
     }
     case Op::crop:
@@ -185,13 +187,15 @@ PositionRange CompiledModel::changed_range(int i, size_t input_slot, PositionRan
     case Op::maxpool1d:
     case Op::avgpool1d: {
       // Output p reads [p*stride - pad_left, p*stride - pad_left + span).
-      const int64_t span = n.op == Op::conv1d ? n.dilation * (n.kernel - 1) + 1 : n.kernel;
+      const int winograd = nodes_[static_cast<size_t>(i)].winograd;
+      const int64_t taps = winograd > 0 ? winograd_taps(n.kernel) : n.kernel;
+      const int64_t span = n.op == Op::conv1d ? n.dilation * (taps - 1) + 1 : n.kernel;
       const int64_t first = in.lo + n.pad_left - span + 1;  // smallest p*stride that reaches in.lo
       const int64_t lo = first <= 0 ? 0 : (first + n.stride - 1) / n.stride;
       const int64_t hi = (in.hi - 1 + n.pad_left) / n.stride + 1;
       PositionRange changed = PositionRange{lo, hi}.clip(out_len);
       // ... and, through rounding, every output of the Winograd tiles it meets.
-      if (!changed.empty()) winograd_whole_tiles(nodes_[static_cast<size_t>(i)].winograd, n.dilation, out_len, changed.lo, changed.hi);
+      if (!changed.empty()) winograd_whole_tiles(winograd, n.dilation, out_len, changed.lo, changed.hi);
       return changed;
     }
     case Op::crop:

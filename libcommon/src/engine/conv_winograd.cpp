@@ -55,23 +55,27 @@ int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, 
   // multiply-adds saved. F(4,3) pays for its larger transforms and its
   // wider tiles (more rows read at range edges) only on wide layers.
   const int max = std::min(at_most, winograd_max_outputs());
-  if (kernel != 3 || stride != 1 || cin < 32 || cout < 2 * kernels::vector_width(isa) || max < 2) return 0;
+  if (kernel < 3 || stride != 1 || cin < 32 || cout < 2 * kernels::vector_width(isa) || max < 2) return 0;
   return max >= 4 && cin >= 128 && cout >= 128 ? 4 : 2;
 }
 
-std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, int64_t cin, int64_t cout) {
-  const int64_t n = cin * cout;
+int64_t winograd_taps(int64_t kernel) { return (kernel + 2) / 3 * 3; }
+
+std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, int64_t kernel, int64_t cin,
+                                 int64_t cout) {
+  const int64_t n = cin * cout, groups = winograd_taps(kernel) / 3;
   const int mats = outputs + 2;
-  std::vector<float> g(static_cast<size_t>(mats * n));
-  for (int i = 0; i < mats; ++i) {
-    const auto& c = outputs == 4 ? kG4[static_cast<size_t>(i)] : kG2[static_cast<size_t>(i)];
-    for (int64_t k = 0; k < n; ++k)
-      g[static_cast<size_t>(i * n + k)] =
-          static_cast<float>(c[0] * double{w[k]} + c[1] * double{w[n + k]} + c[2] * double{w[2 * n + k]});
-  }
+  // Matrix i stacks the groups' G_i along the reduction: rows j*Cin + ci.
+  std::vector<float> g(static_cast<size_t>(groups * n));
+  auto tap = [&](int64_t k, int64_t e) { return k < kernel ? double{w[k * n + e]} : 0.0; };
   std::vector<float> packed;
   for (int i = 0; i < mats; ++i) {
-    auto p = kernels::pack_weights(isa, g.data() + i * n, 1, cin, cout);
+    const auto& c = outputs == 4 ? kG4[static_cast<size_t>(i)] : kG2[static_cast<size_t>(i)];
+    for (int64_t j = 0; j < groups; ++j)
+      for (int64_t e = 0; e < n; ++e)
+        g[static_cast<size_t>(j * n + e)] =
+            static_cast<float>(c[0] * tap(3 * j, e) + c[1] * tap(3 * j + 1, e) + c[2] * tap(3 * j + 2, e));
+    auto p = kernels::pack_weights(isa, g.data(), 1, groups * cin, cout);
     packed.insert(packed.end(), p.begin(), p.end());
   }
   return packed;
@@ -88,11 +92,12 @@ void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
   if (a.hi <= a.lo) return;
   const int m = outputs, mats = outputs + 2;
   const int64_t tiles_max = tiles_per_block(m);
-  const int64_t d = a.dilation, cin = a.cin, cout = a.cout;
+  const int64_t d = a.dilation, cin = a.cin, cout = a.cout, groups = winograd_taps(a.kernel) / 3;
+  const int64_t reduce = groups * cin;  // a transformed row: the groups' rows side by side
   const int64_t vw = kernels::vector_width(isa);
-  const auto packed_size = static_cast<size_t>(cin * ((cout + vw - 1) / vw * vw));
+  const auto packed_size = static_cast<size_t>(reduce * ((cout + vw - 1) / vw * vw));
   Scratch& s = scratch();
-  s.u.resize(static_cast<size_t>(mats * tiles_max * cin));
+  s.u.resize(static_cast<size_t>(mats * tiles_max * reduce));
   s.m.resize(static_cast<size_t>(mats * tiles_max * cout));
   s.zero.assign(static_cast<size_t>(cin), 0.0f);
   auto input = [&](int64_t q) -> const float* {
@@ -111,27 +116,31 @@ void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
     const auto tiles = static_cast<int64_t>(s.bases.size());
     float* u = s.u.data();
     for (int64_t t = 0; t < tiles; ++t) {
-      const int64_t p = s.bases[static_cast<size_t>(t)], q = p - a.pad_left;
-      const float* x[6];
-      float* us[6];
-      for (int r = 0; r < mats; ++r) {
-        x[r] = input(q + r * d);
-        us[r] = u + (r * tiles_max + t) * cin;
+      const int64_t p = s.bases[static_cast<size_t>(t)];
+      for (int64_t j = 0; j < groups; ++j) {
+        // Group j: taps 3j .. 3j + 2, read from rows p - pad + (3j + r) d.
+        const int64_t q = p - a.pad_left + 3 * j * d;
+        const float* x[6];
+        float* us[6];
+        for (int r = 0; r < mats; ++r) {
+          x[r] = input(q + r * d);
+          us[r] = u + (r * tiles_max + t) * reduce + j * cin;
+        }
+        // The first row enters only the first output, the last row only the
+        // last output; either may lie outside the input's view when its
+        // output is not asked for.
+        if (!asked(p)) x[0] = s.zero.data();
+        if (!asked(p + (m - 1) * d)) x[mats - 1] = s.zero.data();
+        kernels::winograd_in(isa, m, x, us, cin);
       }
-      // The first row enters only the first output, the last row only the
-      // last output; either may lie outside the input's view when its
-      // output is not asked for.
-      if (!asked(p)) x[0] = s.zero.data();
-      if (!asked(p + (m - 1) * d)) x[mats - 1] = s.zero.data();
-      kernels::winograd_in(isa, m, x, us, cin);
     }
     for (int i = 0; i < mats; ++i) {
       kernels::ConvArgs g;
-      g.in = u + i * tiles_max * cin;
-      g.in_stride = cin;
+      g.in = u + i * tiles_max * reduce;
+      g.in_stride = reduce;
       g.in_length = tiles;
       g.w = a.w + static_cast<size_t>(i) * packed_size;
-      g.cin = cin;
+      g.cin = reduce;
       g.cout = cout;
       g.out = s.m.data() + i * tiles_max * cout;
       g.out_stride = cout;

@@ -1,4 +1,4 @@
-// Winograd F(m,3) for Conv1D layers with three taps (private), m = 2 or 4.
+// Winograd F(m,3) for Conv1D layers of three taps or more (private), m = 2 or 4.
 //
 // m outputs y(p), y(p+d), ..., y(p+(m-1)d) of a 3-tap convolution with
 // dilation d share m + 2 input rows x_r = x(p - pad + r d). Each is a
@@ -21,6 +21,14 @@
 // wide dilated layers of BPNet/ChromBPNet need two thirds or one half of the
 // multiply-adds.
 //
+// A K-tap convolution is the sum of ceil(K/3) 3-tap ones (taps 3j .. 3j+2,
+// zero weights past K) whose rows start 3j d further: their transformed
+// rows sit side by side in one longer reduction, so each of the m + 2
+// products covers every group (DeepSEA's 8 taps: 4.5 products an output
+// instead of 8 with F(4,3)). Such a layer reads the rows of 3 ceil(K/3) taps
+// (winograd_taps), and the rows past its last real tap still enter its
+// outputs' rounding.
+//
 // Tiles are fixed by absolute position (the m positions p, p+d, ... of one
 // residue class mod d, inside the block of m*d positions holding p), and a
 // tile's outputs are always computed from the same rows, whoever asks for
@@ -40,17 +48,21 @@
 
 namespace s2f::engine {
 
-// Outputs per tile for a layer: 4 for wide layers, 2 for narrower ones
+// Outputs per tile for a layer of 3 or more taps: 4 for wide layers, 2 for narrower ones
 // (and when `at_most` is 2), 0 when Winograd does not apply.
 int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa, int at_most = 4);
-// The m + 2 transformed, packed weight matrices of a (3, Cin, Cout) kernel.
-std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w_kcio, int64_t cin, int64_t cout);
+// The taps a K-tap layer reads as Winograd tiles: K rounded up to a multiple of 3.
+int64_t winograd_taps(int64_t kernel);
+// The m + 2 transformed, packed weight matrices of a (K, Cin, Cout) kernel,
+// each (ceil(K/3) Cin) x Cout.
+std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w_kcio, int64_t kernel, int64_t cin,
+                                 int64_t cout);
 // False when the environment sets S2F_ENGINE_WINOGRAD=0 (tests and
 // benchmarks compare); S2F_ENGINE_WINOGRAD=2 keeps every layer at F(2,3).
 bool winograd_enabled();
 int winograd_max_outputs();
 
-// Output positions [a.lo, a.hi) of a 3-tap, stride-1 convolution; a.w holds
+// Output positions [a.lo, a.hi) of a K-tap, stride-1 convolution; a.w holds
 // winograd_pack()'s matrices for the same `outputs`.
 void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a);
 

@@ -169,11 +169,11 @@ ReversePass::ReversePass(const CompiledModel& model) : model_(&model) {
       for (int64_t ci = 0; ci < cin; ++ci)
         for (int64_t co = 0; co < cout; ++co)
           w[static_cast<size_t>(((K - 1 - k) * cout + co) * cin + ci)] = c.kernel[static_cast<size_t>((k * cin + ci) * cout + co)];
-    // F(2,3) only: its outputs' bits depend on exactly the rows their
-    // window reads, which the gradient ranges below are computed from.
-    const int tile = n.op == Op::conv1d ? winograd_outputs(K, 1, cout, cin, isa, 2) : 0;
+    // 3-tap F(2,3) only: its outputs' bits depend on exactly the rows
+    // their window reads, which the gradient ranges below are computed from.
+    const int tile = n.op == Op::conv1d && K == 3 ? winograd_outputs(K, 1, cout, cin, isa, 2) : 0;
     if (tile > 0) {
-      t.packed = winograd_pack(isa, tile, w.data(), cout, cin);
+      t.packed = winograd_pack(isa, tile, w.data(), K, cout, cin);
       t.winograd = tile;
     } else if (cin >= kernels::vector_width(isa)) {
       t.packed = kernels::pack_weights(isa, w.data(), K, cout, cin);
