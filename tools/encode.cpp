@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
             "  s2f-encode -g demo/genome.fa -L 1000 --vcf demo/variants.vcf -o windows.s2f   # skips -> windows.s2f.skipped.tsv\n"
             "  s2f-encode -g demo/genome.fa -L 2114 demo/peaks.narrowPeak | s2f-view --head 3\n"
             "  s2f-encode -g demo/genome.fa -L 1000 --windows selene --vcf demo/variants.vcf -o selene.s2f   # Selene's windows\n"
+            "  s2f-encode -g demo/genome.fa -L 1000 --vcf a.vcf --vcf b.vcf -o ab.s2f   # records tagged a / b (source)\n"
+            "  s2f-encode -g demo/genome.fa -L 1000 --bed regions.bed --selene-labels -o regions.s2f   # Selene row labels\n"
             "  s2f-sample-positions -g demo/genome.fa --annotation demo/genes.gtf --strategy tss --count 10 \\\n"
             "    | s2f-encode -g demo/genome.fa -L 2114 | s2f-view --head 3\n" +
                 std::string(kWindowRules));
@@ -59,7 +61,11 @@ int main(int argc, char** argv) {
   app.add_option("-L,--length", o.length, "Window length in bases")->required();
   app.add_option("--bed", o.bed, "BED file (3+ columns); window centred on each interval's midpoint");
   app.add_option("--narrowpeak", o.narrowpeak, "narrowPeak file; window centred on each summit");
-  app.add_option("--vcf", o.vcf, "VCF/BCF file: a REF and an ALT window per ALT allele");
+  app.add_option("--vcf", o.vcf,
+                 "VCF/BCF file: a REF and an ALT window per ALT allele; repeat for several files in one run (each "
+                 "record's `source` field names its file by its Selene prefix, the name without its last extension, "
+                 "and s2f-score --tsv/--hdf5 DIR/ writes DIR/<prefix>_... per file)")
+      ->allow_extra_args(false);
   app.add_option("--fasta-records", o.fasta_records, "FASTA whose records are padded/cropped to L (no genome needed)");
   app.add_option("--sequences", o.sequences, "Text file with one SEQ or ID<TAB>SEQ per line (no genome needed)");
   app.add_option("--variant-index", o.variant_index,
@@ -74,7 +80,12 @@ int main(int argc, char** argv) {
   app.add_option("--selene-na", o.selene_na,
                  "Also list the VCF records whose windows leave the chromosome (or whose chromosome is unknown) as "
                  "Selene's .NA file does: chrom, POS, ID, REF, ALT, strand; s2f-score --tsv/--hdf5 copies it to "
-                 "PREFIX.NA");
+                 "PREFIX.NA; with several --vcf, a directory DIR/ receiving DIR/<prefix>.NA per file (Selene renames "
+                 "chrMT to chrM in these lines when the genome has no chrMT, as Selene does)");
+  app.add_flag("--selene-labels", o.selene_labels,
+               "BED/FASTA: give every record Selene's row label (BED: index chrom start end strand, index the 0-based "
+               "line; FASTA: index name), so that s2f-score --tsv/--hdf5 DIR/ writes Selene's "
+               "DIR/<prefix>_predictions.tsv/.h5 (prefix: the input's name without its last extension)");
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed lines and write them to the side file instead of stopping");
   cli::add_null_option(app, o.null);
   app.add_option("--cache-mb", o.cache_mb, "Whole contigs kept in memory (MB; the current one is always kept)")

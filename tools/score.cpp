@@ -19,7 +19,10 @@ int main(int argc, char** argv) {
             "  s2f-score --emit effect --stat log2fc --window 101 -o effects.s2f preds.s2f   # for s2f-reservoir\n"
             "  s2f-predict --model demo positions.s2f | s2f-score --emit summary,perbin --window 101 -o 'bg.{kind}.values.s2f'\n"
             "  s2f-score --stat log2fc --window 101 --cdf demo_pertrack.npz preds.s2f | s2f-view\n"
-            "  s2f-score --stat logit_diff --logit selene --tsv vep preds.s2f   # Selene's logit scores\n\n"
+            "  s2f-score --stat logit_diff --logit selene --tsv vep preds.s2f   # Selene's logit scores\n"
+            "  s2f-score --stat diff --tsv out/ ab.preds.s2f   # encoded from --vcf a.vcf --vcf b.vcf: out/a_diffs.tsv, out/b_...\n"
+            "  s2f-encode -g ref.fa -L 1000 --bed regions.bed --selene-labels | s2f-predict -m model.h5 \\\n"
+            "    | s2f-score --stat ref --window 0 --hdf5 out/   # Selene's out/regions_predictions.h5 + out/regions_row_labels.txt\n\n"
             "Window: for a head of B bins of r bp, the centre bin is c = B/2 (integer division) and a window of\n"
             "w bp covers bins c - w/(2r) ... c + w/(2r) inclusive (integer division), clipped to the head;\n"
             "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
@@ -90,8 +93,14 @@ int main(int argc, char** argv) {
   app.add_option("--min-samples", o.min_samples,
                  "Tracks whose background holds fewer values get NaN percentiles (named on stderr and in the header)")
       ->capture_default_str();
-  app.add_option("--tsv", o.tsv_prefix, "Also write Selene-compatible TSV files PREFIX_diffs.tsv, ...");
-  app.add_option("--hdf5", o.hdf5_prefix, "Also write Selene-compatible HDF5 files PREFIX_diffs.h5, ... + PREFIX_row_labels.txt");
+  app.add_option("--tsv", o.tsv_prefix,
+                 "Also write Selene-compatible TSV files PREFIX_diffs.tsv, ...; a directory DIR/ is Selene's output_dir: "
+                 "DIR/<prefix>_diffs.tsv, <prefix> the encoded file's name without its last extension, one set per VCF "
+                 "when s2f-encode read several; single windows with Selene's row labels (s2f-encode --selene-labels) "
+                 "give Selene's PREFIX_predictions.tsv (index chrom start end strand contains_unk, or index name)");
+  app.add_option("--hdf5", o.hdf5_prefix,
+                 "Also write Selene-compatible HDF5 files PREFIX_diffs.h5, ... + PREFIX_row_labels.txt (DIR/ and "
+                 "_predictions as for --tsv)");
   app.add_option("--save", o.save, "Selene files to write: diffs, abs_diffs, logits, predictions (default all)")
       ->allow_extra_args(false);
   app.add_flag("--selene-files", o.selene_files,

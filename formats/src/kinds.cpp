@@ -20,6 +20,12 @@ std::vector<Field> window_fields() {
           scalar("ref_match", DType::u8), scalar("contains_unk", DType::u8)};
 }
 
+Schema with_origin_fields(Schema schema, const Schema& from) {
+  for (const char* name : {kSourceField, kSeleneLabelField})
+    if (from.find(name) >= 0 && schema.find(name) < 0) schema.add(str(name));
+  return schema;
+}
+
 Schema positions_schema() { return join(locus_fields(), {str("category"), str("partition")}); }
 
 Schema intervals_schema() {

@@ -1,5 +1,6 @@
 #include "s2f/genome/encode_run.hpp"
 
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -39,12 +40,28 @@ ResolvedInput resolve_input(const EncodeRequest& o) {
   ResolvedInput in{InputFormat::stream, o.input};
   if (!o.bed.empty()) in = {InputFormat::bed, o.bed};
   else if (!o.narrowpeak.empty()) in = {InputFormat::narrowpeak, o.narrowpeak};
-  else if (!o.vcf.empty()) in = {InputFormat::vcf, o.vcf};
+  else if (!o.vcf.empty()) in = {InputFormat::vcf, o.vcf.front()};
   else if (!o.fasta_records.empty()) in = {InputFormat::fasta_records, o.fasta_records};
   else if (!o.sequences.empty()) in = {InputFormat::sequences, o.sequences};
   else if (o.input != "-") in.format = detect_input_format(o.input);
 
   if (!o.selene_na.empty() && in.format != InputFormat::vcf) fail_usage("--selene-na lists VCF records; give a VCF");
+  if (o.selene_labels && in.format != InputFormat::bed && in.format != InputFormat::fasta_records)
+    fail_usage("--selene-labels gives Selene's row labels of BED and FASTA records; give --bed or --fasta-records",
+               "variants are labelled by s2f-score's Selene files without it");
+  if (o.vcf.size() > 1) {
+    std::map<std::string, std::string> seen;  // prefix -> the VCF that has it
+    for (const auto& path : o.vcf) {
+      if (path == "-") fail_usage("--vcf -: several VCFs are read from files, not stdin");
+      auto [at, fresh] = seen.emplace(selene_prefix_of(path), path);
+      if (!fresh)
+        fail_usage("--vcf " + at->second + " and --vcf " + path + " both have the prefix '" + at->first +
+                       "', which names each file's outputs (Selene's <prefix>_diffs.tsv, <prefix>.NA)",
+                   "rename or link one of them so that their names differ");
+    }
+    if (!o.selene_na.empty() && !o.selene_na.ends_with("/"))
+      fail_usage("--selene-na " + o.selene_na + " with several VCFs: give a directory, DIR/, for DIR/<prefix>.NA per VCF");
+  }
   const bool needs_genome = in.format != InputFormat::fasta_records && in.format != InputFormat::sequences;
   const std::string name = input_format_name(in.format);
   if (needs_genome && o.genome.empty()) fail_usage("-g/--genome is required for " + name + " input");
@@ -111,6 +128,44 @@ std::string summarize(const EncodeCounts& counts, uint64_t malformed) {
   return extra;
 }
 
+// Where Selene's .NA lines go: --selene-na FILE, or with several VCFs
+// DIR/<prefix>.NA for each (the directory made here).
+std::vector<std::string> selene_na_paths(const EncodeRequest& o, const std::vector<std::string>& prefixes) {
+  if (o.selene_na.empty()) return {};
+  if (o.vcf.size() <= 1) return {o.selene_na};
+  create_prefix_directories(o.selene_na);
+  std::vector<std::string> paths;
+  for (const auto& prefix : prefixes) paths.push_back(o.selene_na + prefix + ".NA");
+  return paths;
+}
+
+// Header keys that say where records came from: several VCFs'
+// encode_input.sources (what s2f-score's Selene files are named after), and
+// the columns of --selene-labels.
+void describe_origins(const EncodeRequest& o, InputFormat format, const std::string& path,
+                      const std::vector<std::string>& prefixes, const std::vector<std::string>& selene_na_files,
+                      nlohmann::json& meta) {
+  if (o.vcf.size() > 1) {
+    std::string paths;
+    auto sources = nlohmann::json::array();
+    for (size_t k = 0; k < o.vcf.size(); ++k) {
+      paths += (k ? " " : "") + o.vcf[k];
+      nlohmann::json one = {{"path", o.vcf[k]}, {"prefix", prefixes[k]}};
+      if (!selene_na_files.empty()) one["selene_na_file"] = selene_na_files[k];
+      sources.push_back(std::move(one));
+    }
+    meta["encode_input"]["path"] = paths;
+    meta["encode_input"]["sources"] = std::move(sources);
+  }
+  if (o.selene_labels)
+    meta["selene_labels"] = {
+        {"columns", format == InputFormat::bed
+                        ? std::vector<std::string>{"index", "chrom", "start", "end", "strand", "contains_unk"}
+                        : std::vector<std::string>{"index", "name"}},
+        {"prefix", selene_prefix_of(path)}};
+  if (!o.selene_na.empty() && o.vcf.size() <= 1) meta["selene_na_file"] = o.selene_na;
+}
+
 }  // namespace
 
 int strand_column_of(int strand_column, int strand_index) {
@@ -135,32 +190,40 @@ void run_encode(const EncodeRequest& o, Run& run) {
   settings.cache_bytes = o.cache_mb << 20;
   settings.null_shuffles = parse_null_shuffles(o.null);
   settings.null_seed = run.opt.seed.value_or(defaults::null_flank_seed);
+  settings.selene_labels = o.selene_labels;
+  if (o.vcf.size() > 1)
+    for (const auto& path : o.vcf) settings.sources.push_back(selene_prefix_of(path));
   WindowEncoder encoder(genome.get(), settings, run.skips);
-  std::unique_ptr<TextOutput> selene_na;
-  if (!o.selene_na.empty()) {
-    selene_na = std::make_unique<TextOutput>(o.selene_na);
-    encoder.set_selene_na(selene_na.get());
+  const std::vector<std::string> selene_na_files = selene_na_paths(o, settings.sources);
+  std::vector<std::unique_ptr<TextOutput>> selene_na;
+  std::vector<TextOutput*> selene_na_lists;
+  for (const auto& f : selene_na_files) {
+    selene_na.push_back(std::make_unique<TextOutput>(f));
+    selene_na_lists.push_back(selene_na.back().get());
   }
+  encoder.set_selene_na(selene_na_lists);
 
-  auto source = open_job_source(in.format, in.path, strand_column_of(o.strand_column, o.strand_index), bad, run.skips,
-                                settings.variant_windows == VariantWindows::selene);
+  const int strand_column = strand_column_of(o.strand_column, o.strand_index);
+  const bool selene_vcf = settings.variant_windows == VariantWindows::selene;
+  auto source = o.vcf.size() > 1 ? open_vcf_sources(o.vcf, strand_column, bad, run.skips, selene_vcf)
+                                 : open_job_source(in.format, in.path, strand_column, bad, run.skips, selene_vcf);
   stream::Header header = stream::make_header(stream::kind::sequences, encoder.schema(source->has_labels()),
                                               run.provenance(), source->header());
   header.meta["geometry"] = geometry(o);
   if (genome) header.meta["reference"] = genome->describe();
   header.meta["encode_input"] = {{"format", input_format_name(in.format)}, {"path", in.path}};
+  describe_origins(o, in.format, in.path, settings.sources, selene_na_files, header.meta);
   // Downstream stages (s2f-score --tsv) carry the side file along with their
   // results. The path as the user gave it: headers never record directories
   // the user did not name.
   if (!run.skips.path().empty()) header.meta["na_file"] = run.skips.path();
-  if (selene_na) header.meta["selene_na_file"] = o.selene_na;
   // s2f-score finds each variant's null windows (alleles r/a) by this.
   if (settings.null_shuffles > 0)
     header.meta["null"] = {{"kind", "shuffled-flanks"}, {"count", settings.null_shuffles}, {"seed", settings.null_seed}};
   auto writer = stream::open_writer(run.opt.output, run.opt.zstd_level, std::move(header));
 
   EncodeCounts counts = run_encoder(*source, encoder, *writer, run);
-  if (selene_na) selene_na->commit();
+  for (auto& list : selene_na) list->commit();
   writer->finish();
   if (encoder.names() && !encoder.names()->mapping_summary().empty()) warn(encoder.names()->mapping_summary());
   run.summary_extra = summarize(counts, bad.count());

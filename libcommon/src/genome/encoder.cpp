@@ -17,6 +17,20 @@
 namespace s2f::genome {
 
 namespace {
+// Selene's row label of a prediction-only record (its analyze_sequences'
+// get_predictions_for_bed_file / _fasta_file): the 0-based line of the BED
+// file (every line counts), the chromosome as the genome spells it, the
+// interval as written and the strand column ('.' without one); or the
+// 0-based FASTA record and its name.
+std::string selene_label(const WindowJob& job) {
+  const std::string index = std::to_string(job.input_index);
+  if (job.kind == WindowJob::Kind::sequence) return index + "\t" + job.id;
+  if (job.kind == WindowJob::Kind::position)
+    return index + "\t" + job.chrom + "\t" + std::to_string(job.bed_start) + "\t" + std::to_string(job.bed_end) + "\t" +
+           std::string(1, static_cast<char>(job.strand));
+  return {};
+}
+
 std::string span_text(const std::string& chrom, int64_t b, int64_t e) {
   return "[" + std::to_string(b) + ", " + std::to_string(e) + ") on " + chrom;
 }
@@ -41,6 +55,7 @@ WindowEncoder::WindowEncoder(const ReferenceGenome* genome, EncodeSettings setti
   if (genome_) {
     names_ = std::make_unique<ChromosomeNames>(genome_->contigs());
     cache_ = std::make_unique<ContigCache>(*genome_, settings_.cache_bytes);
+    for (const auto& c : genome_->contigs()) genome_has_chrMT_ |= c.name == "chrMT";
   }
 }
 
@@ -50,6 +65,8 @@ stream::Schema WindowEncoder::schema(bool with_labels) const {
     s.add({"category", stream::DType::str, {}});
     s.add({"partition", stream::DType::str, {}});
   }
+  if (settings_.sources.size() > 1) s.add({stream::kSourceField, stream::DType::str, {}});
+  if (settings_.selene_labels) s.add({stream::kSeleneLabelField, stream::DType::str, {}});
   return s;
 }
 
@@ -58,8 +75,13 @@ int64_t WindowEncoder::variant_index(int64_t ref_length) const {
 }
 
 void WindowEncoder::list_selene_na(const WindowJob& job) {
-  if (!selene_na_ || job.selene_na.empty() || job.where == selene_na_last_) return;
-  selene_na_->write(job.selene_na);
+  if (job.source >= selene_na_.size() || job.selene_na.empty() || job.where == selene_na_last_) return;
+  // Selene's read_vcf_file renames chrMT (after its chr prefixing) to chrM
+  // when the genome has no chrMT, and lists the renamed chromosome.
+  if (!genome_has_chrMT_ && job.selene_na.starts_with("chrMT\t"))
+    selene_na_[job.source]->write("chrM" + job.selene_na.substr(5));
+  else
+    selene_na_[job.source]->write(job.selene_na);
   selene_na_last_ = job.where;
 }
 
@@ -155,6 +177,8 @@ void WindowEncoder::bind(const stream::Schema& s) {
   f_unk_ = static_cast<int>(s.index("contains_unk"));
   f_cat_ = s.find("category");
   f_part_ = s.find("partition");
+  f_source_ = s.find(stream::kSourceField);
+  f_label_ = s.find(stream::kSeleneLabelField);
   f_seq_ = static_cast<int>(s.index("seq"));
 }
 
@@ -174,6 +198,8 @@ void WindowEncoder::encode(const WindowJob& job, stream::Batch& out, EncodeCount
     out.set_scalar<uint8_t>(F(f_match_), r, match ? 1 : 0);
     if (f_cat_ >= 0) out.set_str(F(f_cat_), r, job.category);
     if (f_part_ >= 0) out.set_str(F(f_part_), r, job.partition);
+    if (f_source_ >= 0) out.set_str(F(f_source_), r, settings_.sources[job.source]);
+    if (f_label_ >= 0) out.set_str(F(f_label_), r, selene_label(job));
     return r;
   };
   // Selene's variant windows come out already in their strand's orientation.

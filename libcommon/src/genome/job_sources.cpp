@@ -117,6 +117,9 @@ class BedJobs : public JobSource {
     j.id = rec_.name.empty() ? j.chrom + ":" + std::to_string(rec_.start) + "-" + std::to_string(rec_.end)
                              : std::string(rec_.name);
     j.where = reader_.where();
+    j.input_index = static_cast<int64_t>(reader_.line_number()) - 1;
+    j.bed_start = rec_.start;
+    j.bed_end = rec_.end;
     return true;
   }
 
@@ -126,13 +129,22 @@ class BedJobs : public JobSource {
   BedRecord rec_;
 };
 
+// One VCF, or several read one after the other, each record tagged with
+// the file it came from (WindowJob::source).
 class VcfJobs : public JobSource {
  public:
-  VcfJobs(const std::string& path, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf)
-      : reader_(path, strand_column, bad, skips, selene_vcf), bad_(bad) {}
-  uint64_t consumed_unseen() const override { return reader_.symbolic_skipped() + bad_.count(); }
+  VcfJobs(std::vector<std::string> paths, int strand_column, BadLines& bad, SkipLog& skips, bool selene_vcf)
+      : paths_(std::move(paths)), strand_column_(strand_column), bad_(bad), skips_(skips), selene_vcf_(selene_vcf) {
+    open(0);
+  }
+  uint64_t consumed_unseen() const override { return symbolic_ + reader_->symbolic_skipped() + bad_.count(); }
   bool next(WindowJob& j) override {
-    if (!reader_.next(v_)) return false;
+    while (!reader_->next(v_)) {
+      if (source_ + 1 >= paths_.size()) return false;
+      symbolic_ += reader_->symbolic_skipped();
+      open(source_ + 1);
+    }
+    j.source = source_;
     j.kind = WindowJob::Kind::variant;
     j.id = std::move(v_.id);
     j.chrom = std::move(v_.chrom);
@@ -146,8 +158,19 @@ class VcfJobs : public JobSource {
   }
 
  private:
-  VcfReader reader_;
+  void open(size_t k) {
+    reader_.reset();  // one file open at a time
+    reader_ = std::make_unique<VcfReader>(paths_[k], strand_column_, bad_, skips_, selene_vcf_);
+    source_ = k;
+  }
+  std::vector<std::string> paths_;
+  int strand_column_;
   BadLines& bad_;
+  SkipLog& skips_;
+  bool selene_vcf_;
+  std::unique_ptr<VcfReader> reader_;
+  size_t source_ = 0;
+  uint64_t symbolic_ = 0;  // symbolic ALTs of the files already read
   Variant v_;
 };
 
@@ -160,6 +183,7 @@ class SequenceJobs : public JobSource {
     // A record without bases would become a window of Ns only: skip it.
     while (true) {
       if (!reader_.next(rec_)) return false;
+      ++records_;
       if (!rec_.bases.empty()) break;
       ++empty_;
       skips_.skip(rec_.id, rec_.where, "empty record: no sequence after its header");
@@ -171,6 +195,7 @@ class SequenceJobs : public JobSource {
     j.start = -1;
     j.bases = std::move(rec_.bases);
     j.where = rec_.where;
+    j.input_index = records_ - 1;
     return true;
   }
 
@@ -179,6 +204,7 @@ class SequenceJobs : public JobSource {
   BadLines& bad_;
   SkipLog& skips_;
   uint64_t empty_ = 0;
+  int64_t records_ = 0;
   SequenceRecord rec_;
 };
 
@@ -211,11 +237,25 @@ std::unique_ptr<JobSource> open_job_source(InputFormat format, const std::string
     case InputFormat::stream: return std::make_unique<StreamJobs>(path);
     case InputFormat::bed: return std::make_unique<BedJobs>(path, BedFlavor::bed, strand_column, bad);
     case InputFormat::narrowpeak: return std::make_unique<BedJobs>(path, BedFlavor::narrowpeak, strand_column, bad);
-    case InputFormat::vcf: return std::make_unique<VcfJobs>(path, strand_column, bad, skips, selene_vcf);
+    case InputFormat::vcf:
+      return std::make_unique<VcfJobs>(std::vector<std::string>{path}, strand_column, bad, skips, selene_vcf);
     case InputFormat::fasta_records: return std::make_unique<SequenceJobs<FastaRecordReader>>(path, bad, skips);
     case InputFormat::sequences: return std::make_unique<SequenceJobs<SequenceLineReader>>(path, bad, skips);
   }
   return nullptr;
+}
+
+std::unique_ptr<JobSource> open_vcf_sources(const std::vector<std::string>& paths, int strand_column, BadLines& bad,
+                                            SkipLog& skips, bool selene_vcf) {
+  return std::make_unique<VcfJobs>(paths, strand_column, bad, skips, selene_vcf);
+}
+
+std::string selene_prefix_of(const std::string& path) {
+  // Selene: '.'.join(filename.split('.')[:-1]) -- the last extension off,
+  // nothing left of a name without a dot.
+  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const size_t dot = name.rfind('.');
+  return dot == std::string::npos ? std::string() : name.substr(0, dot);
 }
 
 }  // namespace s2f::genome

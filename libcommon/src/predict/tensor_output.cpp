@@ -7,7 +7,7 @@ namespace s2f::predict {
 TensorOutput::TensorOutput(const stream::Header& input, TrackPlan plan, const Run& run,
                            const nlohmann::json& model_meta, const nlohmann::json& rc)
     : plan_(std::move(plan)) {
-  auto header = stream::make_header(stream::kind::tensors, stream::tensors_schema(plan_.head_shapes()), run.provenance(), &input);
+  auto header = stream::make_header(stream::kind::tensors, stream::with_origin_fields(stream::tensors_schema(plan_.head_shapes()), input.schema), run.provenance(), &input);
   plan_.describe(header.meta);
   header.meta["model"] = model_meta;
   // An rc record copied from upstream would describe another run.

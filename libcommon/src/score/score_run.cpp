@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -11,6 +12,8 @@
 #include "s2f/background/background_dir.hpp"
 #include "s2f/error.hpp"
 #include "s2f/io.hpp"
+#include "s2f/genome/job_sources.hpp"
+#include "s2f/genome/text_lines.hpp"
 #include "s2f/score/profile_count_scorer.hpp"
 #include "s2f/score/selene_files.hpp"
 #include "s2f/score/track_percentiles.hpp"
@@ -33,6 +36,7 @@ Statistic selene_statistic(SeleneFile f) {
     case SeleneFile::logits: return Statistic::logit_diff;
     case SeleneFile::ref_predictions: return Statistic::ref;
     case SeleneFile::alt_predictions: return Statistic::alt;
+    case SeleneFile::predictions: return Statistic::ref;
   }
   return Statistic::diff;
 }
@@ -85,7 +89,14 @@ class ScoreRun {
   std::unique_ptr<ValueEmitter> values_;
   size_t n_fields_ = 0;  // statistic (or effect) fields before the percentiles
 
-  std::unique_ptr<SeleneFiles> selene_;
+  // Selene's files: one set, or one per source file of a stream encoded from
+  // several VCFs (rows routed by the record's `source` field).
+  std::vector<std::unique_ptr<SeleneFiles>> selene_;
+  std::map<std::string, size_t, std::less<>> selene_by_source_;
+  int source_field_ = -1;
+  bool selene_labels_ = false;  // single windows with Selene's row labels: PREFIX_predictions
+  void split_side_file(const std::string& from, const std::vector<std::string>& paths,
+                       const std::vector<std::string>& to);
   std::vector<Statistic> selene_stats_;
   std::vector<std::vector<float>> selene_rows_;
   std::vector<const float*> selene_ptrs_;
@@ -139,7 +150,8 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
     if (allele_scorer_) variant_stat_ = "--scorer chrombpnet";
     for (auto s : plan_->options().statistics)
       if (variant_stat_.empty() && needs_alt(s)) variant_stat_ = std::string("--stat ") + statistic_name(s);
-    if (variant_stat_.empty() && wants_selene(o))
+    selene_labels_ = wants_selene(o) && th_->meta.contains("selene_labels");
+    if (variant_stat_.empty() && wants_selene(o) && !selene_labels_)
       for (auto item : selene_items(o.save))
         for (auto f : selene_files_of(item))
           if (variant_stat_.empty() && needs_alt(selene_statistic(f)))
@@ -196,32 +208,132 @@ void ScoreRun::open_output() {
                                            run_.opt.seed.value_or(defaults::perbin_seed), run_);
 }
 
+// Selene's files. PREFIX as given, or with a directory DIR/ Selene's
+// output_dir: DIR/<prefix> of the input file (its name without the last
+// extension), one set per file when the stream was encoded from several.
 void ScoreRun::open_selene_files() {
-  std::vector<SeleneFile> files;
-  for (auto item : selene_items(o_.save))
-    for (auto f : selene_files_of(item)) {
-      files.push_back(f);
-      selene_stats_.push_back(selene_statistic(f));
-    }
   const bool h5 = !o_.hdf5_prefix.empty();
-  const std::string& prefix = h5 ? o_.hdf5_prefix : o_.tsv_prefix;
-  selene_ = std::make_unique<SeleneFiles>(prefix, h5, files, plan_->track_ids());
+  const std::string& given = h5 ? o_.hdf5_prefix : o_.tsv_prefix;
+  const std::string option = h5 ? "--hdf5" : "--tsv";
+  const bool in_dir = given.ends_with("/");
+  const auto& meta = th_->meta;
+  auto text = [](const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  const nlohmann::json input = meta.contains("encode_input") ? meta["encode_input"] : nlohmann::json();
+  const nlohmann::json sources =
+      input.is_object() && input.contains("sources") && input["sources"].is_array() ? input["sources"] : nlohmann::json();
+
+  std::vector<SeleneFile> files;
+  if (selene_labels_) {
+    // Selene writes predictions only for BED and FASTA input.
+    if (!o_.save.empty())
+      for (auto item : selene_items(o_.save))
+        if (item != SeleneItem::predictions)
+          fail_usage(std::string("--save ") + selene_item_name(item) + ": the stream holds single windows with Selene's "
+                     "row labels (s2f-encode --selene-labels), whose Selene file is predictions only",
+                     "drop --save or give --save predictions");
+    files.push_back(SeleneFile::predictions);
+    selene_stats_.push_back(Statistic::ref);
+  } else {
+    for (auto item : selene_items(o_.save))
+      for (auto f : selene_files_of(item)) {
+        files.push_back(f);
+        selene_stats_.push_back(selene_statistic(f));
+      }
+  }
   selene_rows_.assign(selene_stats_.size(), std::vector<float>(n_tracks_));
   for (auto& r : selene_rows_) selene_ptrs_.push_back(r.data());
+  auto open_set = [&](const std::string& prefix) {
+    if (selene_labels_) {
+      std::vector<std::string> columns;
+      for (const auto& c : meta["selene_labels"].value("columns", nlohmann::json::array()))
+        if (c.is_string()) columns.push_back(c.get<std::string>());
+      selene_.push_back(std::make_unique<SeleneFiles>(prefix, h5, files, plan_->track_ids(), columns));
+    } else {
+      selene_.push_back(std::make_unique<SeleneFiles>(prefix, h5, files, plan_->track_ids()));
+    }
+  };
+
   // The windows s2f-encode could not make travel with the results: its
   // side file as PREFIX.NA, or, when it listed them as Selene does
   // (--selene-na), that list as PREFIX.NA and the side file, which says why,
   // beside it as PREFIX.NA.skipped.tsv.
-  const auto& meta = th_->meta;
-  auto file_in_meta = [&](const char* key) {
-    return meta.contains(key) && meta[key].is_string() ? meta[key].get<std::string>() : std::string();
-  };
-  const std::string na_file = file_in_meta("na_file"), selene_na = file_in_meta("selene_na_file");
+  const std::string na_file = text(meta, "na_file");
+  if (sources.is_array() && sources.size() > 1) {
+    if (!in_dir)
+      fail_usage("the stream holds the records of " + std::to_string(sources.size()) + " VCFs (" + text(input, "path") +
+                     "); " + option + " " + given + " would mix them",
+                 "give a directory, " + option + " DIR/, for Selene's DIR/<prefix>_... per VCF");
+    source_field_ = th_->schema.find(stream::kSourceField);
+    if (source_field_ < 0)
+      fail_input("meta.encode_input lists several VCFs but the records carry no 'source' field", in_->name(),
+                 "rerun s2f-encode with the --vcf files");
+    std::vector<std::string> paths, side_files;
+    for (const auto& src : sources) {
+      const std::string prefix = given + text(src, "prefix");
+      selene_by_source_.emplace(text(src, "prefix"), selene_.size());
+      open_set(prefix);
+      const std::string selene_na = text(src, "selene_na_file");
+      if (!selene_na.empty()) copy_alongside(selene_na, prefix + ".NA");
+      paths.push_back(text(src, "path"));
+      side_files.push_back(selene_na.empty() ? prefix + ".NA" : prefix + ".NA.skipped.tsv");
+    }
+    split_side_file(na_file, paths, side_files);
+    return;
+  }
+  std::string prefix = given;
+  if (in_dir) {
+    const std::string path = text(input, "path");
+    const std::string stem = selene_labels_ ? meta["selene_labels"].value("prefix", std::string())
+                                            : path.empty() || path == "-" ? std::string() : genome::selene_prefix_of(path);
+    if (stem.empty())
+      fail_usage(option + " " + given + " names a directory, but the stream does not say which file it was encoded "
+                     "from (meta.encode_input.path '" + path + "')",
+                 "give " + option + " PREFIX instead");
+    prefix += stem;
+  }
+  open_set(prefix);
+  const std::string selene_na = text(meta, "selene_na_file");
   if (!selene_na.empty()) {
     copy_alongside(selene_na, prefix + ".NA");
     copy_alongside(na_file, prefix + ".NA.skipped.tsv");
   } else {
     copy_alongside(na_file, prefix + ".NA");
+  }
+}
+
+// The side file of a run over several VCFs, one file per VCF: each row goes
+// where its `where` (file:line) points, under the side file's header line.
+void ScoreRun::split_side_file(const std::string& from, const std::vector<std::string>& paths,
+                               const std::vector<std::string>& to) {
+  if (from.empty() || !std::filesystem::exists(from)) return;  // absent: nothing was skipped
+  genome::TextLines lines(from);
+  std::string header;
+  std::vector<std::string> rows(paths.size());
+  std::string_view line;
+  while (lines.next(line)) {
+    if (line.starts_with("#")) {
+      header = std::string(line) + "\n";
+      continue;
+    }
+    const size_t tab = line.find('\t');
+    const std::string_view where = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
+    size_t k = 0;
+    while (k < paths.size() && !(where.starts_with(paths[k]) && where.size() > paths[k].size() &&
+                                 where[paths[k].size()] == ':'))
+      ++k;
+    if (k == paths.size())
+      fail_input("side-file row '" + std::string(line.substr(0, 80)) + "' names none of the VCFs of the run",
+                 lines.where(), "keep the side file s2f-encode wrote for this stream");
+    rows[k] += std::string(line) + "\n";
+  }
+  for (size_t k = 0; k < paths.size(); ++k) {
+    if (rows[k].empty()) continue;  // as a run over that VCF alone: no side file
+    auto out = ByteSink::open(to[k]);
+    out->write(header.data(), header.size());
+    out->write(rows[k].data(), rows[k].size());
+    out->commit();
   }
 }
 
@@ -290,7 +402,7 @@ void ScoreRun::score_all() {
          "probability, and Selene's logit (--logit selene) gives NaN there too; logit_diff suits sigmoid outputs");
   if (values_) values_->finish();
   else writer_->finish();
-  if (selene_) selene_->finish();
+  for (auto& files : selene_) files->finish();
 }
 
 void ScoreRun::count_nan_logits(Statistic s, bool variant, std::span<const float> values) {
@@ -420,10 +532,20 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
   }
   scores_->end();
   ++run_.records_out;
-  if (selene_) {
+  if (!selene_.empty()) {
     for (size_t s = 0; s < selene_stats_.size(); ++s)
       score_tracks(plan, selene_stats_[s], -1, ref_, altp, selene_rows_[s].data());
-    selene_->add_row(held, pair.ref, selene_ptrs_);
+    size_t set = 0;
+    if (source_field_ >= 0) {
+      const auto source = held.str(static_cast<size_t>(source_field_), pair.ref);
+      auto it = selene_by_source_.find(source);
+      if (it == selene_by_source_.end())
+        fail_input("record '" + std::string(id) + "' comes from '" + std::string(source) +
+                       "', which meta.encode_input.sources does not list",
+                   in_->name(), "score the stream s2f-encode wrote, unchanged");
+      set = it->second;
+    }
+    selene_[set]->add_row(held, pair.ref, selene_ptrs_);
   }
 }
 
@@ -439,6 +561,10 @@ void check_score_options(const ScoreRunOptions& o) {
   if (o.min_samples < 1) fail_usage("--min-samples must be at least 1");
   if (o.selene_files && !wants_selene(o))
     fail_usage("--selene-files lists the files of --tsv PREFIX or --hdf5 PREFIX; give one");
+  if (o.selene_files && (o.tsv_prefix.ends_with("/") || o.hdf5_prefix.ends_with("/")))
+    fail_usage("--selene-files lists the files of a PREFIX; under a directory DIR/ they are named after the encoded "
+               "file(s), which only the stream says",
+               "give --tsv/--hdf5 DIR/<prefix> (the VCF's name without its last extension)");
   if (wants_selene(o)) selene_items(o.save);
   if (o.scorer != "window" && o.scorer != "chrombpnet")
     fail_usage("--scorer '" + o.scorer + "' is not one of window, chrombpnet");

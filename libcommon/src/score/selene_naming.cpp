@@ -41,6 +41,7 @@ std::string selene_file_name(const std::string& prefix, SeleneFile file, bool hd
     // Selene's variant-effect writer joins these two with a dot.
     case SeleneFile::ref_predictions: return prefix + ".ref_predictions" + ext;
     case SeleneFile::alt_predictions: return prefix + ".alt_predictions" + ext;
+    case SeleneFile::predictions: return prefix + "_predictions" + ext;
   }
   return prefix;
 }

@@ -41,6 +41,19 @@ std::vector<Field> locus_fields();
 // ref, alt, ref_match, contains_unk.
 std::vector<Field> window_fields();
 
+// Optional fields that say where in its input file a record came from.
+// Stages that copy the locus and window blocks copy these too (predict,
+// score), so a file's records can be told apart after a run that read
+// several, and Selene's row labels survive to the files that need them.
+//   source        str  the file's Selene prefix (its name without the last
+//                      extension), when one run read several files
+//   selene_label  str  the record's Selene row label, tab-separated, before
+//                      contains_unk (s2f-encode --selene-labels)
+inline constexpr const char* kSourceField = "source";
+inline constexpr const char* kSeleneLabelField = "selene_label";
+// `schema` with the origin fields `from` has appended.
+Schema with_origin_fields(Schema schema, const Schema& from);
+
 Schema positions_schema();
 Schema intervals_schema();
 Schema variants_schema();

@@ -29,6 +29,7 @@ class BedReader {
   // Views stay valid until the next call.
   bool next(BedRecord& rec);
   std::string where() const { return lines_.where(); }
+  uint64_t line_number() const { return lines_.line_number(); }  // 1-based, of the last record
   std::string_view line() const { return line_; }
 
  private:

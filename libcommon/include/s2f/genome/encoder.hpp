@@ -30,6 +30,11 @@ struct WindowJob {
   std::string where;        // file:line or stream:record N, for the side file
   std::string rejected;     // set by a source when the record cannot be placed: the side-file reason
   std::string selene_na;    // VCF records: the line Selene's .NA file would hold for it
+  // Where the record sits in its input: Selene's row labels (--selene-labels)
+  // and runs that read several files.
+  size_t source = 0;            // which input file
+  int64_t input_index = -1;     // 0-based line (BED) or record (FASTA) of its file
+  int64_t bed_start = -1, bed_end = -1;  // BED: the interval as written
   // Filled by WindowEncoder::prepare.
   int contig = -1;
   int64_t start = -1;
@@ -64,6 +69,12 @@ struct EncodeSettings {
   // span the pair reads, seeded by (null_seed, variant, shuffle number).
   int64_t null_shuffles = 0;
   uint64_t null_seed = 0;
+  // Several input files: each record's `source` field names its file by
+  // these (Selene's output prefixes). Empty for one file: no field.
+  std::vector<std::string> sources;
+  // Each record gets Selene's row label (`selene_label` field): BED
+  // `index chrom start end strand`, FASTA `index name`.
+  bool selene_labels = false;
 };
 
 // The seed of a variant's k-th shuffle: independent of its record number,
@@ -91,8 +102,9 @@ class WindowEncoder {
   ChromosomeNames* names() { return names_.get(); }
   // Where to list, as Selene does in its .NA file, the VCF records whose
   // windows cannot be read from the genome (unknown chromosome, off its
-  // ends): one line per record, however many ALT alleles. Null = none.
-  void set_selene_na(TextOutput* out) { selene_na_ = out; }
+  // ends): one line per record, however many ALT alleles; one list per
+  // input file (WindowJob::source). Empty = none.
+  void set_selene_na(std::vector<TextOutput*> per_source) { selene_na_ = std::move(per_source); }
   const EncodeSettings& settings() const { return settings_; }
   int64_t variant_index(int64_t ref_length) const;
 
@@ -102,11 +114,13 @@ class WindowEncoder {
   SkipLog& skips_;
   std::unique_ptr<ChromosomeNames> names_;
   std::unique_ptr<ContigCache> cache_;
-  TextOutput* selene_na_ = nullptr;
+  std::vector<TextOutput*> selene_na_;
+  bool genome_has_chrMT_ = false;  // Selene reads chrMT as chrM only when the genome has no chrMT
   std::string selene_na_last_;  // `where` of the last record listed (its other alleles follow it)
   void list_selene_na(const WindowJob& job);
   int f_id_ = -1, f_chrom_ = -1, f_pos_ = -1, f_strand_ = -1, f_start_ = -1, f_allele_ = -1, f_ref_ = -1,
-              f_alt_ = -1, f_match_ = -1, f_unk_ = -1, f_seq_ = -1, f_cat_ = -1, f_part_ = -1;
+              f_alt_ = -1, f_match_ = -1, f_unk_ = -1, f_seq_ = -1, f_cat_ = -1, f_part_ = -1,
+      f_source_ = -1, f_label_ = -1;
 };
 
 // Runs read -> encode -> write with `threads` workers; returns the totals.

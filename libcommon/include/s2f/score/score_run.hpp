@@ -2,7 +2,10 @@
 //  - a scores stream: per record (a variant's ref/alt pair, or a single
 //    window) one f32 [tracks] field per statistic (or `effect` with a layer
 //    table), plus effect_pct and activity_pct against a background (--cdf),
-//    and optionally Selene-compatible files (--tsv/--hdf5, --save);
+//    and optionally Selene-compatible files (--tsv/--hdf5, --save): under a
+//    PREFIX, or a directory DIR/ as Selene's output_dir (DIR/<prefix> of the
+//    encoded file, one set per VCF of a several-VCF stream; single windows
+//    with Selene's row labels give DIR/<prefix>_predictions);
 //  - or (--emit) values streams for s2f-reservoir, one per kind named, all
 //    from one pass: effect, summary and/or perbin (score/value_emitter.hpp).
 #pragma once

@@ -9,6 +9,7 @@
 //   logits       PREFIX_logits.EXT
 //   predictions  PREFIX.ref_predictions.EXT and PREFIX.alt_predictions.EXT
 //   (HDF5 only)  PREFIX_row_labels.txt
+//   (single windows) PREFIX_predictions.EXT
 // EXT is .tsv or .h5. (PREFIX.NA, the variants s2f-encode could not make,
 // is copied only when the input names one, and is not listed.)
 //
@@ -30,7 +31,9 @@ const char* selene_item_name(SeleneItem item);
 std::optional<SeleneItem> find_selene_item(std::string_view name);
 
 // The files variant scoring writes; predictions are two (ref and alt).
-enum class SeleneFile { diffs, abs_diffs, logits, ref_predictions, alt_predictions };
+// Single windows (Selene's predictions for BED or FASTA input) have one,
+// `predictions`: PREFIX_predictions.EXT.
+enum class SeleneFile { diffs, abs_diffs, logits, ref_predictions, alt_predictions, predictions };
 std::vector<SeleneFile> selene_files_of(SeleneItem item);
 std::string selene_file_name(const std::string& prefix, SeleneFile file, bool hdf5);
 // The row labels beside HDF5 matrices (variant scoring and ISM alike).
