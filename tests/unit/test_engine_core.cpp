@@ -502,6 +502,89 @@ TEST(EngineCore, WinogradConvEqualsTheDirectSum) {
   unsetenv("S2F_ENGINE_ISA");
 }
 
+// A DeepSEA-like stack: a wide 8-tap Winograd convolution over few
+// positions, so the predictor runs several sequences through it at once.
+// Each sequence gets the bits it gets alone, whatever the batch, the
+// groups and the thread count, and the values of a float64 direct pass.
+TEST(EngineCore, SequencesRunTogetherGetTheBitsOfOneAlone) {
+  const int64_t L = 60, F = 136, K = 8;
+  std::mt19937 rng(12);
+  ModelGraph g;
+  g.input_length = L;
+  auto add = [&](Node n) { return append(g, std::move(n)); };
+  Node in;
+  in.name = "sequence";
+  add(in);
+  Node c1;
+  c1.name = "conv1";
+  c1.op = Op::conv1d;
+  c1.inputs = {0};
+  c1.filters = F;
+  c1.kernel = K;
+  c1.activation = Activation::relu;
+  c1.weights["kernel"] = random_tensor({K, 4, F}, rng);
+  c1.weights["bias"] = random_tensor({F}, rng);
+  const int conv1 = add(c1);
+  Node c2 = c1;
+  c2.name = "conv2";
+  c2.inputs = {conv1};
+  c2.weights["kernel"] = random_tensor({K, F, F}, rng);
+  c2.weights["bias"] = random_tensor({F}, rng);
+  const int conv2 = add(c2);
+  g.heads = {Head{"tracks", conv2, HeadKind::profile, 1}};
+  const ModelGraph weights = g;
+  auto m = std::make_shared<CompiledModel>(std::move(g));
+  ASSERT_EQ(m->node(conv2).winograd, 4);
+  ASSERT_GT(m->shortest_shared_layer(), 0);
+  Predictor p(m);
+  const int64_t n = 23, out_len = L - 2 * (K - 1);
+  const auto x = random_onehot(n, L, 4);
+  std::vector<HeadOutput> one, two;
+  {
+    oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+    one = p.predict(x.data(), n);
+  }
+  {
+    oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, 2);
+    two = p.predict(x.data(), n);
+  }
+  EXPECT_EQ(one[0].values, two[0].values);
+  const int64_t per = F * out_len;
+  for (int64_t s : {int64_t{0}, int64_t{9}, n - 1}) {
+    const auto alone = p.predict(x.data() + s * L * 4, 1);
+    EXPECT_TRUE(std::equal(alone[0].values.begin(), alone[0].values.end(), one[0].values.begin() + s * per))
+        << "sequence " << s;
+  }
+  // float64 direct pass
+  auto conv = [&](const std::vector<double>& src, int64_t cin, int64_t len, int node) {
+    const auto& w = weights.nodes[static_cast<size_t>(node)].weights.at("kernel").data;
+    const auto& b = weights.nodes[static_cast<size_t>(node)].weights.at("bias").data;
+    std::vector<double> y(static_cast<size_t>((len - K + 1) * F));
+    for (int64_t q = 0; q + K <= len; ++q)
+      for (int64_t f = 0; f < F; ++f) {
+        double v = b[static_cast<size_t>(f)];
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t i = 0; i < cin; ++i)
+            v += src[static_cast<size_t>((q + k) * cin + i)] * w[static_cast<size_t>((k * cin + i) * F + f)];
+        y[static_cast<size_t>(q * F + f)] = std::max(v, 0.0);
+      }
+    return y;
+  };
+  double worst = 0, scale = 0;
+  for (int64_t s : {int64_t{0}, n - 1}) {
+    std::vector<double> seq(x.begin() + s * L * 4, x.begin() + (s + 1) * L * 4);
+    const auto y = conv(conv(seq, 4, L, conv1), F, L - K + 1, conv2);
+    for (int64_t q = 0; q < out_len; ++q)
+      for (int64_t f = 0; f < F; ++f) {
+        const double ref = y[static_cast<size_t>(q * F + f)];
+        // head values are [tracks][bins]
+        worst = std::max(worst, std::abs(ref - one[0].values[static_cast<size_t>(s * per + f * out_len + q)]));
+        scale = std::max(scale, std::abs(ref));
+      }
+  }
+  EXPECT_LT(worst / scale, 1e-5);
+}
+
 // A Basset-like tail: Flatten, then Dense layers wide enough for the packed
 // kernel, run once a batch with their columns split between threads. Against
 // a float64 forward pass of the same weights, and bit for bit the same

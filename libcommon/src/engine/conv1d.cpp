@@ -12,6 +12,7 @@
 #include "activations.hpp"
 #include "conv_kernels.hpp"
 #include "conv_winograd.hpp"
+#include "s2f/error.hpp"
 
 namespace s2f::engine {
 
@@ -48,7 +49,7 @@ void conv_kernel_rows(const CompiledNode& c, kernels::Isa isa, const TensorView&
     a.w = c.packed.data();
     a.lo = lo;
     a.hi = hi;
-    conv_winograd(isa, c.winograd, a);
+    conv_winograd(isa, c.winograd, std::span<const kernels::ConvArgs>(&a, 1));
     return;
   }
   if (!c.packed.empty()) {
@@ -124,6 +125,22 @@ void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_
                                 conv_rows(c, k, in, in_length, out, r.begin(), r.end());
                               });
   }
+}
+
+void conv1d_forward_sequences(const CompiledNode& c, int isa, std::span<const TensorView> ins, int64_t in_length,
+                              std::span<const TensorView> outs, PositionRange range) {
+  if (c.winograd == 0) fail(Exit::internal, "only Winograd layers run several sequences at once", c.node.name);
+  std::vector<kernels::ConvArgs> seqs;
+  for (size_t s = 0; s < ins.size(); ++s) {
+    kernels::ConvArgs a = layer_args(c, ins[s], in_length, outs[s]);
+    a.w = c.packed.data();
+    a.lo = range.lo;
+    a.hi = range.hi;
+    seqs.push_back(a);
+  }
+  conv_winograd(static_cast<kernels::Isa>(isa), c.winograd, seqs);
+  if (c.activation != Activation::linear)
+    for (const TensorView& out : outs) apply_activation(c.activation, c.node.alpha, out, out, range);
 }
 
 }  // namespace s2f::engine

@@ -1,5 +1,7 @@
 // Conv1D over a range of output positions (private).
 #pragma once
+#include <span>
+
 #include "conv_kernels.hpp"
 #include "s2f/engine/compiled_model.hpp"
 
@@ -20,5 +22,10 @@ void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t
 
 void conv1d_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t in_length, const TensorView& out,
                     PositionRange range, bool parallel_rows);
+
+// The same positions of a Winograd layer for several sequences at once
+// (ins[s] to outs[s]): one set of tile blocks over all of them.
+void conv1d_forward_sequences(const CompiledNode& c, int isa, std::span<const TensorView> ins, int64_t in_length,
+                              std::span<const TensorView> outs, PositionRange range);
 
 }  // namespace s2f::engine

@@ -16,10 +16,16 @@ namespace {
 // 6-row register tile.
 int64_t tiles_per_block(int outputs) { return outputs == 4 ? 72 : 128; }
 
+// A tile: its sequence and first output position.
+struct Tile {
+  size_t seq;
+  int64_t base;
+};
+
 // Per-thread scratch for the transformed inputs (U) and products (M).
 struct Scratch {
   std::vector<float> u, m, zero;
-  std::vector<int64_t> bases;
+  std::vector<Tile> tiles;
 };
 
 Scratch& scratch() {
@@ -88,8 +94,11 @@ void winograd_whole_tiles(int outputs, int64_t d, int64_t length, int64_t& lo, i
   hi = std::min(length, (hi + block - 1) / block * block);
 }
 
-void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
-  if (a.hi <= a.lo) return;
+int64_t winograd_block_tiles(int outputs) { return tiles_per_block(outputs); }
+
+void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvArgs> seqs) {
+  if (seqs.empty() || seqs[0].hi <= seqs[0].lo) return;
+  const kernels::ConvArgs& a = seqs[0];  // the layer; each sequence's in/out below
   const int m = outputs, mats = outputs + 2;
   const int64_t tiles_max = tiles_per_block(m);
   const int64_t d = a.dilation, cin = a.cin, cout = a.cout, groups = winograd_taps(a.kernel) / 3;
@@ -100,23 +109,42 @@ void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
   s.u.resize(static_cast<size_t>(mats * tiles_max * reduce));
   s.m.resize(static_cast<size_t>(mats * tiles_max * cout));
   s.zero.assign(static_cast<size_t>(cin), 0.0f);
-  auto input = [&](int64_t q) -> const float* {
-    return q < 0 || q >= a.in_length ? s.zero.data() : a.in + (q - a.in_pos0) * a.in_stride;
-  };
   auto asked = [&](int64_t p) { return p >= a.lo && p < a.hi; };
 
-  for (int64_t next = a.lo; next < a.hi;) {
+  // A tile is met at its first position asked for.
+  auto first_asked = [&](int64_t p) {
+    const int64_t j = place_in_tile(p, d, m);
+    return j == 0 || p - d < a.lo;
+  };
+  // Blocks of equal size (a multiple of the GEMM's 6-row register tile):
+  // a last block of a few tiles would stream all the weights for little work.
+  int64_t per_seq = 0;
+  for (int64_t p = a.lo; p < a.hi; ++p) per_seq += first_asked(p) ? 1 : 0;
+  const int64_t total = per_seq * static_cast<int64_t>(seqs.size());
+  const int64_t blocks = (total + tiles_max - 1) / tiles_max;
+  const int64_t per_block = std::min(tiles_max, ((total + blocks - 1) / blocks + 5) / 6 * 6);
+
+  size_t seq = 0;
+  int64_t next = a.lo;
+  while (seq < seqs.size()) {
     // The next block of tiles: every tile holding a position asked for,
-    // once, met at its first position asked for.
-    s.bases.clear();
-    for (; next < a.hi && static_cast<int64_t>(s.bases.size()) < tiles_max; ++next) {
-      const int64_t j = place_in_tile(next, d, m);
-      if (j == 0 || next - d < a.lo) s.bases.push_back(next - j * d);
+    // once; sequence after sequence.
+    s.tiles.clear();
+    while (seq < seqs.size() && static_cast<int64_t>(s.tiles.size()) < per_block) {
+      if (first_asked(next)) s.tiles.push_back({seq, next - place_in_tile(next, d, m) * d});
+      if (++next == a.hi) {
+        ++seq;
+        next = a.lo;
+      }
     }
-    const auto tiles = static_cast<int64_t>(s.bases.size());
+    const auto tiles = static_cast<int64_t>(s.tiles.size());
     float* u = s.u.data();
     for (int64_t t = 0; t < tiles; ++t) {
-      const int64_t p = s.bases[static_cast<size_t>(t)];
+      const kernels::ConvArgs& sa = seqs[s.tiles[static_cast<size_t>(t)].seq];
+      const int64_t p = s.tiles[static_cast<size_t>(t)].base;
+      auto input = [&](int64_t q) -> const float* {
+        return q < 0 || q >= sa.in_length ? s.zero.data() : sa.in + (q - sa.in_pos0) * sa.in_stride;
+      };
       for (int64_t j = 0; j < groups; ++j) {
         // Group j: taps 3j .. 3j + 2, read from rows p - pad + (3j + r) d.
         const int64_t q = p - a.pad_left + 3 * j * d;
@@ -149,13 +177,14 @@ void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a) {
       kernels::conv_packed(isa, g);
     }
     for (int64_t t = 0; t < tiles; ++t) {
-      const int64_t p = s.bases[static_cast<size_t>(t)];
+      const kernels::ConvArgs& sa = seqs[s.tiles[static_cast<size_t>(t)].seq];
+      const int64_t p = s.tiles[static_cast<size_t>(t)].base;
       const float* ms[6];
       float* ys[4];
       for (int i = 0; i < mats; ++i) ms[i] = s.m.data() + (i * tiles_max + t) * cout;
       for (int j = 0; j < m; ++j) {
         const int64_t pj = p + j * d;
-        ys[j] = asked(pj) ? a.out + (pj - a.out_pos0) * a.out_stride : nullptr;
+        ys[j] = asked(pj) ? sa.out + (pj - sa.out_pos0) * sa.out_stride : nullptr;
       }
       kernels::winograd_out(isa, m, ms, a.bias, a.relu, ys, cout);
     }

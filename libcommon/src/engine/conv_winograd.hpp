@@ -42,6 +42,7 @@
 // tiles (winograd_changed_outputs).
 #pragma once
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "conv_kernels.hpp"
@@ -62,9 +63,15 @@ std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w_k
 bool winograd_enabled();
 int winograd_max_outputs();
 
-// Output positions [a.lo, a.hi) of a K-tap, stride-1 convolution; a.w holds
-// winograd_pack()'s matrices for the same `outputs`.
-void conv_winograd(kernels::Isa isa, int outputs, const kernels::ConvArgs& a);
+// Output positions [lo, hi) of a K-tap, stride-1 convolution for one
+// sequence or several (each ConvArgs its own input and output, the same
+// layer and range); w holds winograd_pack()'s matrices for the same
+// `outputs`. Several sequences share each block of tiles, so a layer with
+// few positions (DeepSEA's last convolution: 14 tiles) still streams its
+// weights once for a full block; each output's bits are the same either way.
+void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvArgs> seqs);
+// Tiles a block holds at most: layers with fewer run several sequences at once.
+int64_t winograd_block_tiles(int outputs);
 
 // The output positions whose tiles meet [lo, hi): for F(4,3), whole blocks
 // of 4d positions, clipped to [0, length). F(2,3) needs no widening.

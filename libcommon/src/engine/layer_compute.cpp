@@ -116,6 +116,27 @@ void CompiledModel::compute_rows(int i, const TensorView* inputs, const TensorVi
     compute_node(i, inputs, out, PositionRange{0, rows}, parallel);
 }
 
+bool CompiledModel::computes_sequences_together(int i) const {
+  return nodes_[static_cast<size_t>(i)].winograd > 0;
+}
+
+void CompiledModel::compute_node_sequences(int i, std::span<const TensorView> inputs, std::span<const TensorView> outs,
+                                           PositionRange r) const {
+  const CompiledNode& c = nodes_[static_cast<size_t>(i)];
+  if (r.empty()) return;
+  conv1d_forward_sequences(c, isa_, inputs, length(c.node.inputs[0]), outs, r);
+}
+
+int64_t CompiledModel::shortest_shared_layer() const {
+  int64_t shortest = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (computes_sequences_together(static_cast<int>(i))) {
+      const int64_t len = length(static_cast<int>(i));
+      shortest = shortest == 0 ? len : std::min(shortest, len);
+    }
+  return shortest;
+}
+
 void CompiledModel::compute_node(int i, const TensorView* inputs, const TensorView& out, PositionRange r,
                                  bool parallel_rows) const {
   const CompiledNode& c = nodes_[static_cast<size_t>(i)];

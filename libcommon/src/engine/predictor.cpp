@@ -6,6 +6,8 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "conv_winograd.hpp"
+
 namespace s2f::engine {
 
 namespace {
@@ -35,6 +37,11 @@ struct Predictor::TailInputs {
 Predictor::Predictor(std::shared_ptr<const CompiledModel> model)
     : model_(std::move(model)), plan_(ActivationPlanner::plan(*model_)), arenas_(std::make_unique<Arenas>()) {
   find_tail();
+  // Sequences a worker runs together: as many as the shortest Winograd
+  // layer's tiles fit in one block (its weights then stream once for all
+  // of them, not once a sequence), at most 8 (the activations of each are held).
+  if (const int64_t shortest = model_->shortest_shared_layer(); shortest > 0)
+    group_ = std::clamp<int64_t>(winograd_block_tiles(4) / ((shortest + 3) / 4), 1, 8);
 }
 
 void Predictor::find_tail() {
@@ -115,13 +122,17 @@ void Predictor::predict(const float* onehot, int64_t batch, std::vector<HeadOutp
   for (size_t k = 0; k < tail_inputs_.size(); ++k)
     tail.rows[k].resize(static_cast<size_t>(batch * model_->channels(tail_inputs_[k])));
   if (batch >= workers || workers == 1) {
-    oneapi::tbb::parallel_for(int64_t{0}, batch, [&](int64_t b) {
-      float* arena = arenas_->per_thread.local().get(plan_.arena_floats);
-      run_sequence(onehot + b * per_seq, arena, out, b, false, tail);
+    // Sequences in fixed groups (fewer when the batch would leave a worker
+    // idle); a sequence's bits do not depend on its group.
+    const int64_t group = std::max<int64_t>(1, std::min(group_, batch / workers));
+    oneapi::tbb::parallel_for(int64_t{0}, (batch + group - 1) / group, [&](int64_t g) {
+      const int64_t b0 = g * group, count = std::min(group, batch - b0);
+      float* arena = arenas_->per_thread.local().get(plan_.arena_floats * count);
+      run_sequences(onehot + b0 * per_seq, count, arena, out, b0, false, tail);
     });
   } else {
     float* arena = arenas_->per_thread.local().get(plan_.arena_floats);
-    for (int64_t b = 0; b < batch; ++b) run_sequence(onehot + b * per_seq, arena, out, b, true, tail);
+    for (int64_t b = 0; b < batch; ++b) run_sequences(onehot + b * per_seq, 1, arena, out, b, true, tail);
   }
   if (!tail_inputs_.empty()) run_tail(tail, batch, out);
 }
@@ -161,51 +172,71 @@ void Predictor::run_tail(TailInputs& tail, int64_t batch, std::vector<HeadOutput
   }
 }
 
-void Predictor::run_sequence(const float* x, float* arena, std::vector<HeadOutput>& out, int64_t b,
-                             bool parallel_rows, TailInputs& tail) const {
+void Predictor::run_sequences(const float* x, int64_t count, float* arena, std::vector<HeadOutput>& out, int64_t b0,
+                              bool parallel_rows, TailInputs& tail) const {
   const auto& m = *model_;
   const size_t n = m.nodes().size();
-  std::vector<TensorView> views(n);
+  const int64_t per_seq = input_length() * input_channels();
+  // views[s * n + i]: node i of sequence s, each sequence in its own part of the arena.
+  std::vector<TensorView> views(static_cast<size_t>(count) * n);
+  auto view = [&](int64_t s, size_t i) -> TensorView& { return views[static_cast<size_t>(s) * n + i]; };
   // The engine never writes through the input view.
-  views[0] = TensorView{const_cast<float*>(x), 0, m.length(0), m.channels(0), m.channels(0)};
-  std::vector<TensorView> inputs;
+  for (int64_t s = 0; s < count; ++s)
+    view(s, 0) = TensorView{const_cast<float*>(x + s * per_seq), 0, m.length(0), m.channels(0), m.channels(0)};
+  std::vector<TensorView> inputs, firsts, outs;
   // A node the tail reads: its one position goes to row b of the tail's input.
-  auto hand_to_tail = [&](size_t i) {
+  auto hand_to_tail = [&](int64_t s, size_t i) {
     const int k = tail_input_of_[i];
     if (k < 0) return;
     const int64_t ch = m.channels(static_cast<int>(i));
-    std::copy(views[i].row(0), views[i].row(0) + ch, tail.rows[static_cast<size_t>(k)].data() + b * ch);
+    std::copy(view(s, i).row(0), view(s, i).row(0) + ch, tail.rows[static_cast<size_t>(k)].data() + (b0 + s) * ch);
   };
   for (size_t i = 1; i < n; ++i) {
     const PositionRange need = plan_.need[i];
     if (need.empty() || tail_[i]) continue;
     const CompiledNode& c = m.node(static_cast<int>(i));
-    const TensorView& in0 = views[static_cast<size_t>(c.node.inputs[0])];
+    const auto in0 = static_cast<size_t>(c.node.inputs[0]);
     if (c.storage == Storage::alias || c.storage == Storage::shifted) {
-      views[i] = m.view_of_alias(static_cast<int>(i), in0);
-      hand_to_tail(i);
+      for (int64_t s = 0; s < count; ++s) {
+        view(s, i) = m.view_of_alias(static_cast<int>(i), view(s, in0));
+        hand_to_tail(s, i);
+      }
       continue;
     }
-    if (plan_.in_place[i]) {
-      views[i] = in0;
+    const int64_t ch = m.channels(static_cast<int>(i));
+    for (int64_t s = 0; s < count; ++s)
+      view(s, i) = plan_.in_place[i]
+                       ? view(s, in0)
+                       : TensorView{arena + s * plan_.arena_floats + plan_.slot_offset[static_cast<size_t>(plan_.slot[i])],
+                                    need.lo, need.size(), ch, ch};
+    if (count > 1 && m.computes_sequences_together(static_cast<int>(i))) {
+      firsts.clear();
+      outs.clear();
+      for (int64_t s = 0; s < count; ++s) {
+        firsts.push_back(view(s, in0));
+        outs.push_back(view(s, i));
+      }
+      m.compute_node_sequences(static_cast<int>(i), firsts, outs, need);
     } else {
-      const int64_t ch = m.channels(static_cast<int>(i));
-      views[i] = TensorView{arena + plan_.slot_offset[static_cast<size_t>(plan_.slot[i])], need.lo, need.size(), ch, ch};
+      for (int64_t s = 0; s < count; ++s) {
+        inputs.clear();
+        for (int k : c.node.inputs) inputs.push_back(view(s, static_cast<size_t>(k)));
+        m.compute_node(static_cast<int>(i), inputs.data(), view(s, i), need, parallel_rows);
+      }
     }
-    inputs.clear();
-    for (int k : c.node.inputs) inputs.push_back(views[static_cast<size_t>(k)]);
-    m.compute_node(static_cast<int>(i), inputs.data(), views[i], need, parallel_rows);
-    hand_to_tail(i);
+    for (int64_t s = 0; s < count; ++s) hand_to_tail(s, i);
   }
   const auto& heads = m.graph().heads;
   for (size_t h = 0; h < heads.size(); ++h) {
     if (tail_[static_cast<size_t>(heads[h].node)]) continue;
-    const TensorView& v = views[static_cast<size_t>(heads[h].node)];
     HeadOutput& o = out[h];
-    float* dst = o.values.data() + b * o.tracks * o.bins;
-    for (int64_t bin = 0; bin < o.bins; ++bin) {
-      const float* row = v.row(bin);
-      for (int64_t t = 0; t < o.tracks; ++t) dst[t * o.bins + bin] = row[t];
+    for (int64_t s = 0; s < count; ++s) {
+      const TensorView& v = view(s, static_cast<size_t>(heads[h].node));
+      float* dst = o.values.data() + (b0 + s) * o.tracks * o.bins;
+      for (int64_t bin = 0; bin < o.bins; ++bin) {
+        const float* row = v.row(bin);
+        for (int64_t t = 0; t < o.tracks; ++t) dst[t * o.bins + bin] = row[t];
+      }
     }
   }
 }

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "s2f/engine/graph.hpp"
@@ -81,6 +82,15 @@ class CompiledModel {
   // single position: how the predictor runs the layers after a Flatten or
   // global pool for a whole batch at once, so a Dense layer is a GEMM.
   void compute_rows(int i, const TensorView* inputs, const TensorView& out, int64_t rows, bool parallel) const;
+  // Node i for several sequences at once (inputs[s], node i's single input,
+  // to outs[s]), the same positions of each: true for the layers that gain
+  // from it (Winograd convolutions: one set of weight passes for all), which
+  // then give each sequence the bits compute_node gives it.
+  bool computes_sequences_together(int i) const;
+  void compute_node_sequences(int i, std::span<const TensorView> inputs, std::span<const TensorView> outs,
+                              PositionRange out_range) const;
+  // The fewest positions of a layer that computes sequences together, or 0.
+  int64_t shortest_shared_layer() const;
   // The view of an alias/shifted node given its input's view.
   TensorView view_of_alias(int i, const TensorView& input) const;
 

@@ -48,8 +48,10 @@ class Predictor {
   struct Arenas;
   struct TailInputs;
   void find_tail();
-  void run_sequence(const float* x, float* arena, std::vector<HeadOutput>& out, int64_t b, bool parallel_rows,
-                    TailInputs& tail) const;
+  // Sequences b0 .. b0 + count - 1 (inputs from x), layer by layer, each
+  // in its own arena_floats of `arena`.
+  void run_sequences(const float* x, int64_t count, float* arena, std::vector<HeadOutput>& out, int64_t b0,
+                     bool parallel_rows, TailInputs& tail) const;
   void run_tail(TailInputs& tail, int64_t batch, std::vector<HeadOutput>& out) const;
 
   std::shared_ptr<const CompiledModel> model_;
@@ -58,6 +60,7 @@ class Predictor {
   std::vector<char> tail_;           // per node: runs once a batch in run_tail
   std::vector<int> tail_input_of_;   // per node: index among the tail's inputs, or -1
   std::vector<int> tail_inputs_;     // nodes of one position computed per sequence and read by the tail
+  int64_t group_ = 1;                // sequences a worker runs layer by layer together
 };
 
 }  // namespace s2f::engine
