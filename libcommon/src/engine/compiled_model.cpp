@@ -130,7 +130,8 @@ CompiledModel::CompiledModel(ModelGraph graph, CompileOptions options) : graph_(
     const int64_t K = c.node.op == Op::conv1d ? c.node.kernel : 1;
     const int64_t cout = c.node.op == Op::conv1d ? c.node.filters : c.node.units;
     const int64_t cin = static_cast<int64_t>(c.kernel.size()) / (K * cout);
-    const int tile = c.node.op == Op::conv1d ? winograd_outputs(K, c.node.stride, cin, cout, isa) : 0;
+    const int tile =
+        c.node.op == Op::conv1d ? winograd_outputs(K, c.node.stride, cin, cout, isa, options.winograd_outputs) : 0;
     if (tile > 0) {
       c.packed = winograd_pack(isa, tile, c.kernel.data(), K, cin, cout);
       c.winograd = tile;

@@ -6,9 +6,13 @@ namespace s2f::ism {
 
 EnsembleMutants::EnsembleMutants(std::vector<predict::StageModel> members, bool naive, float n_value,
                                  const std::vector<bool>& heads_read) {
+  // Fast ISM updates small ranges: Winograd tiles of 2 keep them small
+  // (engine::CompileOptions); naive ISM runs whole sequences.
+  engine::CompileOptions options;
+  if (!naive) options.winograd_outputs = 2;
   for (auto& m : members)
     members_.push_back(std::make_unique<MutantPredictor>(
-        std::make_shared<engine::CompiledModel>(std::move(m.graph)), naive, n_value, heads_read));
+        std::make_shared<engine::CompiledModel>(std::move(m.graph), options), naive, n_value, heads_read));
 }
 
 void EnsembleMutants::set_reference(std::span<const uint8_t> bases) {

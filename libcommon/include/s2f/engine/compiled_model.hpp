@@ -48,10 +48,14 @@ struct CompiledNode {
 // before them and keeps only packed weights. The reverse pass (reverse_pass.hpp)
 // needs every nonlinearity's input and output, so it compiles a graph whose
 // activations are nodes of their own (split_activations) without fusing
-// them, and keeps the (BatchNorm-folded) kernels to transpose.
+// them, and keeps the (BatchNorm-folded) kernels to transpose. Fast ISM
+// recomputes small ranges around a mutation: F(4,3) tiles would widen them
+// to whole blocks of 4 x dilation positions (1024 at dilation 256), so it
+// keeps tiles of 2, whose outputs depend on their own window only.
 struct CompileOptions {
   bool fuse_activations = true;
   bool keep_kernels = false;
+  int winograd_outputs = 4;  // most outputs a Winograd tile: 4, 2, or 0 for none
 };
 
 class CompiledModel {
