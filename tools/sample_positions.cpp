@@ -7,7 +7,6 @@
 #include "s2f/sampling/position_sampler.hpp"
 #include "s2f/sampling/sampling_preset.hpp"
 #include "s2f/sampling/sampling_run.hpp"
-#include "s2f/sampling/strategy_defaults.hpp"
 #include "s2f/tool.hpp"
 
 using namespace s2f;
@@ -101,20 +100,7 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-bad", o.skip_bad, "Count malformed annotation lines into the side file instead of stopping");
 
   return tool.run(argc, argv, [&](Run& run) {
-    if (!strategy_defaults(o.strategy)) fail_usage("unknown --strategy '" + o.strategy + "'", "see --help for the list");
-    resolve_sampling_request(o);
-    if (o.strategy == "chorus-baselines" && o.count) fail_usage("--count does not apply to chorus-baselines", "run the strategies one by one to change counts");
-    if (o.margin && *o.margin < 0) fail_usage("--margin must be >= 0");
-    if (o.strategy == "tile") {
-      if (o.count || o.margin || run.opt.seed || !o.blacklist.empty() || !o.validation_holdout.empty() ||
-          !o.test_holdout.empty() || o.mode != "all")
-        fail_usage("--count, --margin, --seed, --blacklist, holdouts and --mode do not apply to --strategy tile",
-                   "tiles cover the requested regions whole; narrow them with --chromosomes or --intervals");
-      if (o.flank < 0) fail_usage("--flank must be >= 0");
-      if (o.flank > 0 && o.intervals.empty()) fail_usage("--flank widens --intervals regions; give --intervals BED");
-    } else if (o.tile_length || o.input_length || o.flank) {
-      fail_usage("--tile-length, --input-length and --flank apply to --strategy tile only");
-    }
+    resolve_sampling_request(o, run.opt.seed.has_value());
     BadLines bad(&run.skips, o.skip_bad);
     auto genome = ReferenceGenome::open(o.genome);
     PositionSampler sampler(o, *genome, bad);

@@ -1,6 +1,7 @@
 #include "s2f/sampling/sampling_preset.hpp"
 
 #include "s2f/error.hpp"
+#include "s2f/sampling/strategy_defaults.hpp"
 
 namespace s2f::sampling {
 
@@ -18,7 +19,21 @@ void one_of(const std::string& value, const char* option, std::initializer_list<
 }
 }  // namespace
 
-void resolve_sampling_request(SamplingRequest& o) {
+void resolve_sampling_request(SamplingRequest& o, bool seed_given) {
+  if (!strategy_defaults(o.strategy)) fail_usage("unknown --strategy '" + o.strategy + "'", "see --help for the list");
+  if (o.strategy == "chorus-baselines" && o.count)
+    fail_usage("--count does not apply to chorus-baselines", "run the strategies one by one to change counts");
+  if (o.margin && *o.margin < 0) fail_usage("--margin must be >= 0");
+  if (o.strategy == "tile") {
+    if (o.count || o.margin || seed_given || !o.blacklist.empty() || !o.validation_holdout.empty() ||
+        !o.test_holdout.empty() || (!o.mode.empty() && o.mode != "all"))
+      fail_usage("--count, --margin, --seed, --blacklist, holdouts and --mode do not apply to --strategy tile",
+                 "tiles cover the requested regions whole; narrow them with --chromosomes or --intervals");
+    if (o.flank < 0) fail_usage("--flank must be >= 0");
+    if (o.flank > 0 && o.intervals.empty()) fail_usage("--flank widens --intervals regions; give --intervals BED");
+  } else if (o.tile_length || o.input_length || o.flank) {
+    fail_usage("--tile-length, --input-length and --flank apply to --strategy tile only");
+  }
   if (!o.preset.empty() && o.preset != "selene") fail_usage("unknown --preset '" + o.preset + "'", "the one preset is selene");
   const bool selene = o.preset == "selene";
   const bool selene_strategy = o.strategy == "random" || o.strategy == "intervals";

@@ -22,8 +22,9 @@ struct SelenePreset {
   static constexpr const char* n_runs = "keep";
 };
 
-// Fills every option left empty (the preset's value, else s2f's) and
-// checks the combinations; usage errors name the option and the fix.
-void resolve_sampling_request(SamplingRequest& request);
+// Checks the strategy and the combinations of options (`seed_given`: the
+// command line set --seed) and fills every option left empty (the preset's
+// value, else s2f's); usage errors name the option and the fix.
+void resolve_sampling_request(SamplingRequest& request, bool seed_given);
 
 }  // namespace s2f::sampling
