@@ -122,11 +122,13 @@ void Predictor::predict(const float* onehot, int64_t batch, std::vector<HeadOutp
   for (size_t k = 0; k < tail_inputs_.size(); ++k)
     tail.rows[k].resize(static_cast<size_t>(batch * model_->channels(tail_inputs_[k])));
   if (batch >= workers || workers == 1) {
-    // Sequences in fixed groups (fewer when the batch would leave a worker
-    // idle); a sequence's bits do not depend on its group.
-    const int64_t group = std::max<int64_t>(1, std::min(group_, batch / workers));
-    oneapi::tbb::parallel_for(int64_t{0}, (batch + group - 1) / group, [&](int64_t g) {
-      const int64_t b0 = g * group, count = std::min(group, batch - b0);
+    // Sequences in groups of at most group_, as many groups as keep every
+    // worker equally busy (a multiple of the workers), sizes differing by
+    // one at most; a sequence's bits do not depend on its group.
+    const int64_t per_worker = (batch + workers * group_ - 1) / (workers * group_);
+    const int64_t groups = std::min<int64_t>(batch, per_worker * workers);
+    oneapi::tbb::parallel_for(int64_t{0}, groups, [&](int64_t g) {
+      const int64_t b0 = g * batch / groups, count = (g + 1) * batch / groups - b0;
       float* arena = arenas_->per_thread.local().get(plan_.arena_floats * count);
       run_sequences(onehot + b0 * per_seq, count, arena, out, b0, false, tail);
     });
