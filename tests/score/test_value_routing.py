@@ -307,6 +307,9 @@ def main():
         fails(["--emit", "summary", "--summary-skip", "ccre", "-o", p("e.s2f")], 1, "no 'category' field",
               "a stream without categories", stream=nocat)
         check(not os.path.exists(p("e.s2f")), "failed runs write nothing")
+        r = tool("s2f-score", common + ["--emit", "summary", "--summary-skip", "CCRE", "-o", p("s.s2f"), preds])
+        check(r.returncode == 0 and "none of the 40 record(s) has a category in CCRE" in r.stderr,
+              "--summary-skip naming no category of the stream is warned about")
         elsewhere = p("elsewhere.s2f")
         write_tensors(elsewhere, [(f"u{i}", "1", 100 * i, "+", "tss") for i in range(5)])
         r = tool("s2f-score", common + ["--emit", "perbin", "--exons", gtf, "-o", p("u.s2f"), elsewhere])

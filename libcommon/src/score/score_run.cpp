@@ -409,7 +409,7 @@ void ScoreRun::score_all() {
   if (values_) values_->finish();
   else writer_->finish();
   if (routing_) {
-    routing_->warn_if_no_exon_bins();
+    routing_->warn_if_idle(run_.records_out);
     run_.summary_extra += (run_.summary_extra.empty() ? "routing: " : "; routing: ") + routing_->report();
   }
   for (auto& files : selene_) files->finish();

@@ -142,7 +142,14 @@ const std::vector<int64_t>& ValueRouting::exon_bins(size_t field, int64_t bins, 
   return bins_cache_.back().second;
 }
 
-void ValueRouting::warn_if_no_exon_bins() const {
+void ValueRouting::warn_if_idle(uint64_t records) const {
+  if (routes_summary() && records > 0 && summary_records_skipped_ == 0) {
+    std::string cats;
+    for (const auto& c : skip_categories_) cats += (cats.empty() ? "" : ",") + c;
+    warn("--summary-skip: none of the " + std::to_string(records) + " record(s) has a category in " + cats +
+         ", so no summary value was left out; check the names against the stream's `category` field "
+         "(s2f-view) or use ccre for the SCREEN categories");
+  }
   if (routes_perbin() && exon_draws_ > 0 && exon_draws_empty_ == exon_draws_)
     warn("--exons: no record's output window overlapped an exon of " + exons_path_ + " (" +
          std::to_string(exon_other_chromosome_) + " of " + std::to_string(exon_draws_) +

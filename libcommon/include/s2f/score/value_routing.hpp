@@ -96,9 +96,10 @@ class ValueRouting {
   nlohmann::json describe() const;
   // The clauses for the run's summary line ("" when inactive).
   std::string report() const;
-  // A warning when no record found an exon bin (an annotation of another
-  // genome or chromosome naming).
-  void warn_if_no_exon_bins() const;
+  // Warnings when routing changed nothing: no record of `records` had a
+  // skipped category (misspelt names), or none found an exon bin (an
+  // annotation of another genome or chromosome naming).
+  void warn_if_idle(uint64_t records) const;
 
  private:
   const ScoringPlan& plan_;
