@@ -235,6 +235,13 @@ def main():
         check(pmeta["geometry"] == read(p("plain.perbin.s2f"))[0]["geometry"],
               "perbin: the geometry is unchanged (routing lives beside it)")
 
+        # A gzipped annotation reads the same.
+        with open(gtf, "rb") as f, gzip.open(p("tiny.gtf.gz"), "wb") as g:
+            g.write(f.read())
+        r = tool("s2f-score", common + ["--emit", "perbin", "--exons", p("tiny.gtf.gz"), "-o", p("gz.s2f"), preds])
+        check(r.returncode == 0 and np.array_equal(read(p("gz.s2f"))[1]["values"], pb["values"], equal_nan=True),
+              "perbin: --exons reads a gzipped GTF")
+
         # Draws are keyed by record id: the same in a run of its own.
         r = tool("s2f-score", common + ["--emit", "perbin", "--exons", gtf, "-o", p("again.s2f"), preds])
         check(r.returncode == 0 and np.array_equal(read(p("again.s2f"))[1]["values"], pb["values"], equal_nan=True),
@@ -293,7 +300,9 @@ def main():
         bad = p("bad.gtf")
         with open(bad, "w") as f:
             f.write(TINY_GTF.splitlines()[0] + "\n" + TINY_GTF.splitlines()[2] + "\nchrT\tt\texon\t5\t9\t.\t+\n")
-        fails(["--emit", "perbin", "--exons", bad, "-o", p("e.s2f")], 1, "bad.gtf:3", "malformed GTF line named by file:line")
+        r = tool("s2f-score", common + ["--emit", "perbin", "--exons", bad, "-o", p("e.s2f"), preds])
+        check(r.returncode == 1 and "bad.gtf:3" in r.stderr and "needs 9" in r.stderr and "--skip-bad" not in r.stderr,
+              f"malformed GTF line named by file:line, no option s2f-score lacks suggested ({r.stderr.strip()[-300:]})")
         fails(["--emit", "perbin", "--exons", gtf, "--exon-tracks", "output_type~nothing", "-o", p("e.s2f")], 2,
               "matches none of the 5 scored tracks", "--exon-tracks matching no track")
         fails(["--emit", "summary", "--summary-skip", "ccre", "--summary-skip-tracks", "biosample_name~liver",
