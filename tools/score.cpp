@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
             "  s2f-score --stat logit_diff --logit selene --tsv vep preds.s2f   # Selene's logit scores\n"
             "  s2f-score --stat diff --tsv out/ ab.preds.s2f   # encoded from --vcf a.vcf --vcf b.vcf: out/a_diffs.tsv, out/b_...\n"
             "  s2f-encode -g ref.fa -L 1000 --bed regions.bed --selene-labels | s2f-predict -m model.h5 \\\n"
-            "    | s2f-score --stat ref --window 0 --hdf5 out/   # Selene's out/regions_predictions.h5 + out/regions_row_labels.txt\n\n"
+            "    | s2f-score --stat ref --window 0 --hdf5 out/   # Selene's out/regions_predictions.h5 + out/regions_row_labels.txt\n"
+            "  s2f-score --emit summary,perbin --summary-skip ccre --exons gencode.v48.basic.annotation.gtf.gz \\\n"
+            "    -o 'bg.{kind}.values.s2f' baselines.s2f   # chorus's CAGE routing and RNA exon bins\n\n"
             "Window: for a head of B bins of r bp, the centre bin is c = B/2 (integer division) and a window of\n"
             "w bp covers bins c - w/(2r) ... c + w/(2r) inclusive (integer division), clipped to the head;\n"
             "--window 0 scores the whole head. log2fc = log2((alt+pc)/(ref+pc)) on window sums (pc 1),\n"
@@ -51,6 +53,16 @@ int main(int argc, char** argv) {
             "each statistic a <stat>.pval field, the variant against its own N shuffled-flank windows:\n"
             "(1 + #{null >= observed})/(N + 1), or twice the smaller tail for signed statistics (variant-scorer's\n"
             "get_pvals). Rules: libcommon/src/score/VARIANT_SCORES.md.\n"
+            "Background routing (--emit; chorus): --summary-skip CATEGORIES leaves the records of those sampling\n"
+            "categories (the `category` field s2f-sample-positions writes and encode/predict carry; ccre = PLS,\n"
+            "dELS, pELS, CA-CTCF, CA-TF, TF, CA-H3K4me3, CA) out of the summary values of the tracks matching\n"
+            "--summary-skip-tracks (default output_type~cage). --exons GTF makes the tracks matching --exon-tracks\n"
+            "(default output_type~rna) draw their --perbin-k bins only among the bins of the record's output window\n"
+            "that overlap a protein-coding exon (transcript_type, else gene_type, protein_coding; only tag basic\n"
+            "when the file tags any line basic; merged per chromosome): all of them when fewer than k, NaN in the\n"
+            "slots left. A head of B bins of r bp sits at floor((L - B*r)/2) in the L-bp window (mirrored on the\n"
+            "- strand). Values left out are NaN, which s2f-reservoir does not count (smaller summary/perbin counts\n"
+            "for those tracks); the summary line counts them and meta.value_routing records the rule.\n"
             "Outputs (-o, --tsv/--hdf5 files, PREFIX.NA, the skipped side file) appear together at the end,\n"
             "-o last; a run that fails leaves none of them.");
   tool.use(Opt::Output | Opt::Seed | Opt::Compress);
@@ -84,6 +96,18 @@ int main(int argc, char** argv) {
                  "several kinds come from one pass, -o holding {kind} names each stream")
       ->allow_extra_args(false);
   app.add_option("--perbin-k", o.perbin_k, "Random bins per record per track for --emit perbin")->capture_default_str();
+  app.add_option("--summary-skip", o.routing.summary_skip,
+                 "--emit summary: records of these sampling categories (comma-separated; ccre = the SCREEN cCRE "
+                 "categories) give no summary value to the tracks of --summary-skip-tracks (chorus's CAGE routing)")
+      ->allow_extra_args(false);
+  app.add_option("--summary-skip-tracks", o.routing.summary_skip_tracks,
+                 "Tracks --summary-skip applies to, a --select predicate")
+      ->capture_default_str();
+  app.add_option("--exons", o.routing.exons,
+                 "--emit perbin: GTF/GFF3 (.gz) whose protein_coding (basic) exons, merged per chromosome, are the "
+                 "only bins the tracks of --exon-tracks draw from (chorus's RNA-seq exon-precise bins)");
+  app.add_option("--exon-tracks", o.routing.exon_tracks, "Tracks --exons applies to, a --select predicate")
+      ->capture_default_str();
   app.add_option("--cdf", o.cdf,
                  "Background *_pertrack.npz, or a NAME looked up as $S2F_BACKGROUNDS/NAME_pertrack.npz "
                  "(default directory ~/.s2f/backgrounds): add effect_pct and activity_pct per track");

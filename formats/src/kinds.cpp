@@ -21,7 +21,7 @@ std::vector<Field> window_fields() {
 }
 
 Schema with_origin_fields(Schema schema, const Schema& from) {
-  for (const char* name : {kSourceField, kSeleneLabelField})
+  for (const char* name : {kSourceField, kSeleneLabelField, kCategoryField, kPartitionField})
     if (from.find(name) >= 0 && schema.find(name) < 0) schema.add(str(name));
   return schema;
 }

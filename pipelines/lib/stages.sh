@@ -51,13 +51,19 @@ bg_baselines() {  # K N
   [ -z "${CFG_BASELINES_MARGIN:-}" ] || extra+=(--margin "$CFG_BASELINES_MARGIN")
   [ -z "${CFG_ANNOTATION:-}" ] || extra+=(--annotation "$CFG_ANNOTATION")
   [ -z "${CFG_CCRES:-}" ] || extra+=(--ccres "$CFG_CCRES")
+  # chorus's routing of CAGE summaries and RNA per-bin draws (off when empty)
+  local routing=()
+  [ -z "${CFG_SUMMARY_SKIP:-}" ] || routing+=(--summary-skip "$CFG_SUMMARY_SKIP")
+  [ -z "${CFG_SUMMARY_SKIP_TRACKS:-}" ] || routing+=(--summary-skip-tracks "$CFG_SUMMARY_SKIP_TRACKS")
+  [ -z "${CFG_EXONS:-}" ] || routing+=(--exons "$CFG_EXONS")
+  [ -z "${CFG_EXON_TRACKS:-}" ] || routing+=(--exon-tracks "$CFG_EXON_TRACKS")
   s2f_predict_opts
   s2f-sample-positions -q -g "$CFG_GENOME" --strategy "$CFG_BASELINES_STRATEGY" "${extra[@]}" \
       --seed "$CFG_BASELINES_SEED" --shard "$shard" --na "$d/baselines.$1.positions.skipped.tsv" \
     | s2f-encode -q -g "$CFG_GENOME" -L "$CFG_LENGTH" --na "$d/baselines.$1.skipped.tsv" \
     | s2f-predict -q "${PREDICT_OPTS[@]}" \
     | s2f-score -q --stat "$CFG_STAT" --window "$CFG_WINDOW" --emit summary,perbin \
-        --perbin-k "${CFG_PERBIN_K:-32}" --seed "${CFG_PERBIN_SEED:-999}" -o "$d/{kind}.$1.values.s2f"
+        --perbin-k "${CFG_PERBIN_K:-32}" --seed "${CFG_PERBIN_SEED:-999}" "${routing[@]}" -o "$d/{kind}.$1.values.s2f"
 }
 
 # Random SNPs, shard K of N -> effect values (one pipe, nothing large on disk).

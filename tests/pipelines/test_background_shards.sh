@@ -93,4 +93,30 @@ for n in (3, 8):
 print("-- overflow: %d tracks x 3 kinds, worst KS %.3f < threshold %.3f (capacity %d)" % (len(ids), worst, threshold, cap),
       file=sys.stderr)
 EOF
+
+# (c) chorus's routing through the config: summary_skip/exons reach
+# s2f-score. The demo's '-' profile track skips the 'random' positions'
+# summaries; its profile tracks draw per-bin values only in chr1's one exon.
+printf 'chr1\tt\texon\t1\t900000\t.\t+\t.\tgene_id "g"; gene_type "protein_coding";\n' > "$WORK/exons.gtf"
+write_bg_config routed.yaml 50000
+cat >> routed.yaml <<EOF
+summary_skip: random
+summary_skip_tracks: strand=-
+exons: $WORK/exons.gtf
+exon_tracks: output_type=profile
+EOF
+snake background.smk routed --configfile "$WORK/routed.yaml"
+"$S2F_PYTHON" - <<'EOF' || fail "routed background"
+import json
+import numpy as np
+z = np.load("routed/out/demo_pertrack.npz")
+ids = [str(t) for t in z["track_ids"]]
+cfg = json.loads(str(z["build_config"]))
+s, p = z["summary_counts"], z["perbin_counts"]
+assert list(s) == [120, 0, 120], ("the '-' track skips every 'random' position's summary", ids, list(s))
+assert p[0] == p[1] and 0 < p[0] < 120 * 32 and p[0] % 32 == 0, ("profile tracks draw only on chr1", list(p))
+assert cfg["kinds"]["summary"]["value_routing"]["summary_skip"]["categories"] == ["random"]
+assert cfg["kinds"]["perbin"]["value_routing"]["perbin_exons"]["merged_intervals"] == 1
+EOF
+note "routed: summary_skip and exons reach s2f-score (summary counts 120/0/120, per-bin draws on chr1 only)"
 echo "PASS"

@@ -18,6 +18,7 @@
 #include "s2f/error.hpp"
 #include "s2f/genome/annotation.hpp"
 #include "s2f/genome/bed.hpp"
+#include "s2f/genome/exon_intervals.hpp"
 #include "s2f/genome/fasta_records.hpp"
 #include "s2f/genome/reference.hpp"
 #include "s2f/genome/vcf.hpp"
@@ -279,6 +280,45 @@ TEST(Annotation, MalformedLines) {
   EXPECT_NE(msg.find(p + ":1"), std::string::npos) << msg;
   p = d.write("b.gtf", "chr1\tx\tgene\t1\t5\t.\t?\t.\tgene_id \"G\";\n");
   EXPECT_NE(error_where([&] { read_annotation(p, bad); }).find("strand"), std::string::npos);
+}
+
+// Exons for exon-precise per-bin draws: protein-coding, basic when the file
+// tags basic, merged per chromosome (touching intervals join).
+TEST(ExonIntervals, ProteinCodingBasicExonsMergedPerChromosome) {
+  TempDir d;
+  const std::string pc = "gene_type \"protein_coding\"; transcript_type \"protein_coding\";";
+  auto p = d.write("e.gtf",
+                   "chr1\tx\texon\t11\t20\t.\t+\t.\tgene_id \"G\"; " + pc + " tag \"CCDS\"; tag \"basic\";\n"
+                   "chr1\tx\texon\t21\t30\t.\t+\t.\tgene_id \"G\"; " + pc + " tag \"basic\";\n"      // touches: merged
+                   "chr1\tx\texon\t41\t50\t.\t+\t.\tgene_id \"G\"; " + pc + "\n"                     // not basic
+                   "chr1\tx\texon\t61\t70\t.\t+\t.\tgene_id \"G\"; gene_type \"protein_coding\"; "
+                   "transcript_type \"nonsense_mediated_decay\"; tag \"basic\";\n"                             // not coding
+                   "2\tx\texon\t5\t5\t.\t-\t.\tgene_id \"H\"; gene_type \"protein_coding\"; tag \"basic\";\n");
+  auto e = ExonIntervals::read(p);
+  EXPECT_EQ(e.exon_lines(), 5u);
+  EXPECT_EQ(e.kept(), 3u);
+  EXPECT_EQ(e.merged(), 2u);
+  ASSERT_NE(e.chromosome("chr1"), nullptr);
+  EXPECT_EQ(*e.chromosome("chr1"), (std::vector<ExonIntervals::Interval>{{10, 30}}));
+  EXPECT_TRUE(e.overlaps("chr1", 29, 40));
+  EXPECT_FALSE(e.overlaps("chr1", 30, 60));  // half-open: 30 is past the exon
+  EXPECT_FALSE(e.overlaps("chr1", 0, 10));
+  EXPECT_TRUE(e.overlaps("chr2", 4, 5));    // "chr2" finds Ensembl's "2"
+  EXPECT_FALSE(e.overlaps("chr3", 0, 100));
+}
+
+TEST(ExonIntervals, UntypedFilesKeepEveryExonAndErrorsNameTheLine) {
+  TempDir d;
+  auto p = d.write("u.gtf", "chr1\tx\texon\t1\t10\t.\t+\t.\tgene_id \"G\"; transcript_id \"T\";\n");
+  auto e = ExonIntervals::read(p);
+  EXPECT_FALSE(e.typed());
+  EXPECT_EQ(e.merged(), 1u);
+  p = d.write("b.gtf", "chr1\tx\texon\t1\t10\t.\t+\t.\tgene_id \"G\";\nchr1\tx\texon\t1\n");
+  EXPECT_NE(error_where([&] { ExonIntervals::read(p); }).find(p + ":2"), std::string::npos);
+  p = d.write("n.gtf", "chr1\tx\texon\t1\t10\t.\t+\t.\tgene_id \"G\"; gene_type \"lncRNA\";\n");
+  EXPECT_NE(error_where([&] { ExonIntervals::read(p); }).find("protein_coding"), std::string::npos);
+  p = d.write("g.gtf", "chr1\tx\tgene\t1\t10\t.\t+\t.\tgene_id \"G\";\n");
+  EXPECT_NE(error_where([&] { ExonIntervals::read(p); }).find("no exon lines"), std::string::npos);
 }
 
 TEST(FastaRecords, StreamsRecords) {

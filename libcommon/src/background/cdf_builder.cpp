@@ -86,6 +86,13 @@ void CdfBuilder::add_input(const std::string& path) {
                      show(first.meta().geometry) + " in " + first.path() + " but " + show(m.geometry) + " here",
                  path, "merge only shards scored with the same window, statistic and model");
     }
+    // s2f-score --summary-skip/--exons change which values a track gets:
+    // shards routed differently would mix two backgrounds.
+    const auto routing = [](const ReservoirFile& f) { return f.header().meta.value("value_routing", nlohmann::json()); };
+    if (routing(first) != routing(*file))
+      fail_input("meta.value_routing differs between " + std::string(kind_name(m.kind)) + " reservoirs: " +
+                     dump_json(routing(first)) + " in " + first.path() + " but " + dump_json(routing(*file)) + " here",
+                 path, "merge only shards scored with the same --summary-skip/--exons options");
     for (const auto& other : group) {
       if (other->path() == path)
         fail_usage("reservoir file " + path + " is given twice", "each shard must be merged once");
@@ -110,6 +117,8 @@ nlohmann::json CdfBuilder::build_config() const {
       shards.push_back(std::move(s));
     }
     nlohmann::json k = {{"geometry", files.front()->meta().geometry}, {"shards", std::move(shards)}};
+    if (auto r = files.front()->header().meta.value("value_routing", nlohmann::json()); !r.is_null())
+      k["value_routing"] = r;
     if (auto it = summary_.find(kind); it != summary_.end())
       k["summary"] = {{"values_seen", it->second.values_seen},
                       {"exact_tracks", it->second.exact_tracks},

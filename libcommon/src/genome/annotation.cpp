@@ -30,6 +30,31 @@ std::string attribute(std::string_view attrs, std::string_view key) {
   return {};
 }
 
+// True when a `key` item holds `value`: GTF repeats the key (`tag "basic"; tag
+// "CCDS";`), GFF3 lists values after one key (`tag=basic,CCDS`).
+bool has_value(std::string_view attrs, std::string_view key, std::string_view value) {
+  size_t at = 0;
+  while (at < attrs.size()) {
+    while (at < attrs.size() && (attrs[at] == ' ' || attrs[at] == ';')) ++at;
+    size_t end = attrs.find(';', at);
+    if (end == std::string_view::npos) end = attrs.size();
+    std::string_view item = attrs.substr(at, end - at);
+    at = end + 1;
+    size_t sep = item.find_first_of(" =");
+    if (sep == std::string_view::npos || item.substr(0, sep) != key) continue;
+    std::string_view v = item.substr(sep + 1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '"')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '"')) v.remove_suffix(1);
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      if (v.substr(0, comma) == value) return true;
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
 std::string first_of(std::string_view attrs, std::initializer_list<std::string_view> keys) {
   for (auto k : keys) {
     auto v = attribute(attrs, k);
@@ -66,7 +91,7 @@ std::string attribute_problem(std::string_view attrs) {
 
 }  // namespace
 
-Annotation read_annotation(const std::string& path, BadLines& bad) {
+Annotation read_annotation(const std::string& path, BadLines& bad, bool need_genes) {
   Annotation a;
   TextLines lines(path);
   std::string_view line;
@@ -114,14 +139,17 @@ Annotation read_annotation(const std::string& path, BadLines& bad) {
     } else {
       f.id = first_of(c[8], {"transcript_id", "ID"});
       f.type = first_of(c[8], {"gene_type", "gene_biotype", "transcript_type", "transcript_biotype"});
+      f.transcript_type = first_of(c[8], {"transcript_type", "transcript_biotype"});
     }
+    f.basic = has_value(c[8], "tag", "basic");
+    if (f.basic) a.has_basic_tags = true;
     if (!f.type.empty()) a.has_types = true;
     into->push_back(std::move(f));
   }
   if (a.records == 0)
     fail_input(path + " holds no valid GTF/GFF3 feature lines (only comments, blank or skipped lines)", path,
                "check that this is the annotation file you meant");
-  if (a.genes.empty() && a.transcripts.empty())
+  if (need_genes && a.genes.empty() && a.transcripts.empty())
     fail_input(path + " has no gene, transcript or mRNA lines (column 3), so it names no genes", path,
                "give a GTF/GFF3 with gene or transcript features");
   if (a.genes.empty() && !a.transcripts.empty()) {

@@ -62,8 +62,8 @@ WindowEncoder::WindowEncoder(const ReferenceGenome* genome, EncodeSettings setti
 stream::Schema WindowEncoder::schema(bool with_labels) const {
   stream::Schema s = stream::sequences_schema(settings_.length);
   if (with_labels) {
-    s.add({"category", stream::DType::str, {}});
-    s.add({"partition", stream::DType::str, {}});
+    s.add({stream::kCategoryField, stream::DType::str, {}});
+    s.add({stream::kPartitionField, stream::DType::str, {}});
   }
   if (settings_.sources.size() > 1) s.add({stream::kSourceField, stream::DType::str, {}});
   if (settings_.selene_labels) s.add({stream::kSeleneLabelField, stream::DType::str, {}});
@@ -175,8 +175,8 @@ void WindowEncoder::bind(const stream::Schema& s) {
   f_alt_ = static_cast<int>(s.index("alt"));
   f_match_ = static_cast<int>(s.index("ref_match"));
   f_unk_ = static_cast<int>(s.index("contains_unk"));
-  f_cat_ = s.find("category");
-  f_part_ = s.find("partition");
+  f_cat_ = s.find(stream::kCategoryField);
+  f_part_ = s.find(stream::kPartitionField);
   f_source_ = s.find(stream::kSourceField);
   f_label_ = s.find(stream::kSeleneLabelField);
   f_seq_ = static_cast<int>(s.index("seq"));

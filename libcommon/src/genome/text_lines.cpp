@@ -67,6 +67,8 @@ bool TextLines::next(std::string_view& line) {
 
 void BadLines::report(std::string_view line, const std::string& where, const std::string& what,
                       const std::string& fix) {
+  // Only stages with a side file (a log) offer --skip-bad.
+  if (!skip_ && !log_) fail_input(what, where, fix.empty() ? "fix or remove the line" : fix);
   if (!skip_)
     fail_input(what, where,
                (fix.empty() ? std::string() : fix + "; ") + "or pass --skip-bad to send such lines to the side file");

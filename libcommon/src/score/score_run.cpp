@@ -86,7 +86,9 @@ class ScoreRun {
 
   std::unique_ptr<stream::Writer> writer_;
   std::unique_ptr<stream::ScoresRecordWriter> scores_;
+  std::unique_ptr<ValueRouting> routing_;  // --summary-skip / --exons
   std::unique_ptr<ValueEmitter> values_;
+  size_t chrom_field_ = 0, start_field_ = 0, strand_field_ = 0;
   size_t n_fields_ = 0;  // statistic (or effect) fields before the percentiles
 
   // Selene's files: one set, or one per source file of a stream encoded from
@@ -118,6 +120,9 @@ ScoreRun::ScoreRun(const ScoreRunOptions& o, const ScoringOptions& scoring, Run&
   for (const auto& t : plan_->tracks())
     if (std::find(head_fields_.begin(), head_fields_.end(), t.field) == head_fields_.end()) head_fields_.push_back(t.field);
   id_field_ = th_->schema.index("id");
+  chrom_field_ = th_->schema.index("chrom");
+  start_field_ = th_->schema.index("start");
+  strand_field_ = th_->schema.index("strand");
   if (!scoring.allele_scores.empty()) {
     allele_scorer_ = std::make_unique<ProfileCountScorer>(*th_, *plan_, o.counts_head, scoring.allele_scores, in_->name());
     head_fields_.push_back(allele_scorer_->counts_field());
@@ -204,8 +209,9 @@ void ScoreRun::open_output() {
   if (emit_.back() == background::ValueKind::perbin && all_tracks_scalar(plan))
     fail_input("--emit perbin: every scored track is on a one-bin (scalar) head, so there are no per-bin values",
                in_->name(), "leave perbin out of --emit for scalar models, as chorus does");
+  if (o_.routing.active()) routing_ = std::make_unique<ValueRouting>(o_.routing, plan, *th_, in_->name());
   values_ = std::make_unique<ValueEmitter>(emit_, plan, *th_, run_.opt.output, o_.perbin_k,
-                                           run_.opt.seed.value_or(defaults::perbin_seed), run_);
+                                           run_.opt.seed.value_or(defaults::perbin_seed), routing_.get(), run_);
 }
 
 // Selene's files. PREFIX as given, or with a directory DIR/ Selene's
@@ -402,6 +408,10 @@ void ScoreRun::score_all() {
          "probability, and Selene's logit (--logit selene) gives NaN there too; logit_diff suits sigmoid outputs");
   if (values_) values_->finish();
   else writer_->finish();
+  if (routing_) {
+    routing_->warn_if_idle(run_.records_out);
+    run_.summary_extra += (run_.summary_extra.empty() ? "routing: " : "; routing: ") + routing_->report();
+  }
   for (auto& files : selene_) files->finish();
 }
 
@@ -497,7 +507,14 @@ void ScoreRun::score_pair(const stream::Batch& held, const RecordPairer::Pair& p
   ++(altp ? variants_ : singles_);
   auto id = held.str(id_field_, pair.ref);
   if (values_) {
-    if (values_->add(id, ref_, altp)) ++run_.records_out;
+    RecordPlace where;
+    if (routing_) {
+      where.chrom = held.str(chrom_field_, pair.ref);
+      where.start = held.scalar<int64_t>(start_field_, pair.ref);
+      where.strand = held.scalar<uint8_t>(strand_field_, pair.ref);
+      if (routing_->category_field() >= 0) where.category = held.str(static_cast<size_t>(routing_->category_field()), pair.ref);
+    }
+    if (values_->add(id, ref_, altp, where)) ++run_.records_out;
     else run_.skips.skip(id, in_->name(), "--emit effect needs a variant (ref and alt records); this is a single window");
     return;
   }
@@ -557,6 +574,7 @@ void check_score_options(const ScoreRunOptions& o) {
   if (!o.emit.empty() && (!o.cdf.empty() || wants_selene(o)))
     fail_usage("--emit writes a values stream; it does not combine with --cdf, --tsv or --hdf5");
   if (o.perbin_k < 1) fail_usage("--perbin-k must be at least 1");
+  check_routing_options(o.routing, o.emit.empty() ? std::vector<background::ValueKind>{} : parse_emit_kinds(o.emit));
   parse_percentile_rule(o.percentile_rule);
   if (o.min_samples < 1) fail_usage("--min-samples must be at least 1");
   if (o.selene_files && !wants_selene(o))

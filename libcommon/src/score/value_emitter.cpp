@@ -46,8 +46,9 @@ bool all_tracks_scalar(const ScoringPlan& plan) {
 }
 
 ValueEmitter::ValueEmitter(const std::vector<ValueKind>& kinds, const ScoringPlan& plan, const stream::Header& input,
-                           const std::string& output, int64_t perbin_k, uint64_t perbin_seed, Run& run)
-    : plan_(plan), sampler_(perbin_seed) {
+                           const std::string& output, int64_t perbin_k, uint64_t perbin_seed, ValueRouting* routing,
+                           Run& run)
+    : plan_(plan), sampler_(perbin_seed), routing_(routing) {
   const size_t n_tracks = plan.tracks().size();
   for (auto kind : kinds) {
     Out out;
@@ -62,6 +63,11 @@ ValueEmitter::ValueEmitter(const std::vector<ValueKind>& kinds, const ScoringPla
     header.meta["tracks"] = plan.track_ids();
     header.meta["signed_flags"] = plan.signed_flags();
     header.meta["geometry"] = geometry;
+    // Outside geometry: scoring against the background compares geometry,
+    // and a routed background scores windows as any other.
+    if (routing_ && ((kind == ValueKind::summary && routing_->routes_summary()) ||
+                     (kind == ValueKind::perbin && routing_->routes_perbin())))
+      header.meta["value_routing"] = routing_->describe();
     out.writer = stream::open_writer(emit_output_path(run.opt.output, kind, kinds.size()), run.opt.zstd_level,
                                      std::move(header));
     out.values = std::make_unique<stream::ValuesRecordWriter>(*out.writer);
@@ -70,7 +76,8 @@ ValueEmitter::ValueEmitter(const std::vector<ValueKind>& kinds, const ScoringPla
   }
 }
 
-void ValueEmitter::fill(Out& out, std::string_view id, const HeadValues& ref, const HeadValues* alt) {
+void ValueEmitter::fill(Out& out, std::string_view id, const HeadValues& ref, const HeadValues* alt,
+                        const RecordPlace& where) {
   const auto& tracks = plan_.tracks();
   switch (out.kind) {
     case ValueKind::effect:
@@ -80,31 +87,77 @@ void ValueEmitter::fill(Out& out, std::string_view id, const HeadValues& ref, co
       return;
     case ValueKind::summary:
       score_tracks(plan_, Statistic::ref, 0, ref, nullptr, out.buf.data());
-      return;
-    case ValueKind::perbin: {
-      const size_t k = out.per_track;
-      for (size_t t = 0; t < tracks.size(); ++t) {
-        float* dst = out.buf.data() + t * k;
-        auto all = ref.all_bins(tracks[t]);
-        if (all.size() <= 1) {
-          std::fill(dst, dst + k, std::numeric_limits<float>::quiet_NaN());
-          continue;
-        }
-        // Tracks of one head share the draw.
-        if (t == 0 || tracks[t].field != tracks[t - 1].field)
-          sampler_.draw(id, static_cast<int64_t>(all.size()), static_cast<int64_t>(k), bins_);
-        for (size_t j = 0; j < k; ++j) dst[j] = all[static_cast<size_t>(bins_[j])];
+      if (routing_ && routing_->routes_summary() && routing_->skips_category(where.category)) {
+        uint64_t left_out = 0;
+        for (size_t t = 0; t < tracks.size(); ++t)
+          if (routing_->skips_summary(t, where)) {
+            out.buf[t] = std::numeric_limits<float>::quiet_NaN();
+            ++left_out;
+          }
+        routing_->count_summary_skip(left_out);
       }
       return;
-    }
+    case ValueKind::perbin:
+      fill_perbin(out, id, ref);
+      return;
   }
 }
 
-bool ValueEmitter::add(std::string_view id, const HeadValues& ref, const HeadValues* alt) {
+void ValueEmitter::fill_perbin(Out& out, std::string_view id, const HeadValues& ref) {
+  const auto& tracks = plan_.tracks();
+  const size_t k = out.per_track;
+  size_t drawn = SIZE_MAX;  // the head field bins_ was drawn for
+  exon_draw_field_ = SIZE_MAX;
+  for (size_t t = 0; t < tracks.size(); ++t) {
+    float* dst = out.buf.data() + t * k;
+    auto all = ref.all_bins(tracks[t]);
+    if (all.size() <= 1) {
+      std::fill(dst, dst + k, std::numeric_limits<float>::quiet_NaN());
+      continue;
+    }
+    if (routing_ && routing_->exon_track(t)) {
+      fill_exon_bins(id, ref, t, k, dst);
+      continue;
+    }
+    // Tracks of one head share the draw.
+    if (tracks[t].field != drawn) {
+      sampler_.draw(id, static_cast<int64_t>(all.size()), static_cast<int64_t>(k), bins_);
+      drawn = tracks[t].field;
+    }
+    for (size_t j = 0; j < k; ++j) dst[j] = all[static_cast<size_t>(bins_[j])];
+  }
+}
+
+// An exon track's k values: a draw without replacement among the head's
+// bins that overlap an exon (all of them when fewer than k; NaN fills the
+// rest). The exon tracks of one head share the draw.
+void ValueEmitter::fill_exon_bins(std::string_view id, const HeadValues& ref, size_t t, size_t k, float* dst) {
+  const auto& track = plan_.tracks()[t];
+  if (exon_draw_field_ != track.field) {
+    const auto& eligible = routing_->exon_bins(track.field, track.bins, track.bin_size);
+    const int64_t n = static_cast<int64_t>(eligible.size());
+    const int64_t m = std::min(static_cast<int64_t>(k), n);
+    exon_draw_.clear();
+    if (m > 0) {
+      std::vector<int64_t> picks;
+      sampler_.draw(id, n, m, picks);
+      for (auto i : picks) exon_draw_.push_back(eligible[static_cast<size_t>(i)]);
+    }
+    exon_draw_field_ = track.field;
+    routing_->count_exon_draw(n, static_cast<int64_t>(k));
+  }
+  auto all = ref.all_bins(track);
+  std::fill(dst, dst + k, std::numeric_limits<float>::quiet_NaN());
+  for (size_t j = 0; j < exon_draw_.size(); ++j) dst[j] = all[static_cast<size_t>(exon_draw_[j])];
+  routing_->count_exon_values_missing(k - exon_draw_.size());
+}
+
+bool ValueEmitter::add(std::string_view id, const HeadValues& ref, const HeadValues* alt, const RecordPlace& where) {
+  if (routing_) routing_->begin_record(where);
   bool taken = false;
   for (auto& out : outs_) {
     if (out.kind == ValueKind::effect && !alt) continue;
-    fill(out, id, ref, alt);
+    fill(out, id, ref, alt, where);
     out.values->add(id, out.buf);
     taken = true;
   }

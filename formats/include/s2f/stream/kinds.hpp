@@ -49,8 +49,14 @@ std::vector<Field> window_fields();
 //                      extension), when one run read several files
 //   selene_label  str  the record's Selene row label, tab-separated, before
 //                      contains_unk (s2f-encode --selene-labels)
+//   category      str  how a sampled position was drawn (s2f-sample-positions:
+//                      PLS, dELS, ..., tss, gene_body, intergenic, random);
+//                      s2f-score --summary-skip routes background values by it
+//   partition     str  its train/validate/test partition
 inline constexpr const char* kSourceField = "source";
 inline constexpr const char* kSeleneLabelField = "selene_label";
+inline constexpr const char* kCategoryField = "category";
+inline constexpr const char* kPartitionField = "partition";
 // `schema` with the origin fields `from` has appended.
 Schema with_origin_fields(Schema schema, const Schema& from);
 

@@ -15,6 +15,8 @@ struct Feature {
   std::string gene_id;
   std::string name;      // gene_name when present
   std::string type;      // gene_type / gene_biotype (transcripts: transcript_type, else their gene's)
+  std::string transcript_type;  // transcripts and exons: transcript_type / transcript_biotype when given
+  bool basic = false;    // carries GENCODE's `tag "basic"` (GFF3: tag=basic,...)
   std::string chrom;
   int64_t start = 0, end = 0;  // 0-based half-open
   uint8_t strand = '.';
@@ -25,9 +27,12 @@ struct Feature {
 struct Annotation {
   std::vector<Feature> genes, transcripts, exons;
   bool has_types = false;  // some gene carried a gene_type/gene_biotype
+  bool has_basic_tags = false;  // some feature carried tag "basic" (a GENCODE file that marks its basic set)
   uint64_t records = 0;    // well-formed feature lines read (of any type)
 };
 
-Annotation read_annotation(const std::string& path, BadLines& bad);
+// need_genes: a file without gene, transcript or mRNA lines is an error
+// (it names no genes); exon-only files are read when false.
+Annotation read_annotation(const std::string& path, BadLines& bad, bool need_genes = true);
 
 }  // namespace s2f::genome

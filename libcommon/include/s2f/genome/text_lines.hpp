@@ -39,6 +39,8 @@ class TextLines {
 
 class BadLines {
  public:
+  // log: the stage's side file (null for stages without --skip-bad, whose
+  // errors then do not suggest it).
   BadLines(SkipLog* log, bool skip) : log_(log), skip_(skip) {}
   // Throws a bad-input error, or (with skip) records the line and returns.
   void report(std::string_view line, const std::string& where, const std::string& what,

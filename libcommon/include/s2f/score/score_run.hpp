@@ -18,6 +18,7 @@
 #include "s2f/run.hpp"
 #include "s2f/score/scoring_plan.hpp"
 #include "s2f/score/selene_naming.hpp"
+#include "s2f/score/value_routing.hpp"
 
 namespace s2f::score {
 
@@ -33,6 +34,7 @@ struct ScoreRunOptions {
   std::string tsv_prefix, hdf5_prefix;
   std::vector<std::string> save;   // Selene items; none = all
   int64_t perbin_k = defaults::perbin_k;
+  ValueRoutingOptions routing;     // --summary-skip, --exons (chorus's CAGE and RNA routing)
   bool selene_files = false;       // print the Selene file names and stop
   std::string scorer = "window";   // window, or chrombpnet (profile_count_scorer.hpp)
   std::string counts_head;         // chrombpnet: the log-count head ("" = the only scalar head)

@@ -8,6 +8,9 @@
 //            of a scalar head (one bin) has no per-bin values: it gets NaN,
 //            which reservoirs do not count, as chorus omits perbin for
 //            scalar models rather than storing k copies of one value
+// With routing (score/value_routing.hpp), tracks it selects leave out the
+// summary values of records of skipped categories, and draw their per-bin
+// values among exon bins only (NaN in the slots left over).
 // Memory is one record's values per kind, whatever the record count.
 #pragma once
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include "s2f/run.hpp"
 #include "s2f/score/bin_sampler.hpp"
 #include "s2f/score/scoring_plan.hpp"
+#include "s2f/score/value_routing.hpp"
 #include "s2f/score/variant_scorer.hpp"
 #include "s2f/stream/kinds.hpp"
 #include "s2f/stream/score_records.hpp"
@@ -39,11 +43,14 @@ bool all_tracks_scalar(const ScoringPlan& plan);
 class ValueEmitter {
  public:
   // Opens one writer per kind (output paths from emit_output_path).
+  // `routing` (may be null: every track takes every record and bin) is
+  // described in the headers of the streams it shapes.
   ValueEmitter(const std::vector<background::ValueKind>& kinds, const ScoringPlan& plan, const stream::Header& input,
-               const std::string& output, int64_t perbin_k, uint64_t perbin_seed, Run& run);
-  // One record: ref (and alt for a variant). Returns false when no kind
-  // took it (a single window offered to --emit effect alone).
-  bool add(std::string_view id, const HeadValues& ref, const HeadValues* alt);
+               const std::string& output, int64_t perbin_k, uint64_t perbin_seed, ValueRouting* routing, Run& run);
+  // One record: ref (and alt for a variant), and where it lies (used by
+  // routing only). Returns false when no kind took it (a single window
+  // offered to --emit effect alone).
+  bool add(std::string_view id, const HeadValues& ref, const HeadValues* alt, const RecordPlace& where);
   // Commits every stream (each appears under its name only now).
   void finish();
 
@@ -55,12 +62,17 @@ class ValueEmitter {
     std::unique_ptr<stream::ValuesRecordWriter> values;
     std::vector<float> buf;
   };
-  void fill(Out& out, std::string_view id, const HeadValues& ref, const HeadValues* alt);
+  void fill(Out& out, std::string_view id, const HeadValues& ref, const HeadValues* alt, const RecordPlace& where);
+  void fill_perbin(Out& out, std::string_view id, const HeadValues& ref);
+  void fill_exon_bins(std::string_view id, const HeadValues& ref, size_t first, size_t k, float* dst);
 
   const ScoringPlan& plan_;
   std::vector<Out> outs_;
   BinSampler sampler_;
   std::vector<int64_t> bins_;
+  ValueRouting* routing_ = nullptr;
+  std::vector<int64_t> exon_draw_;  // this record's draw among a head's exon bins
+  size_t exon_draw_field_ = SIZE_MAX;
 };
 
 }  // namespace s2f::score
