@@ -119,6 +119,20 @@ ModelGraph small_bpnet(int64_t length = 300, int64_t filters = 32, int layers = 
   return g;
 }
 
+// A valid ReLU convolution with random weights (channels-last kernel).
+Node relu_conv(const std::string& name, int input, int64_t cin, int64_t filters, int64_t kernel, std::mt19937& rng) {
+  Node c;
+  c.name = name;
+  c.op = Op::conv1d;
+  c.inputs = {input};
+  c.filters = filters;
+  c.kernel = kernel;
+  c.activation = Activation::relu;
+  c.weights["kernel"] = random_tensor({kernel, cin, filters}, rng);
+  c.weights["bias"] = random_tensor({filters}, rng);
+  return c;
+}
+
 std::vector<float> random_onehot(int64_t batch, int64_t length, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<float> x(static_cast<size_t>(batch * length * 4), 0.0f);
@@ -515,22 +529,8 @@ TEST(EngineCore, SequencesRunTogetherGetTheBitsOfOneAlone) {
   Node in;
   in.name = "sequence";
   add(in);
-  Node c1;
-  c1.name = "conv1";
-  c1.op = Op::conv1d;
-  c1.inputs = {0};
-  c1.filters = F;
-  c1.kernel = K;
-  c1.activation = Activation::relu;
-  c1.weights["kernel"] = random_tensor({K, 4, F}, rng);
-  c1.weights["bias"] = random_tensor({F}, rng);
-  const int conv1 = add(c1);
-  Node c2 = c1;
-  c2.name = "conv2";
-  c2.inputs = {conv1};
-  c2.weights["kernel"] = random_tensor({K, F, F}, rng);
-  c2.weights["bias"] = random_tensor({F}, rng);
-  const int conv2 = add(c2);
+  const int conv1 = add(relu_conv("conv1", 0, 4, F, K, rng));
+  const int conv2 = add(relu_conv("conv2", conv1, F, F, K, rng));
   g.heads = {Head{"tracks", conv2, HeadKind::profile, 1}};
   const ModelGraph weights = g;
   auto m = std::make_shared<CompiledModel>(std::move(g));
@@ -598,16 +598,7 @@ TEST(EngineCore, DenseTailRunsOnceABatchAndMatchesTheDirectSum) {
   Node in;
   in.name = "sequence";
   add(in);
-  Node c;
-  c.name = "conv";
-  c.op = Op::conv1d;
-  c.inputs = {0};
-  c.filters = F;
-  c.kernel = 5;
-  c.activation = Activation::relu;
-  c.weights["kernel"] = random_tensor({5, 4, F}, rng);
-  c.weights["bias"] = random_tensor({F}, rng);
-  const int conv = add(c);
+  const int conv = add(relu_conv("conv", 0, 4, F, 5, rng));
   Node pool;
   pool.name = "pool";
   pool.op = Op::maxpool1d;

@@ -11,8 +11,11 @@ namespace s2f::genome {
 
 namespace {
 
-// Finds `key` in a GTF (`key "value";`) or GFF3 (`key=value;`) attribute column.
-std::string attribute(std::string_view attrs, std::string_view key) {
+// Calls `found` with the value of every `key` item of a GTF (`key "value";`)
+// or GFF3 (`key=value;`) attribute column, leading spaces trimmed, until it
+// returns true; true when it did.
+template <typename Found>
+bool find_items(std::string_view attrs, std::string_view key, Found found) {
   size_t at = 0;
   while (at < attrs.size()) {
     while (at < attrs.size() && (attrs[at] == ' ' || attrs[at] == ';')) ++at;
@@ -24,26 +27,27 @@ std::string attribute(std::string_view attrs, std::string_view key) {
     if (sep == std::string_view::npos || item.substr(0, sep) != key) continue;
     std::string_view v = item.substr(sep + 1);
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    return std::string(v);
+    if (found(v)) return true;
   }
-  return {};
+  return false;
+}
+
+// The first `key` item's value, without its quotes.
+std::string attribute(std::string_view attrs, std::string_view key) {
+  std::string value;
+  find_items(attrs, key, [&](std::string_view v) {
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    value = std::string(v);
+    return true;
+  });
+  return value;
 }
 
 // True when a `key` item holds `value`: GTF repeats the key (`tag "basic"; tag
 // "CCDS";`), GFF3 lists values after one key (`tag=basic,CCDS`).
 bool has_value(std::string_view attrs, std::string_view key, std::string_view value) {
-  size_t at = 0;
-  while (at < attrs.size()) {
-    while (at < attrs.size() && (attrs[at] == ' ' || attrs[at] == ';')) ++at;
-    size_t end = attrs.find(';', at);
-    if (end == std::string_view::npos) end = attrs.size();
-    std::string_view item = attrs.substr(at, end - at);
-    at = end + 1;
-    size_t sep = item.find_first_of(" =");
-    if (sep == std::string_view::npos || item.substr(0, sep) != key) continue;
-    std::string_view v = item.substr(sep + 1);
-    while (!v.empty() && (v.front() == ' ' || v.front() == '"')) v.remove_prefix(1);
+  return find_items(attrs, key, [&](std::string_view v) {
+    while (!v.empty() && v.front() == '"') v.remove_prefix(1);
     while (!v.empty() && (v.back() == ' ' || v.back() == '"')) v.remove_suffix(1);
     while (!v.empty()) {
       const size_t comma = v.find(',');
@@ -51,8 +55,8 @@ bool has_value(std::string_view attrs, std::string_view key, std::string_view va
       if (comma == std::string_view::npos) break;
       v.remove_prefix(comma + 1);
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 std::string first_of(std::string_view attrs, std::initializer_list<std::string_view> keys) {
