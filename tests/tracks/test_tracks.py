@@ -24,6 +24,7 @@
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 import pyBigWig
@@ -517,20 +518,27 @@ def test_bad_inputs(tmp, genome):
 
 
 def main():
+    # --part tracks: tiling, prediction and score tracks, errors; --part
+    # contributions: contribution tracks and hits called from them (ISM and
+    # the lasso: the long part, run in the Release pass only); default both.
+    part = sys.argv[sys.argv.index("--part") + 1] if "--part" in sys.argv else "all"
     with temp_dir("s2f-tracks-") as tmp:
         subprocess.run([PYTHON, os.path.join(SOURCE_DIR, "tests", "genome", "make_synthetic_genome.py"),
                         os.path.join(tmp, "genome")], check=True, capture_output=True)
         genome = os.path.join(tmp, "genome", "genome.fa")
         sizes = fasta_sizes(genome)
-        test_tiling(tmp, genome, sizes)
-        d = test_prediction_tracks(tmp, genome, sizes)
-        test_shards_join(tmp, genome)
-        test_binned_head(tmp, d, sizes)
-        test_large_track(tmp)
-        test_score_tracks(tmp, d, sizes)
-        test_contribution_tracks(tmp, genome, sizes)
-        test_call_hits_from_bigwig(tmp, genome, sizes)
-        test_bad_inputs(tmp, genome)
+        if part in ("all", "tracks"):
+            test_tiling(tmp, genome, sizes)
+            d = test_prediction_tracks(tmp, genome, sizes)
+            test_shards_join(tmp, genome)
+            test_binned_head(tmp, d, sizes)
+            test_large_track(tmp)
+            test_score_tracks(tmp, d, sizes)
+        if part in ("all", "contributions"):
+            test_contribution_tracks(tmp, genome, sizes)
+            test_call_hits_from_bigwig(tmp, genome, sizes)
+        if part in ("all", "tracks"):
+            test_bad_inputs(tmp, genome)
     finish()
 
 
