@@ -44,6 +44,9 @@ struct ScoreRunOptions {
 // The option combinations, checked in one place, one message each (usage
 // errors). run_score calls it first.
 void check_score_options(const ScoreRunOptions& options);
+
+// The reference part of s2f-score --help (window rule, statistics, percentiles, outputs).
+const char* score_help_details();
 // --save as Selene items, in the order given (default: diffs, abs_diffs,
 // logits, predictions); a usage error names an unknown item.
 std::vector<SeleneItem> selene_items(const std::vector<std::string>& save);
