@@ -119,6 +119,16 @@ ModelGraph small_bpnet(int64_t length = 300, int64_t filters = 32, int layers = 
   return g;
 }
 
+// A graph holding only its one-hot input node, of L positions.
+ModelGraph one_hot_input(int64_t length) {
+  ModelGraph g;
+  g.input_length = length;
+  Node in;
+  in.name = "sequence";
+  append(g, std::move(in));
+  return g;
+}
+
 // A valid ReLU convolution with random weights (channels-last kernel).
 Node relu_conv(const std::string& name, int input, int64_t cin, int64_t filters, int64_t kernel, std::mt19937& rng) {
   Node c;
@@ -529,12 +539,8 @@ TEST(EngineCore, WinogradConvEqualsTheDirectSum) {
 TEST(EngineCore, SequencesRunTogetherGetTheBitsOfOneAlone) {
   const int64_t L = 60, F = 136, K = 8;
   std::mt19937 rng(12);
-  ModelGraph g;
-  g.input_length = L;
+  ModelGraph g = one_hot_input(L);
   auto add = [&](Node n) { return append(g, std::move(n)); };
-  Node in;
-  in.name = "sequence";
-  add(in);
   const int conv1 = add(relu_conv("conv1", 0, 4, F, K, rng));
   const int conv2 = add(relu_conv("conv2", conv1, F, F, K, rng));
   g.heads = {Head{"tracks", conv2, HeadKind::profile, 1}};
@@ -598,12 +604,8 @@ TEST(EngineCore, SequencesRunTogetherGetTheBitsOfOneAlone) {
 TEST(EngineCore, DenseTailRunsOnceABatchAndMatchesTheDirectSum) {
   const int64_t L = 40, F = 24, H = 40, O = 20;  // 40 and 20 units: a partial vector each
   std::mt19937 rng(9);
-  ModelGraph g;
-  g.input_length = L;
+  ModelGraph g = one_hot_input(L);
   auto add = [&](Node n) { return append(g, std::move(n)); };
-  Node in;
-  in.name = "sequence";
-  add(in);
   const int conv = add(relu_conv("conv", 0, 4, F, 5, rng));
   Node pool;
   pool.name = "pool";
