@@ -19,8 +19,9 @@ TEST_PKGS="libgtest-dev libbenchmark-dev python3-numpy python3-h5py python3-torc
 # vt-examples (above) is a real chromosome, human chr20, for parity tests and benchmarks;
 # snakemake runs the workflows in pipelines/ (tests/pipelines/); python3-pybigwig reads the
 # bigWig files s2f writes, as the independent reference of the track tests;
-# benchmarks add the Python references' FASTA reader.
-BENCH_PKGS="python3-pyfaidx python3-packaging"
+# benchmarks add the Python references' FASTA reader, and tcmalloc, the allocator the
+# PyTorch references run with (bench/zoo/run.py explains why).
+BENCH_PKGS="python3-pyfaidx python3-packaging libtcmalloc-minimal4"
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 

@@ -42,10 +42,30 @@ def last_json(cmd, env=None):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def time_pair(name, path, cache, engine_bench, threads, batch, seconds):
+# PyTorch allocates every activation anew; with glibc's malloc a tensor over
+# 32 MB is a fresh mmap each call, and its page faults can cost PyTorch more
+# than its convolutions (2.5x on DeepSEA, batch 64, on an AMD EPYC VM). The
+# PyTorch CPU tuning guides preload tcmalloc or jemalloc for this; the zoo
+# times PyTorch with tcmalloc when Debian's libtcmalloc-minimal4 is installed,
+# so the ratios are against PyTorch at its best.
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def torch_allocator(choice):
+    """Returns (name, LD_PRELOAD value or None) for --torch-allocator."""
+    if choice == "system" or (choice == "auto" and not os.path.exists(TCMALLOC)):
+        return "glibc", None
+    if not os.path.exists(TCMALLOC):
+        raise SystemExit(f"--torch-allocator tcmalloc: {TCMALLOC} is missing (apt-get install libtcmalloc-minimal4)")
+    return "tcmalloc", TCMALLOC
+
+
+def time_pair(name, path, cache, engine_bench, threads, batch, seconds, preload):
     s2f = last_json([engine_bench, path, "--threads", str(threads), "--batch", str(batch), "--seconds", str(seconds)])
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                OPENBLAS_NUM_THREADS=str(threads))
+    if preload:
+        env["LD_PRELOAD"] = preload
     cmd = [sys.executable, "-B", os.path.join(HERE, "torch_time.py"), name, "--threads", str(threads),
            "--batch", str(batch), "--seconds", str(seconds)]
     torch_run = last_json(cmd + (["--weights", cache] if cache else []), env)
@@ -69,7 +89,10 @@ def main():
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--out", help="results JSON (default BUILD_DIR/bench/zoo/results.json)")
     p.add_argument("--parity-only", action="store_true", help="check parity, time nothing")
+    p.add_argument("--torch-allocator", choices=["auto", "tcmalloc", "system"], default="auto",
+                   help="malloc for the PyTorch side (auto: tcmalloc when installed)")
     a = p.parse_args()
+    allocator, preload = torch_allocator(a.torch_allocator)
     if a.parity_only:
         a.threads, a.batches = [], []
     names = [n for n in a.models.split(",") if n]
@@ -84,6 +107,7 @@ def main():
     import torch
     results = {"date_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), "host": platform.node(),
                "cpu": cpu_name(), "load_average": os.getloadavg(), "torch": torch.__version__,
+               "torch_allocator": allocator,
                "seconds": a.seconds, "threads": a.threads, "batches": a.batches,
                "parity_tolerance": parity.TOLERANCE, "parity": {}, "timing": []}
     failed = False
@@ -108,7 +132,7 @@ def main():
             for batch in a.batches:
                 print(f"zoo: {name}: timing, {threads} thread(s), batch {batch}", file=sys.stderr)
                 try:
-                    results["timing"].append(time_pair(name, path, cache, engine_bench, threads, batch, a.seconds))
+                    results["timing"].append(time_pair(name, path, cache, engine_bench, threads, batch, a.seconds, preload))
                 except Exception as e:  # noqa: BLE001
                     results["timing"].append({"model": name, "threads": threads, "batch": batch, "error": str(e)})
                     failed = True
@@ -117,7 +141,7 @@ def main():
     with open(out, "w") as f:
         json.dump(results, f, indent=1)
     print(f"## s2f model zoo, {results['date_utc']} UTC, {results['cpu']}, load {results['load_average'][0]:.1f}, "
-          f"PyTorch {results['torch']}, {a.seconds:g} s per run\n")
+          f"PyTorch {results['torch']} ({allocator} malloc), {a.seconds:g} s per run\n")
     print(report.parity_table(results["parity"]) + "\n")
     if results["timing"]:
         kernels = sorted({r["s2f"]["kernels"] for r in results["timing"] if "s2f" in r})

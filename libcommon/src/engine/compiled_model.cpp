@@ -157,7 +157,7 @@ PositionRange CompiledModel::input_range(int i, size_t input_slot, PositionRange
   const Node& n = c.node;
   const int64_t in_len = length(n.inputs[input_slot]);
   if (out.empty()) return {};
-  // A Winograd F(4,3) output's bits depend on every inner row of its tile.
+  // A Winograd F(4,3) or nested output's bits depend on every inner row of its tile.
   winograd_whole_tiles(c.winograd, n.dilation, length(i), out.lo, out.hi);
   switch (n.op) {
     case Op::conv1d:

@@ -1,5 +1,6 @@
-// Winograd F(m,3) Conv1D: input transform, m + 2 packed GEMMs, output
-// transform, over blocks of tiles that stay in L2.
+// Winograd Conv1D: input transform, one packed GEMM per transformed row
+// (m + 2 for F(m,3), 30 for the nested F(4x3, 3x3)), output transform,
+// over blocks of tiles that stay in L2.
 #include "conv_winograd.hpp"
 
 #include <algorithm>
@@ -11,10 +12,15 @@ namespace s2f::engine {
 
 namespace {
 
-// Tiles a block: the m + 2 transformed rows of each (U) and their products
-// (M) stay in L2 for a 512-channel layer; a multiple of the GEMM kernel's
-// 6-row register tile.
-int64_t tiles_per_block(int outputs) { return outputs == 4 ? 72 : 128; }
+// Tiles a block: the transformed rows of each (U) and their products (M)
+// stay in L2 for a 512-channel layer; a multiple of the GEMM kernel's 6-row
+// register tile. A nested tile has 30 rows of Cin (not 6 of 3 Cin), so
+// fewer tiles fill the same L2.
+int64_t tiles_per_block(int outputs) { return outputs == 12 ? 48 : outputs == 4 ? 72 : 128; }
+
+// Input rows a tile reads, and transformed rows (= GEMMs) it has.
+int tile_rows(int outputs) { return outputs == 12 ? 20 : outputs + 2; }
+int tile_mats(int outputs) { return outputs == 12 ? 30 : outputs + 2; }
 
 // A tile: its sequence and first output position.
 struct Tile {
@@ -44,6 +50,9 @@ constexpr std::array<std::array<double, 3>, 6> kG4 = {{{1.0 / 4, 0, 0},
                                                        {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                                        {1.0 / 24, -1.0 / 12, 1.0 / 6},
                                                        {0, 0, 1}}};
+// F(3,3), points 0, 1, -1, 2, infinity (the nested tile's second factor).
+constexpr std::array<std::array<double, 3>, 5> kG3 = {
+    {{0.5, 0, 0}, {0.5, 0.5, 0.5}, {1.0 / 6, -1.0 / 6, 1.0 / 6}, {1.0 / 6, 1.0 / 3, 2.0 / 3}, {0, 0, 1}}};
 
 }  // namespace
 
@@ -53,7 +62,8 @@ int winograd_max_outputs() {
   const char* env = std::getenv("S2F_ENGINE_WINOGRAD");
   if (env && std::string(env) == "0") return 0;
   if (env && std::string(env) == "2") return 2;
-  return 4;
+  if (env && std::string(env) == "4") return 4;
+  return 12;
 }
 
 int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa, int at_most) {
@@ -62,7 +72,10 @@ int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, 
   // wider tiles (more rows read at range edges) only on wide layers.
   const int max = std::min(at_most, winograd_max_outputs());
   if (kernel < 3 || stride != 1 || cin < 32 || cout < 2 * kernels::vector_width(isa) || max < 2) return 0;
-  return max >= 4 && cin >= 128 && cout >= 128 ? 4 : 2;
+  if (max < 4 || cin < 128 || cout < 128) return 2;
+  // Seven to nine taps: three groups of three, nested (2.5 products an
+  // output instead of 4.5 stacked).
+  return max >= 12 && winograd_taps(kernel) == 9 ? 12 : 4;
 }
 
 int64_t winograd_taps(int64_t kernel) { return (kernel + 2) / 3 * 3; }
@@ -70,10 +83,27 @@ int64_t winograd_taps(int64_t kernel) { return (kernel + 2) / 3 * 3; }
 std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, int64_t kernel, int64_t cin,
                                  int64_t cout) {
   const int64_t n = cin * cout, groups = winograd_taps(kernel) / 3;
+  auto tap = [&](int64_t k, int64_t e) { return k < kernel ? double{w[k * n + e]} : 0.0; };
+  if (outputs == 12) {
+    // Matrix 5i + j: sum over groups a and taps b of G4[i][a] G3[j][b] g_{3a+b}.
+    std::vector<float> g(static_cast<size_t>(n)), packed;
+    for (size_t i = 0; i < kG4.size(); ++i)
+      for (size_t j = 0; j < kG3.size(); ++j) {
+        for (int64_t e = 0; e < n; ++e) {
+          double sum = 0;
+          for (int64_t a = 0; a < 3; ++a)
+            for (int64_t b = 0; b < 3; ++b)
+              sum += kG4[i][static_cast<size_t>(a)] * kG3[j][static_cast<size_t>(b)] * tap(3 * a + b, e);
+          g[static_cast<size_t>(e)] = static_cast<float>(sum);
+        }
+        auto p = kernels::pack_weights(isa, g.data(), 1, cin, cout);
+        packed.insert(packed.end(), p.begin(), p.end());
+      }
+    return packed;
+  }
   const int mats = outputs + 2;
   // Matrix i stacks the groups' G_i along the reduction: rows j*Cin + ci.
   std::vector<float> g(static_cast<size_t>(groups * n));
-  auto tap = [&](int64_t k, int64_t e) { return k < kernel ? double{w[k * n + e]} : 0.0; };
   std::vector<float> packed;
   for (int i = 0; i < mats; ++i) {
     const auto& c = outputs == 4 ? kG4[static_cast<size_t>(i)] : kG2[static_cast<size_t>(i)];
@@ -88,8 +118,8 @@ std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, 
 }
 
 void winograd_whole_tiles(int outputs, int64_t d, int64_t length, int64_t& lo, int64_t& hi) {
-  if (outputs != 4 || hi <= lo) return;
-  const int64_t block = 4 * d;
+  if (outputs < 4 || hi <= lo) return;
+  const int64_t block = outputs * d;
   lo = std::max<int64_t>(0, lo / block * block);
   hi = std::min(length, (hi + block - 1) / block * block);
 }
@@ -99,10 +129,13 @@ int64_t winograd_block_tiles(int outputs) { return tiles_per_block(outputs); }
 void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvArgs> seqs) {
   if (seqs.empty() || seqs[0].hi <= seqs[0].lo) return;
   const kernels::ConvArgs& a = seqs[0];  // the layer; each sequence's in/out below
-  const int m = outputs, mats = outputs + 2;
+  const int m = outputs, mats = tile_mats(m);
   const int64_t tiles_max = tiles_per_block(m);
-  const int64_t d = a.dilation, cin = a.cin, cout = a.cout, groups = winograd_taps(a.kernel) / 3;
-  const int64_t reduce = groups * cin;  // a transformed row: the groups' rows side by side
+  const int64_t d = a.dilation, cin = a.cin, cout = a.cout;
+  // Stacked F(m,3): one transform a group of three taps, the groups' rows
+  // side by side in one reduction. Nested: one transform of all 20 rows.
+  const int64_t groups = m == 12 ? 1 : winograd_taps(a.kernel) / 3;
+  const int64_t reduce = groups * cin;
   const int64_t vw = kernels::vector_width(isa);
   const auto packed_size = static_cast<size_t>(reduce * ((cout + vw - 1) / vw * vw));
   Scratch& s = scratch();
@@ -145,20 +178,19 @@ void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvA
       auto input = [&](int64_t q) -> const float* {
         return q < 0 || q >= sa.in_length ? s.zero.data() : sa.in + (q - sa.in_pos0) * sa.in_stride;
       };
+      const int rows = tile_rows(m);
       for (int64_t j = 0; j < groups; ++j) {
         // Group j: taps 3j .. 3j + 2, read from rows p - pad + (3j + r) d.
         const int64_t q = p - a.pad_left + 3 * j * d;
-        const float* x[6];
-        float* us[6];
-        for (int r = 0; r < mats; ++r) {
-          x[r] = input(q + r * d);
-          us[r] = u + (r * tiles_max + t) * reduce + j * cin;
-        }
+        const float* x[20];
+        float* us[30];
+        for (int r = 0; r < rows; ++r) x[r] = input(q + r * d);
+        for (int r = 0; r < mats; ++r) us[r] = u + (r * tiles_max + t) * reduce + j * cin;
         // The first row enters only the first output, the last row only the
         // last output; either may lie outside the input's view when its
         // output is not asked for.
         if (!asked(p)) x[0] = s.zero.data();
-        if (!asked(p + (m - 1) * d)) x[mats - 1] = s.zero.data();
+        if (!asked(p + (m - 1) * d)) x[rows - 1] = s.zero.data();
         kernels::winograd_in(isa, m, x, us, cin);
       }
     }
@@ -179,8 +211,8 @@ void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvA
     for (int64_t t = 0; t < tiles; ++t) {
       const kernels::ConvArgs& sa = seqs[s.tiles[static_cast<size_t>(t)].seq];
       const int64_t p = s.tiles[static_cast<size_t>(t)].base;
-      const float* ms[6];
-      float* ys[4];
+      const float* ms[30];
+      float* ys[12];
       for (int i = 0; i < mats; ++i) ms[i] = s.m.data() + (i * tiles_max + t) * cout;
       for (int j = 0; j < m; ++j) {
         const int64_t pj = p + j * d;

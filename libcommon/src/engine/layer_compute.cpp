@@ -8,6 +8,7 @@
 #include "activations.hpp"
 #include "conv1d.hpp"
 #include "conv_kernels.hpp"
+#include "conv_winograd.hpp"
 #include "s2f/engine/compiled_model.hpp"
 #include "s2f/error.hpp"
 
@@ -127,14 +128,15 @@ void CompiledModel::compute_node_sequences(int i, std::span<const TensorView> in
   conv1d_forward_sequences(c, isa_, inputs, length(c.node.inputs[0]), outs, r);
 }
 
-int64_t CompiledModel::shortest_shared_layer() const {
-  int64_t shortest = 0;
+int64_t CompiledModel::sequences_per_block() const {
+  int64_t most = 0;
   for (size_t i = 0; i < nodes_.size(); ++i)
     if (computes_sequences_together(static_cast<int>(i))) {
-      const int64_t len = length(static_cast<int>(i));
-      shortest = shortest == 0 ? len : std::min(shortest, len);
+      const int outputs = nodes_[i].winograd;
+      const int64_t tiles = (length(static_cast<int>(i)) + outputs - 1) / outputs;
+      most = std::max(most, winograd_block_tiles(outputs) / std::max<int64_t>(tiles, 1));
     }
-  return shortest;
+  return most;
 }
 
 void CompiledModel::compute_node(int i, const TensorView* inputs, const TensorView& out, PositionRange r,

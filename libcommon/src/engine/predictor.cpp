@@ -6,7 +6,6 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include "conv_winograd.hpp"
 
 namespace s2f::engine {
 
@@ -37,11 +36,12 @@ struct Predictor::TailInputs {
 Predictor::Predictor(std::shared_ptr<const CompiledModel> model)
     : model_(std::move(model)), plan_(ActivationPlanner::plan(*model_)), arenas_(std::make_unique<Arenas>()) {
   find_tail();
-  // Sequences a worker runs together: as many as the shortest Winograd
-  // layer's tiles fit in one block (its weights then stream once for all
-  // of them, not once a sequence), at most 8 (the activations of each are held).
-  if (const int64_t shortest = model_->shortest_shared_layer(); shortest > 0)
-    group_ = std::clamp<int64_t>(winograd_block_tiles(4) / ((shortest + 3) / 4), 1, 8);
+  // Sequences a worker runs together: as many as the Winograd layer with
+  // the fewest tiles fits in one block (its weights then stream once for
+  // all of them, not once a sequence), at most 8 (the activations of each
+  // are held).
+  if (const int64_t per_block = model_->sequences_per_block(); per_block > 0)
+    group_ = std::clamp<int64_t>(per_block, 1, 8);
 }
 
 void Predictor::find_tail() {

@@ -6,8 +6,9 @@
 // that needs with input_range(). The Conv1D kernels are chosen when the model
 // is compiled: the best of AVX-512, AVX2 and generic this CPU runs, or a lower
 // one named by the environment variable S2F_ENGINE_ISA (avx2, generic).
-// Wide 3-tap convolutions run as Winograd F(2,3) (conv_winograd.hpp) unless
-// S2F_ENGINE_WINOGRAD=0, which tests and benchmarks use to compare.
+// Wide convolutions of 3 taps or more run as Winograd convolutions
+// (conv_winograd.hpp) unless S2F_ENGINE_WINOGRAD=0, which tests and
+// benchmarks use to compare.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -36,8 +37,8 @@ struct CompiledNode {
                                                // unless CompileOptions::keep_kernels
   std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
                                                // (or winograd_pack when `winograd`)
-  int winograd = 0;                            // 3-tap conv run as Winograd F(m,3): m outputs a tile
-                                               // (2 or 4), 0 when not
+  int winograd = 0;                            // conv run as a Winograd convolution: its outputs a
+                                               // tile (2, 4, or 12 nested), 0 when not
   std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
   std::vector<float> bias;                     // Cout, or empty
   std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
@@ -49,13 +50,14 @@ struct CompiledNode {
 // needs every nonlinearity's input and output, so it compiles a graph whose
 // activations are nodes of their own (split_activations) without fusing
 // them, and keeps the (BatchNorm-folded) kernels to transpose. Fast ISM
-// recomputes small ranges around a mutation: F(4,3) tiles would widen them
-// to whole blocks of 4 x dilation positions (1024 at dilation 256), so it
+// recomputes small ranges around a mutation: F(4,3) and nested tiles would
+// widen them to whole blocks of 4 or 12 x dilation positions (1024 at
+// dilation 256 with F(4,3)), so it
 // keeps tiles of 2, whose outputs depend on their own window only.
 struct CompileOptions {
   bool fuse_activations = true;
   bool keep_kernels = false;
-  int winograd_outputs = 4;  // most outputs a Winograd tile: 4, 2, or 0 for none
+  int winograd_outputs = 12;  // most outputs a Winograd tile: 12 (nested, 7-9 taps), 4, 2, or 0 for none
 };
 
 class CompiledModel {
@@ -93,8 +95,9 @@ class CompiledModel {
   bool computes_sequences_together(int i) const;
   void compute_node_sequences(int i, std::span<const TensorView> inputs, std::span<const TensorView> outs,
                               PositionRange out_range) const;
-  // The fewest positions of a layer that computes sequences together, or 0.
-  int64_t shortest_shared_layer() const;
+  // How many sequences' tiles fill one block of the layer that computes
+  // sequences together with the fewest tiles a sequence (0: no such layer).
+  int64_t sequences_per_block() const;
   // The view of an alias/shifted node given its input's view.
   TensorView view_of_alias(int i, const TensorView& input) const;
 
