@@ -23,12 +23,24 @@ int panel_width(Isa isa) {
   }
 }
 
+int64_t panel_count(Isa isa, int64_t cout) {
+  const int64_t vec = vector_width(isa);
+  return PanelSplit(cout, vec, panel_width(isa) / vec).panels;
+}
+
+ColumnRange panel_columns(Isa isa, int64_t cout, int64_t p) {
+  const int64_t vec = vector_width(isa);
+  const PanelSplit s(cout, vec, panel_width(isa) / vec);
+  return {s.first_vector(p) * vec, std::min(cout, s.first_vector(p + 1) * vec)};
+}
+
 std::vector<float> pack_weights(Isa isa, const float* w, int64_t kernel, int64_t cin, int64_t cout) {
-  const int64_t panel = panel_width(isa), vec = vector_width(isa), taps = kernel * cin;
+  const int64_t vec = vector_width(isa), taps = kernel * cin;
   std::vector<float> packed;
   packed.reserve(static_cast<size_t>(taps * ((cout + vec - 1) / vec * vec)));
-  for (int64_t j0 = 0; j0 < cout; j0 += panel) {
-    const int64_t width = std::min(panel, (cout - j0 + vec - 1) / vec * vec);
+  for (int64_t p = 0; p < panel_count(isa, cout); ++p) {
+    const int64_t j0 = panel_columns(isa, cout, p).lo;
+    const int64_t width = (panel_columns(isa, cout, p).hi - j0 + vec - 1) / vec * vec;
     for (int64_t t = 0; t < taps; ++t)
       for (int64_t l = 0; l < width; ++l) packed.push_back(j0 + l < cout ? w[t * cout + j0 + l] : 0.0f);
   }

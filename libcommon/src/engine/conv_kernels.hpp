@@ -24,16 +24,33 @@ struct ConvArgs {
   int64_t out_pos0 = 0, out_stride = 0;
   int64_t lo = 0, hi = 0;
   int64_t col_lo = 0, col_hi = -1;  // packed kernel: output channels [col_lo, col_hi), -1: cout;
-                                    // col_lo a multiple of panel_width()
+                                    // both panel bounds (panel_columns)
   bool relu = false;
 };
 
 // The packed kernel: a GEMM over the reduction index t = k*Cin + ci. Output
-// channels are cut into column blocks of panel_width(isa) (the last one
-// narrower, rounded up to whole vectors with zero weights); each block holds
-// its (K*Cin) x width weights row by row, so the register tile streams them
-// from memory in order. Packed once when the model is compiled.
+// channels are cut into column blocks (panels) of at most panel_width(isa)
+// channels, whole vectors each (the last rounded up with zero weights);
+// each holds its (K*Cin) x width weights row by row, so the register tile
+// streams them from memory in order. Packed once when the model is compiled.
 int panel_width(Isa isa);
+
+// Panels share the vectors evenly, so no panel is much narrower than the
+// register tile (200 channels: 4 + 3 + 3 + 3 vectors of 16, not 4 + 4 + 4 + 1,
+// whose last pass would load inputs for 6 multiply-adds a row).
+struct PanelSplit {
+  int64_t vectors, panels, base, extra;  // panel p: base + (p < extra) vectors
+  PanelSplit(int64_t cout, int64_t vec, int64_t most)
+      : vectors((cout + vec - 1) / vec), panels((vectors + most - 1) / most), base(vectors / panels),
+        extra(vectors % panels) {}
+  int64_t first_vector(int64_t p) const { return p * base + (p < extra ? p : extra); }
+};
+int64_t panel_count(Isa isa, int64_t cout);
+// Output channels [first, second) of panel p, second clipped to cout.
+struct ColumnRange {
+  int64_t lo, hi;
+};
+ColumnRange panel_columns(Isa isa, int64_t cout, int64_t p);
 std::vector<float> pack_weights(Isa isa, const float* w_kcio, int64_t kernel, int64_t cin, int64_t cout);
 // All positions [lo, hi), padding included, with weights from pack_weights().
 // Needs cout >= vector_width(isa). Every output's sum runs in one order fixed

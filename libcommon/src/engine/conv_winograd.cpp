@@ -12,15 +12,18 @@ namespace s2f::engine {
 
 namespace {
 
+// The nested tiles: 12 outputs (three groups of taps), 9 (four groups).
+bool nested(int outputs) { return outputs == 12 || outputs == 9; }
+
 // Tiles a block: the transformed rows of each (U) and their products (M)
 // stay in L2 for a 512-channel layer; a multiple of the GEMM kernel's 6-row
 // register tile. A nested tile has 30 rows of Cin (not 6 of 3 Cin), so
 // fewer tiles fill the same L2.
-int64_t tiles_per_block(int outputs) { return outputs == 12 ? 48 : outputs == 4 ? 72 : 128; }
+int64_t tiles_per_block(int outputs) { return nested(outputs) ? 48 : outputs == 4 ? 72 : 128; }
 
 // Input rows a tile reads, and transformed rows (= GEMMs) it has.
-int tile_rows(int outputs) { return outputs == 12 ? 20 : outputs + 2; }
-int tile_mats(int outputs) { return outputs == 12 ? 30 : outputs + 2; }
+int tile_rows(int outputs) { return nested(outputs) ? 20 : outputs + 2; }
+int tile_mats(int outputs) { return nested(outputs) ? 30 : outputs + 2; }
 
 // A tile: its sequence and first output position.
 struct Tile {
@@ -50,6 +53,13 @@ constexpr std::array<std::array<double, 3>, 6> kG4 = {{{1.0 / 4, 0, 0},
                                                        {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                                        {1.0 / 24, -1.0 / 12, 1.0 / 6},
                                                        {0, 0, 1}}};
+// F(3,4) on F(4,3)'s points (the first factor of a nested tile of four groups).
+constexpr std::array<std::array<double, 4>, 6> kG34 = {{{1.0 / 4, 0, 0, 0},
+                                                        {-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                                        {-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6},
+                                                        {1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3},
+                                                        {1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3},
+                                                        {0, 0, 0, 1}}};
 // F(3,3), points 0, 1, -1, 2, infinity (the nested tile's second factor).
 constexpr std::array<std::array<double, 3>, 5> kG3 = {
     {{0.5, 0, 0}, {0.5, 0.5, 0.5}, {1.0 / 6, -1.0 / 6, 1.0 / 6}, {1.0 / 6, 1.0 / 3, 2.0 / 3}, {0, 0, 1}}};
@@ -73,9 +83,11 @@ int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, 
   const int max = std::min(at_most, winograd_max_outputs());
   if (kernel < 3 || stride != 1 || cin < 32 || cout < 2 * kernels::vector_width(isa) || max < 2) return 0;
   if (max < 4 || cin < 128 || cout < 128) return 2;
-  // Seven to nine taps: three groups of three, nested (2.5 products an
-  // output instead of 4.5 stacked).
-  return max >= 12 && winograd_taps(kernel) == 9 ? 12 : 4;
+  // Seven to twelve taps: three or four groups of three, nested (2.5 or
+  // 3.3 products an output instead of 4.5 or 6 stacked).
+  if (max >= 12 && winograd_taps(kernel) == 9) return 12;
+  if (max >= 12 && winograd_taps(kernel) == 12) return 9;
+  return 4;
 }
 
 int64_t winograd_taps(int64_t kernel) { return (kernel + 2) / 3 * 3; }
@@ -84,16 +96,19 @@ std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, 
                                  int64_t cout) {
   const int64_t n = cin * cout, groups = winograd_taps(kernel) / 3;
   auto tap = [&](int64_t k, int64_t e) { return k < kernel ? double{w[k * n + e]} : 0.0; };
-  if (outputs == 12) {
-    // Matrix 5i + j: sum over groups a and taps b of G4[i][a] G3[j][b] g_{3a+b}.
+  if (nested(outputs)) {
+    // Matrix 5i + j: sum over groups a and taps b of Ga[i][a] G3[j][b] g_{3a+b},
+    // Ga = G4 (three groups) or G34 (four).
+    auto ga = [&](size_t i, int64_t a) {
+      return outputs == 12 ? kG4[i][static_cast<size_t>(a)] : kG34[i][static_cast<size_t>(a)];
+    };
     std::vector<float> g(static_cast<size_t>(n)), packed;
-    for (size_t i = 0; i < kG4.size(); ++i)
+    for (size_t i = 0; i < 6; ++i)
       for (size_t j = 0; j < kG3.size(); ++j) {
         for (int64_t e = 0; e < n; ++e) {
           double sum = 0;
-          for (int64_t a = 0; a < 3; ++a)
-            for (int64_t b = 0; b < 3; ++b)
-              sum += kG4[i][static_cast<size_t>(a)] * kG3[j][static_cast<size_t>(b)] * tap(3 * a + b, e);
+          for (int64_t a = 0; a < groups; ++a)
+            for (int64_t b = 0; b < 3; ++b) sum += ga(i, a) * kG3[j][static_cast<size_t>(b)] * tap(3 * a + b, e);
           g[static_cast<size_t>(e)] = static_cast<float>(sum);
         }
         auto p = kernels::pack_weights(isa, g.data(), 1, cin, cout);
@@ -134,7 +149,7 @@ void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvA
   const int64_t d = a.dilation, cin = a.cin, cout = a.cout;
   // Stacked F(m,3): one transform a group of three taps, the groups' rows
   // side by side in one reduction. Nested: one transform of all 20 rows.
-  const int64_t groups = m == 12 ? 1 : winograd_taps(a.kernel) / 3;
+  const int64_t groups = nested(m) ? 1 : winograd_taps(a.kernel) / 3;
   const int64_t reduce = groups * cin;
   const int64_t vw = kernels::vector_width(isa);
   const auto packed_size = static_cast<size_t>(reduce * ((cout + vw - 1) / vw * vw));

@@ -45,6 +45,14 @@
 //         y0 = M0 + M1 + M2 + M3  y1 = M1 - M2 + 2M3  y2 = M1 + M2 + 4M3 + M4
 // x_0 enters only U[0][0] and y_0, x_19 only U[5][4] and y_11, as in F(m,3).
 //
+// Ten to twelve taps (four groups, Basset's 11) nest F(3,3) in F(3,4) the
+// same way: 9 outputs y_{3s+t} (s < 3) from the same 20 rows and 30
+// products, 3.3 an output instead of 6 stacked. F(3,4) uses F(4,3)'s six
+// points and so its input transform; its weights and outputs are
+//         G = (g0/4, -(g0+g1+g2+g3)/6, -(g0-g1+g2-g3)/6,
+//              g0/24 + g1/12 + g2/6 + g3/3, g0/24 - g1/12 + g2/6 - g3/3, g3)
+//         y0, y1 as F(4,3)'s, y2 = M1 + M2 + 4(M3 + M4) + M5.
+//
 // Tiles are fixed by absolute position (the m positions p, p+d, ... of one
 // residue class mod d, inside the block of m*d positions holding p), and a
 // tile's outputs are always computed from the same rows, whoever asks for
@@ -65,9 +73,9 @@
 
 namespace s2f::engine {
 
-// Outputs per tile for a layer of 3 or more taps: 12 (nested) for wide layers of 7 to 9
-// taps, 4 for other wide layers (and when `at_most` is 4), 2 for narrower ones (and when
-// `at_most` is 2), 0 when Winograd does not apply.
+// Outputs per tile for a layer of 3 or more taps: 12 or 9 (nested) for wide layers of 7 to
+// 9 or 10 to 12 taps, 4 for other wide layers (and when `at_most` is 4), 2 for narrower
+// ones (and when `at_most` is 2), 0 when Winograd does not apply.
 int winograd_outputs(int64_t kernel, int64_t stride, int64_t cin, int64_t cout, kernels::Isa isa, int at_most = 4);
 // The taps a K-tap layer reads as Winograd tiles: K rounded up to a multiple of 3.
 int64_t winograd_taps(int64_t kernel);
@@ -92,7 +100,7 @@ void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvA
 int64_t winograd_block_tiles(int outputs);
 
 // The output positions whose tiles meet [lo, hi): whole blocks of m d
-// positions (F(4,3): 4d, nested: 12d), clipped to [0, length). F(2,3) needs
+// positions (F(4,3): 4d, nested: 12d or 9d), clipped to [0, length). F(2,3) needs
 // no widening.
 void winograd_whole_tiles(int outputs, int64_t dilation, int64_t length, int64_t& lo, int64_t& hi);
 

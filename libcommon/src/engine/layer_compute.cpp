@@ -74,8 +74,7 @@ void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t
     a.w = c.packed.data();
     a.lo = r.lo;
     a.hi = r.hi;
-    const int64_t panel = kernels::panel_width(k);
-    const int64_t panels = (units + panel - 1) / panel;
+    const int64_t panels = kernels::panel_count(k, units);
     if (!parallel || panels < 2) {
       kernels::conv_packed(k, a);
     } else {
@@ -83,8 +82,8 @@ void dense_forward(const CompiledNode& c, int isa, const TensorView& in, int64_t
       // weights, which is what a Dense layer on few rows is bound by.
       oneapi::tbb::parallel_for(int64_t{0}, panels, [&](int64_t p) {
         kernels::ConvArgs part = a;
-        part.col_lo = p * panel;
-        part.col_hi = std::min(units, (p + 1) * panel);
+        part.col_lo = kernels::panel_columns(k, units, p).lo;
+        part.col_hi = kernels::panel_columns(k, units, p).hi;
         kernels::conv_packed(k, part);
       });
     }

@@ -38,7 +38,7 @@ struct CompiledNode {
   std::vector<float> packed;                   // at least a vector of outputs: kernels::pack_weights
                                                // (or winograd_pack when `winograd`)
   int winograd = 0;                            // conv run as a Winograd convolution: its outputs a
-                                               // tile (2, 4, or 12 nested), 0 when not
+                                               // tile (2, 4, or 12 or 9 nested), 0 when not
   std::vector<float> kernel_dot;               // conv with few outputs: (Cout, K*Cin)
   std::vector<float> bias;                     // Cout, or empty
   std::vector<float> scale, shift;             // unfolded batchnorm: y = x*scale + shift
@@ -57,7 +57,7 @@ struct CompiledNode {
 struct CompileOptions {
   bool fuse_activations = true;
   bool keep_kernels = false;
-  int winograd_outputs = 12;  // most outputs a Winograd tile: 12 (nested, 7-9 taps), 4, 2, or 0 for none
+  int winograd_outputs = 12;  // 12: nested tiles (7-12 taps) allowed; 4, 2: at most F(4,3), F(2,3); 0: none
 };
 
 class CompiledModel {
