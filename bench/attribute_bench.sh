@@ -19,6 +19,7 @@ target=${4:-counts}
 regions=${5:-64}
 references=20
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/torch_env.sh"
 data="$here/../../shared/data"
 [ -x "$build/bin/s2f-attribute" ] || { echo "attribute_bench: $build/bin/s2f-attribute is not built" >&2; exit 77; }
 [ -d "$data/models/bpnet-lite" ] || { echo "attribute_bench: $data/models/bpnet-lite is absent" >&2; exit 77; }
@@ -59,7 +60,7 @@ for which in $models; do
   "$build/bin/s2f-attribute" -m "$model" -t "$threads" --references $references --seed 1 \
     --target "$target" -o "$tmp/attr.s2f" "$tmp/regions.s2f" 2> "$tmp/attr.log"
   t2=$(now)
-  torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/attribute_torch_reference.py" "$model" \
+  torch=$(torch_python "$threads" "$here/attribute_torch_reference.py" "$model" \
     "$tmp/regions.fa" --target "$target" --references $references --batch 64 --threads "$threads" --seed 1)
   /usr/bin/python3 - "$which" "$t0" "$t1" "$t2" "$torch" "$tmp/attr.log" <<'PY'
 import json, sys

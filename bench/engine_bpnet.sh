@@ -7,6 +7,7 @@ build=${1:?usage: engine_bpnet.sh BUILD_DIR [THREADS] [SECONDS]}
 threads=${2:-2}
 seconds=${3:-10}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/torch_env.sh"
 data="$here/../../shared/data/models/bpnet-lite"
 [ -d "$data" ] || { echo "engine_bpnet: $data is absent" >&2; exit 77; }
 model="$build/bench/bpnet_example.s2fm"
@@ -15,7 +16,7 @@ mkdir -p "$build/bench"
   --state-dict "$data/bpnet_example.state_dict.pt" --hparams "$data/bpnet_example.hparams.json" -o "$model"
 s2f=$("$build/bench/engine_bench" "$model" --threads "$threads" --batch 64 --seconds "$seconds")
 # The same PyTorch timing loop as the model zoo's, on the same real BPNet.
-torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/zoo/torch_time.py" bpnet \
+torch=$(torch_python "$threads" "$here/zoo/torch_time.py" bpnet \
   --threads "$threads" --batch 64 --seconds "$seconds")
 echo "$s2f"
 echo "$torch"

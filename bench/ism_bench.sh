@@ -13,6 +13,7 @@ threads=${2:-2}
 widths=${3:-"100 1000"}
 which=${4:-bpnet}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/torch_env.sh"
 data="$here/../../shared/data/models/bpnet-lite"
 [ -d "$data" ] || { echo "ism_bench: $data is absent" >&2; exit 77; }
 tmp=$(mktemp -d)
@@ -43,7 +44,7 @@ for w in $widths; do
     --zstd 0 --naive -o "$tmp/naive.s2f" "$tmp/seq.s2f"
   t2=$(now)
   # shellcheck disable=SC2086 # $reference is a list of words
-  torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/ism_torch_reference.py" \
+  torch=$(torch_python "$threads" "$here/ism_torch_reference.py" \
     $reference "$tmp/seq.fa" \
     --start $start --end $end --threads "$threads" --out "$tmp/torch.npy")
   /usr/bin/python3 - "$w" "$t0" "$t1" "$t2" "$torch" "$tmp" <<'PY'

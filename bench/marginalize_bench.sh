@@ -16,6 +16,7 @@ n_demo=${3:-1024}
 n_bpnet=${4:-128}
 zoo_models=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/torch_env.sh"
 bin="$build/bin"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,7 +30,7 @@ compare() {
   "$bin/s2f-marginalize" -q --model "$model" --random -n "$n" --seed 1 --motif ATGAGTCAT -t "$threads" -b 64 \
     --summary "$tmp/summary.tsv" > "$tmp/out.s2f"
   t1=$(date +%s.%N)
-  torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/marginalize_torch_reference.py" "$@" \
+  torch=$(torch_python "$threads" "$here/marginalize_torch_reference.py" "$@" \
     --length "$len" -n "$n" --motif ATGAGTCAT --threads "$threads" --batch 64)
   /usr/bin/python3 - "$name" "$n" "$t0" "$t1" "$torch" "$tmp/summary.tsv" <<'PY'
 import json, sys

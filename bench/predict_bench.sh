@@ -9,6 +9,7 @@ build=${1:?usage: predict_bench.sh BUILD_DIR [THREADS] [WINDOWS]}
 threads=${2:-2}
 windows=${3:-1024}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/torch_env.sh"
 data="$here/../../shared/data"
 [ -d "$data/models/bpnet-lite" ] || { echo "predict_bench: $data is absent" >&2; exit 77; }
 bin="$build/bin"
@@ -26,7 +27,7 @@ t0=$(date +%s.%N)
 "$bin/s2f-encode" -q -g "$genome" -L 2114 "$tmp/pos.s2f" \
   | "$bin/s2f-predict" -q --model "$tmp/bpnet.s2fm" -t "$threads" -b 64 > "$tmp/s2f.out"
 t1=$(date +%s.%N)
-torch=$(OMP_NUM_THREADS=$threads /usr/bin/python3 -B "$here/predict_torch_reference.py" "$tmp/pos.s2f" "$genome" \
+torch=$(torch_python "$threads" "$here/predict_torch_reference.py" "$tmp/pos.s2f" "$genome" \
   "$data/models/bpnet-lite/bpnet_example.state_dict.pt" "$data/models/bpnet-lite/bpnet_example.hparams.json" \
   "$tmp/torch.npz" --threads "$threads")
 /usr/bin/python3 - "$t0" "$t1" "$windows" "$torch" "$tmp/s2f.out" "$tmp/torch.npz" <<'PY'

@@ -12,24 +12,6 @@
 
 using namespace s2f;
 
-namespace {
-
-constexpr const char* kTrackRules = R"(
-Tracks (--bigwig/--bedgraph PREFIX: one file PREFIX.<track>.bw / .bedGraph per selected track; files
-appear together at the end of the run, then -o lists them (track_id, file); rules in
-libcommon/src/genome/WINDOWS.md, "Tracks"):
-  tensors        every selected head track; a profile head's B bins of r bp are centred in the input
-                 window, a scalar head spans the first profile head's output window.
-                 --transform logits (as predicted) | probabilities (softmax over the window's bins)
-                 | counts (softmax(logits) x exp(log-counts of --counts-head), ChromBPNet's coverage)
-  scores         one file per statistic and track, each value over the bins it summed (--window)
-  contributions  PREFIX.contrib: per base of the attributed range, sum(contrib x one-hot)
-  Overlapping windows: --stitch midpoint (each base from the window whose centre is nearest, as
-  ChromBPNet) or average. Chromosome sizes come from the stream's reference index; records must be
-  in genome order (tiles from s2f-sample-positions --strategy tile are): out of order is an error.)";
-
-}  // namespace
-
 int main(int argc, char** argv) {
   Tool tool("view", "Print, validate, slice, join and convert s2f streams",
             "s2f-view --head 3 windows.s2f        # first records as TSV\n"
@@ -42,12 +24,8 @@ int main(int argc, char** argv) {
             "  s2f-view --masks --select transcription_factor=CTCF preds.s2f   # every track, with 0/1 mask columns\n"
             "  s2f-view --s2f --strip-padding -o real.s2f preds_with_padding.s2f\n"
             "  s2f-view --s2f --arith sub --with ref.preds.s2f -o alt_minus_ref.s2f alt.preds.s2f   # per-bin alt - ref\n"
-            "  s2f-view --annotate-vcf variants.vcf.gz -o scored.vcf.gz scores.s2f   # the VCF + INFO scores, indexed\n"
-            "\nAnnotated VCF (--annotate-vcf VCF, -o FILE.vcf.gz or FILE.bcf): every VCF record once, in order, with one\n"
-            "INFO field <PREFIX>_<statistic>_<track> (Number=A, Float) per statistic and track of the scores stream;\n"
-            "multi-allelic records stay one line (one value per ALT, '.' for an ALT without score); BGZF + .tbi\n"
-            "(--csi: .csi), or BCF + .csi; readable by bcftools and tabix.\n" +
-                std::string(kTrackRules));
+            "  s2f-view --annotate-vcf variants.vcf.gz -o scored.vcf.gz scores.s2f   # the VCF + INFO scores, indexed\n" +
+                std::string(view::view_help_details()));
   tool.use(Opt::Output | Opt::Shard | Opt::Compress);
   view::ViewOptions v;
   auto& app = tool.app();

@@ -48,4 +48,7 @@ void check_request(const MarginalizeRequest& request);
 
 void run_marginalize(const MarginalizeRequest& request, Run& run);
 
+// The reference text of s2f-marginalize --help (modes, backgrounds, outputs).
+const char* marginalize_help_details();
+
 }  // namespace s2f::marginalize

@@ -28,4 +28,7 @@ SamplingCounts write_tiles(const SamplingRequest& request, PositionSampler& samp
 // the shortfall against the request, and one with the partition counts.
 void report_sampling(PositionSampler& sampler, const SamplingCounts& counts, bool quiet);
 
+// The reference text of s2f-sample-positions --help (strategies, Selene's samplers).
+const char* sampling_help_details();
+
 }  // namespace s2f::sampling

@@ -29,4 +29,7 @@ struct ViewOptions {
 // Returns the exit code (0); errors are thrown as s2f::Error.
 int run_view(ViewOptions& v, Run& run);
 
+// The reference text of s2f-view --help (annotated VCF, genome tracks).
+const std::string& view_help_details();
+
 }  // namespace s2f::view
