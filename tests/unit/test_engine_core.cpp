@@ -450,7 +450,7 @@ TEST(EngineCore, WinogradConvEqualsTheDirectSum) {
     int64_t kernel;
     int at_most = 12;  // CompileOptions::winograd_outputs
   };
-  for (const Shape shape : {Shape{48, 40, 2, 3}, Shape{136, 136, 4, 3}, Shape{48, 40, 2, 8}, Shape{136, 136, 4, 8, 4},
+  for (const Shape shape : {Shape{64, 40, 2, 3}, Shape{136, 136, 4, 3}, Shape{64, 40, 2, 8}, Shape{136, 136, 4, 8, 4},
                             Shape{136, 136, 4, 7, 4}, Shape{136, 136, 12, 8}, Shape{136, 136, 12, 7},
                             Shape{136, 136, 12, 9}, Shape{136, 136, 9, 11}, Shape{136, 136, 9, 10},
                             Shape{136, 136, 9, 12}})
@@ -513,7 +513,7 @@ TEST(EngineCore, WinogradConvEqualsTheDirectSum) {
         // times more than F(2,3)'s (Barabasz et al., "Error analysis and
         // improving the accuracy of Winograd convolution", 2020); nesting
         // F(3,3) into it (1-D taps as a 3 x 3 array) up to twice that.
-        const double bound = shape.tile >= 9 ? 1e-4 : shape.tile == 4 ? 5e-5 : 2e-6;
+        const double bound = shape.tile >= 9 ? 1e-4 : shape.tile == 4 ? 5e-5 : 4e-6;
         EXPECT_LT(worst, bound * std::sqrt(K / 3.0))
             << "tile " << shape.tile << " K " << K << " dilation " << d << (same ? " same" : " valid") << ", kernels "
             << m.isa();
