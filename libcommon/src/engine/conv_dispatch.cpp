@@ -39,8 +39,8 @@ std::vector<float> pack_weights(Isa isa, const float* w, int64_t kernel, int64_t
   std::vector<float> packed;
   packed.reserve(static_cast<size_t>(taps * ((cout + vec - 1) / vec * vec)));
   for (int64_t p = 0; p < panel_count(isa, cout); ++p) {
-    const int64_t j0 = panel_columns(isa, cout, p).lo;
-    const int64_t width = (panel_columns(isa, cout, p).hi - j0 + vec - 1) / vec * vec;
+    const auto [j0, end] = panel_columns(isa, cout, p);
+    const int64_t width = (end - j0 + vec - 1) / vec * vec;
     for (int64_t t = 0; t < taps; ++t)
       for (int64_t l = 0; l < width; ++l) packed.push_back(j0 + l < cout ? w[t * cout + j0 + l] : 0.0f);
   }

@@ -64,6 +64,13 @@ void conv_packed(Isa isa, const ConvArgs& a);
 void conv_dot(Isa isa, const ConvArgs& a);
 int vector_width(Isa isa);
 
+// Winograd tile shapes by outputs a tile (conv_winograd.hpp): the nested
+// tiles (12 outputs: three groups of taps; 9: four) read 20 input rows and
+// have 30 transformed rows; F(m,3) reads and has m + 2.
+constexpr bool winograd_nested(int outputs) { return outputs == 12 || outputs == 9; }
+constexpr int winograd_tile_rows(int outputs) { return winograd_nested(outputs) ? 20 : outputs + 2; }
+constexpr int winograd_tile_mats(int outputs) { return winograd_nested(outputs) ? 30 : outputs + 2; }
+
 // Winograd F(outputs,3) transforms over n channels (conv_winograd.hpp),
 // outputs 2 or 4: outputs + 2 input rows x to as many transformed rows u;
 // products m to outputs y_j (+ bias, ReLU'd when asked), a null y_j skipped.

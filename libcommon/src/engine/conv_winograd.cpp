@@ -12,18 +12,13 @@ namespace s2f::engine {
 
 namespace {
 
-// The nested tiles: 12 outputs (three groups of taps), 9 (four groups).
-bool nested(int outputs) { return outputs == 12 || outputs == 9; }
-
 // Tiles a block: the transformed rows of each (U) and their products (M)
 // stay in L2 for a 512-channel layer; a multiple of the GEMM kernel's 6-row
 // register tile. A nested tile has 30 rows of Cin (not 6 of 3 Cin), so
 // fewer tiles fill the same L2.
-int64_t tiles_per_block(int outputs) { return nested(outputs) ? 48 : outputs == 4 ? 72 : 128; }
-
-// Input rows a tile reads, and transformed rows (= GEMMs) it has.
-int tile_rows(int outputs) { return nested(outputs) ? 20 : outputs + 2; }
-int tile_mats(int outputs) { return nested(outputs) ? 30 : outputs + 2; }
+int64_t tiles_per_block(int outputs) {
+  return kernels::winograd_nested(outputs) ? 48 : outputs == 4 ? 72 : 128;
+}
 
 // A tile: its sequence and first output position.
 struct Tile {
@@ -97,7 +92,7 @@ std::vector<float> winograd_pack(kernels::Isa isa, int outputs, const float* w, 
                                  int64_t cout) {
   const int64_t n = cin * cout, groups = winograd_taps(kernel) / 3;
   auto tap = [&](int64_t k, int64_t e) { return k < kernel ? double{w[k * n + e]} : 0.0; };
-  if (nested(outputs)) {
+  if (kernels::winograd_nested(outputs)) {
     // Matrix 5i + j: sum over groups a and taps b of Ga[i][a] G3[j][b] g_{3a+b},
     // Ga = G4 (three groups) or G34 (four).
     auto ga = [&](size_t i, int64_t a) {
@@ -145,12 +140,12 @@ int64_t winograd_block_tiles(int outputs) { return tiles_per_block(outputs); }
 void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvArgs> seqs) {
   if (seqs.empty() || seqs[0].hi <= seqs[0].lo) return;
   const kernels::ConvArgs& a = seqs[0];  // the layer; each sequence's in/out below
-  const int m = outputs, mats = tile_mats(m);
+  const int m = outputs, mats = kernels::winograd_tile_mats(m);
   const int64_t tiles_max = tiles_per_block(m);
   const int64_t d = a.dilation, cin = a.cin, cout = a.cout;
   // Stacked F(m,3): one transform a group of three taps, the groups' rows
   // side by side in one reduction. Nested: one transform of all 20 rows.
-  const int64_t groups = nested(m) ? 1 : winograd_taps(a.kernel) / 3;
+  const int64_t groups = kernels::winograd_nested(m) ? 1 : winograd_taps(a.kernel) / 3;
   const int64_t reduce = groups * cin;
   const int64_t vw = kernels::vector_width(isa);
   const auto packed_size = static_cast<size_t>(reduce * ((cout + vw - 1) / vw * vw));
@@ -194,7 +189,7 @@ void conv_winograd(kernels::Isa isa, int outputs, std::span<const kernels::ConvA
       auto input = [&](int64_t q) -> const float* {
         return q < 0 || q >= sa.in_length ? s.zero.data() : sa.in + (q - sa.in_pos0) * sa.in_stride;
       };
-      const int rows = tile_rows(m);
+      const int rows = kernels::winograd_tile_rows(m);
       for (int64_t j = 0; j < groups; ++j) {
         // Group j: taps 3j .. 3j + 2, read from rows p - pad + (3j + r) d.
         const int64_t q = p - a.pad_left + 3 * j * d;
